@@ -1,0 +1,192 @@
+/* atlas-bench.c — capital-atlas-bench: prints performance figures
+ *
+ *   capital-atlas-bench tiles [--list FILE] [--scale 1|2]
+ *
+ * Renders each tile of the list once on one thread (the default list is 500
+ * tiles over zooms 5–14 across the region, from a fixed seed) and prints
+ *   tiles: n=N median_ms=X p99_ms=Y max_rss_mb=Z
+ * Label placement, computed once per zoom for the whole region, is done
+ * before timing and reported on a line of its own.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "model/atlas-views.h"
+#include "render/atlas-basemap-renderer.h"
+#include "atlas-resources.h"
+
+
+typedef struct
+{
+  guint z, x, y;
+} TileId;
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+  return da < db ? -1 : da > db;
+}
+
+static double
+max_rss_mb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* 50 tiles per zoom from 5 to 14, uniformly over the region's land. */
+static GArray *
+default_tiles (void)
+{
+  GArray *tiles = g_array_new (FALSE, FALSE, sizeof (TileId));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261122);
+
+  for (guint z = 5; z <= 14; z++)
+    for (guint i = 0; i < 50; i++)
+      {
+        double lon = g_rand_double_range (rand, 113.5, 119.8);
+        double lat = g_rand_double_range (rand, 36.1, 42.5);
+        TileId t = { z, 0, 0 };
+
+        atlas_geo_lonlat_to_tile (lon, lat, z, &t.x, &t.y);
+        g_array_append_val (tiles, t);
+      }
+
+  return tiles;
+}
+
+static GArray *
+read_tiles (const char  *path,
+            GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GArray) tiles = g_array_new (FALSE, FALSE, sizeof (TileId));
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      TileId t;
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (sscanf (line, "%u %u %u", &t.z, &t.x, &t.y) != 3 || t.z > 20
+          || t.x >= (1u << t.z) || t.y >= (1u << t.z))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s:%u: expected “z x y”",
+                       path, i + 1);
+          return NULL;
+        }
+      g_array_append_val (tiles, t);
+    }
+
+  return g_steal_pointer (&tiles);
+}
+
+static int
+bench_tiles (AtlasBasemapRenderer *renderer,
+             GArray               *tiles,
+             int                   scale)
+{
+  g_autofree double *times = g_new (double, MAX (tiles->len, 1));
+  gint64 t0;
+  double placement_ms;
+
+  /* Label placement: once per zoom, as in the application. */
+  t0 = g_get_monotonic_time ();
+  for (guint z = ATLAS_MIN_ZOOM; z <= ATLAS_MAX_ZOOM; z++)
+    cairo_surface_destroy (atlas_basemap_renderer_render_tile (renderer, z, 0, 0, 1));
+  placement_ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      TileId *t = &g_array_index (tiles, TileId, i);
+      gint64 start = g_get_monotonic_time ();
+      cairo_surface_t *surface = atlas_basemap_renderer_render_tile (renderer, t->z, t->x, t->y,
+                                                                     scale);
+
+      times[i] = (g_get_monotonic_time () - start) / 1000.0;
+      cairo_surface_destroy (surface);
+    }
+
+  qsort (times, tiles->len, sizeof (double), compare_doubles);
+  printf ("labels: placement_ms=%.1f (zooms %d-%d, once per zoom)\n", placement_ms,
+          ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
+  printf ("tiles: n=%u median_ms=%.2f p99_ms=%.2f max_rss_mb=%.0f\n", tiles->len,
+          times[tiles->len / 2], times[MIN (tiles->len - 1, (guint) ceil (tiles->len * 0.99) - 1)],
+          max_rss_mb ());
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *list = NULL;
+  g_autofree char *data_dir = NULL;
+  int scale = 1;
+  GOptionEntry entries[] = {
+    { "list", 0, 0, G_OPTION_ARG_FILENAME, &list, "Tiles to render, “z x y” per line", "FILE" },
+    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Scale factor (2 renders 512-pixel tiles)", "N" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Base-map folder instead of the embedded data", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("tiles");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasBasemap) basemap = NULL;
+  g_autoptr(AtlasBasemapRenderer) renderer = NULL;
+  g_autoptr(GArray) tiles = NULL;
+  gint64 t0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return 2;
+    }
+  if (argc != 2 || !g_str_equal (argv[1], "tiles"))
+    {
+      g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n");
+      return 2;
+    }
+
+  atlas_register_resource ();
+  t0 = g_get_monotonic_time ();
+  if (data_dir != NULL)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (data_dir);
+      basemap = atlas_basemap_new_from_directory (dir, &error);
+    }
+  else
+    basemap = atlas_basemap_new_from_resource ("/io/github/capitalatlas/CapitalAtlas/maps/basemap",
+                                               &error);
+  if (basemap == NULL)
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return 1;
+    }
+  printf ("load: basemap_ms=%.1f\n", (g_get_monotonic_time () - t0) / 1000.0);
+
+  tiles = list != NULL ? read_tiles (list, &error) : default_tiles ();
+  if (tiles == NULL)
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return 1;
+    }
+
+  renderer = atlas_basemap_renderer_new (basemap);
+  return bench_tiles (renderer, tiles, scale);
+}

@@ -1,0 +1,148 @@
+/* main.c — command line of Capital Atlas */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "model/atlas-views.h"
+#include "widgets/atlas-application.h"
+#include "atlas-resources.h"
+
+static void
+setup_i18n (void)
+{
+  const char *localedir = LOCALEDIR;
+
+  setlocale (LC_ALL, "");
+  /* Running from the build tree: use the catalogues built there. */
+  if (!g_file_test (LOCALEDIR "/zh_CN/LC_MESSAGES/" GETTEXT_PACKAGE ".mo", G_FILE_TEST_EXISTS)
+      && g_file_test (ATLAS_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+    localedir = ATLAS_BUILD_LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static int
+fail (const char *format,
+      ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *format,
+      ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("capital-atlas: %s\n", message);
+  return 2;
+}
+
+static gboolean
+parse_center (const char *text,
+              double     *lat,
+              double     *lon)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  char *end;
+
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  *lat = g_ascii_strtod (g_strstrip (parts[0]), &end);
+  if (*end != '\0' || end == parts[0] || !isfinite (*lat))
+    return FALSE;
+  *lon = g_ascii_strtod (g_strstrip (parts[1]), &end);
+  if (*end != '\0' || end == parts[1] || !isfinite (*lon))
+    return FALSE;
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean version = FALSE;
+  g_autofree char *view_id = NULL;
+  g_autofree char *center = NULL;
+  g_autofree char *zoom_text = NULL;
+  g_autofree char *view_ids = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasApplication) app = NULL;
+  AtlasStartView start = { NAN, NAN, NAN };
+  char *app_argv[] = { argv[0], NULL };
+  GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &view_id, N_("Open on a preset view"), N_("NAME") },
+    { "center", 0, 0, G_OPTION_ARG_STRING, &center, N_("Centre the map on a point"), N_("LAT,LON") },
+    { "zoom", 0, 0, G_OPTION_ARG_STRING, &zoom_text, N_("Zoom level, 5 to 14"), N_("Z") },
+    { NULL }
+  };
+
+  setup_i18n ();
+
+  view_ids = atlas_views_list_ids ();
+  description = g_strdup_printf (_("Preset views: %s."), view_ids);
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Capital Atlas — maps of the Spatial Coordination Plan for the "
+                                  "Modern Capital Metropolitan Area (2023–2035)."));
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("%s", error->message);
+  if (argc > 1)
+    return fail (_("unexpected argument “%s” (see --help)"), argv[1]);
+
+  if (version)
+    {
+      g_print ("capital-atlas %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (view_id != NULL)
+    {
+      const AtlasView *view = atlas_views_lookup (view_id);
+
+      if (view == NULL)
+        return fail (_("unknown view “%s”; the views are: %s"), view_id, view_ids);
+      start.longitude = view->longitude;
+      start.latitude = view->latitude;
+      start.zoom = view->zoom;
+    }
+
+  if (center != NULL)
+    {
+      if (!parse_center (center, &start.latitude, &start.longitude))
+        return fail (_("--center wants LAT,LON in degrees, e.g. 39.9,116.4; got “%s”"), center);
+      if (start.latitude < ATLAS_REGION_SOUTH || start.latitude > ATLAS_REGION_NORTH
+          || start.longitude < ATLAS_REGION_WEST || start.longitude > ATLAS_REGION_EAST)
+        return fail (_("--center %s lies outside the map’s region (latitude %.1f to %.1f, "
+                       "longitude %.1f to %.1f)"), center, ATLAS_REGION_SOUTH, ATLAS_REGION_NORTH,
+                     ATLAS_REGION_WEST, ATLAS_REGION_EAST);
+    }
+
+  if (zoom_text != NULL)
+    {
+      char *end;
+
+      start.zoom = g_ascii_strtod (zoom_text, &end);
+      if (*end != '\0' || end == zoom_text || !isfinite (start.zoom)
+          || start.zoom < ATLAS_MIN_ZOOM || start.zoom > ATLAS_MAX_ZOOM)
+        return fail (_("--zoom wants a number from %d to %d; got “%s”"), ATLAS_MIN_ZOOM,
+                     ATLAS_MAX_ZOOM, zoom_text);
+    }
+
+  atlas_register_resource ();
+  app = atlas_application_new (&start);
+  return g_application_run (G_APPLICATION (app), 1, app_argv);
+}

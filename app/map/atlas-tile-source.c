@@ -1,0 +1,249 @@
+/* atlas-tile-source.c — a ShumateMapSource that renders tiles with cairo
+ *
+ * Tiles are drawn on a small pool of worker threads (one per core), newest
+ * request first, so that during a zoom animation the tiles the user is
+ * looking at come before those already scrolled away; a request whose
+ * cancellable fired is dropped before any drawing. The finished surface is
+ * wrapped in a GdkMemoryTexture and handed to the tile on the main thread.
+ */
+
+
+
+#include "atlas-tile-source.h"
+
+#include "model/atlas-geo.h"
+
+struct _AtlasTileSource
+{
+  ShumateMapSource      parent_instance;
+
+  AtlasPainter         *painter;
+  GThreadPool          *pool;
+  int                   scale_factor;
+  guint                 serial;
+  guint                 pending;
+  guint                 filled;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasTileSource, atlas_tile_source, SHUMATE_TYPE_MAP_SOURCE)
+
+typedef struct
+{
+  guint zoom, x, y;
+  int   scale;
+  guint serial;
+} TileJob;
+
+typedef struct
+{
+  GBytes *pixels;
+  int     size;
+  int     stride;
+} TileResult;
+
+static void
+tile_result_free (gpointer data)
+{
+  TileResult *result = data;
+
+  g_bytes_unref (result->pixels);
+  g_free (result);
+}
+
+static void
+render_job (gpointer data,
+            gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  AtlasTileSource *self = user_data;
+  TileJob *job = g_task_get_task_data (task);
+  cairo_surface_t *surface;
+  TileResult *result;
+  gsize size;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  surface = atlas_painter_render_tile (self->painter, job->zoom, job->x, job->y, job->scale);
+  result = g_new0 (TileResult, 1);
+  result->size = cairo_image_surface_get_width (surface);
+  result->stride = cairo_image_surface_get_stride (surface);
+  size = (gsize) result->stride * result->size;
+  result->pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), size,
+                                               (GDestroyNotify) cairo_surface_destroy, surface);
+
+  g_task_return_pointer (task, result, tile_result_free);
+}
+
+/* Newest first. */
+static int
+compare_jobs (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  TileJob *ja = g_task_get_task_data ((GTask *) a);
+  TileJob *jb = g_task_get_task_data ((GTask *) b);
+
+  return ja->serial < jb->serial ? 1 : ja->serial > jb->serial ? -1 : 0;
+}
+
+static void
+tile_rendered_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AtlasTileSource *self = ATLAS_TILE_SOURCE (object);
+  g_autoptr(GTask) outer = user_data;
+  ShumateTile *tile = g_task_get_task_data (outer);
+  g_autoptr(GError) error = NULL;
+  TileResult *tile_result = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  self->pending--;
+
+  if (tile_result == NULL)
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  texture = gdk_memory_texture_new (tile_result->size, tile_result->size, GDK_MEMORY_DEFAULT,
+                                    tile_result->pixels, tile_result->stride);
+  tile_result_free (tile_result);
+
+  shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
+  shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+  self->filled++;
+  g_task_return_boolean (outer, TRUE);
+}
+
+static void
+atlas_tile_source_fill_tile_async (ShumateMapSource    *source,
+                                   ShumateTile         *tile,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  AtlasTileSource *self = ATLAS_TILE_SOURCE (source);
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  GTask *inner = g_task_new (self, cancellable, tile_rendered_cb, outer);
+  TileJob *job = g_new0 (TileJob, 1);
+
+  g_task_set_source_tag (outer, atlas_tile_source_fill_tile_async);
+  g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
+
+  job->zoom = shumate_tile_get_zoom_level (tile);
+  job->x = shumate_tile_get_x (tile);
+  job->y = shumate_tile_get_y (tile);
+  job->scale = self->scale_factor;
+  job->serial = ++self->serial;
+  g_task_set_task_data (inner, job, g_free);
+
+  shumate_tile_set_state (tile, SHUMATE_STATE_LOADING);
+  self->pending++;
+  g_thread_pool_push (self->pool, inner, NULL);
+}
+
+static gboolean
+atlas_tile_source_fill_tile_finish (ShumateMapSource  *source,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+atlas_tile_source_finalize (GObject *object)
+{
+  AtlasTileSource *self = ATLAS_TILE_SOURCE (object);
+
+  /* Every queued task holds a reference on the source, so the pool is
+   * idle by the time the source is finalized. */
+  g_thread_pool_free (self->pool, TRUE, TRUE);
+  atlas_painter_unref (self->painter);
+
+  G_OBJECT_CLASS (atlas_tile_source_parent_class)->finalize (object);
+}
+
+static void
+atlas_tile_source_class_init (AtlasTileSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ShumateMapSourceClass *source_class = SHUMATE_MAP_SOURCE_CLASS (klass);
+
+  object_class->finalize = atlas_tile_source_finalize;
+  source_class->fill_tile_async = atlas_tile_source_fill_tile_async;
+  source_class->fill_tile_finish = atlas_tile_source_fill_tile_finish;
+}
+
+static void
+atlas_tile_source_init (AtlasTileSource *self)
+{
+  guint n_workers = CLAMP (g_get_num_processors (), 1, 4);
+
+  self->scale_factor = 1;
+  self->pool = g_thread_pool_new (render_job, self, n_workers, FALSE, NULL);
+  g_thread_pool_set_sort_function (self->pool, compare_jobs, NULL);
+}
+
+/**
+ * atlas_tile_source_new:
+ * @painter: what the tiles show
+ * @id: the source's id, unique among the map's layers
+ *
+ * Returns: (transfer full): a tile source drawing @painter's tiles
+ */
+AtlasTileSource *
+atlas_tile_source_new (AtlasPainter *painter,
+                       const char   *id,
+                       const char   *name,
+                       const char   *license)
+{
+  AtlasTileSource *self;
+
+  g_return_val_if_fail (painter != NULL, NULL);
+
+  self = g_object_new (ATLAS_TYPE_TILE_SOURCE,
+                       "id", id,
+                       "name", name,
+                       "license", license,
+                       "min-zoom-level", 5,
+                       "max-zoom-level", 14,
+                       "tile-size", ATLAS_TILE_SIZE,
+                       "projection", SHUMATE_MAP_PROJECTION_MERCATOR,
+                       NULL);
+  self->painter = atlas_painter_ref (painter);
+
+  return self;
+}
+
+void
+atlas_tile_source_set_scale_factor (AtlasTileSource *self,
+                                    int              scale_factor)
+{
+  g_return_if_fail (ATLAS_IS_TILE_SOURCE (self));
+  self->scale_factor = CLAMP (scale_factor, 1, 4);
+}
+
+int
+atlas_tile_source_get_scale_factor (AtlasTileSource *self)
+{
+  g_return_val_if_fail (ATLAS_IS_TILE_SOURCE (self), 1);
+  return self->scale_factor;
+}
+
+/* Tiles requested and not yet finished: lets tests wait for a full paint. */
+guint
+atlas_tile_source_get_pending (AtlasTileSource *self)
+{
+  g_return_val_if_fail (ATLAS_IS_TILE_SOURCE (self), 0);
+  return self->pending;
+}
+
+/* Tiles painted so far. */
+guint
+atlas_tile_source_get_filled (AtlasTileSource *self)
+{
+  g_return_val_if_fail (ATLAS_IS_TILE_SOURCE (self), 0);
+  return self->filled;
+}

@@ -1,0 +1,151 @@
+/* atlas-data.c — everything the application reads from maps/
+ *
+ * Broken or missing data never stops the application: each part that
+ * cannot be loaded is replaced by an empty one, and a sentence saying what
+ * is wrong is added to the problems for the window to show.
+ */
+
+#include "atlas-data.h"
+
+#include <glib/gi18n-lib.h>
+
+static GBytes *
+read_bytes (GFile       *maps_dir,
+            const char  *relative,
+            GError     **error)
+{
+  if (maps_dir == NULL)
+    {
+      g_autofree char *path = g_build_path ("/", ATLAS_RESOURCE_MAPS, relative, NULL);
+      GBytes *bytes = g_resources_lookup_data (path, 0, NULL);
+
+      if (bytes == NULL)
+        g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_MISSING,
+                     "%s is missing from the application's resources", relative);
+      return bytes;
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_resolve_relative_path (maps_dir, relative);
+      g_autoptr(GError) local = NULL;
+      GBytes *bytes = g_file_load_bytes (file, NULL, NULL, &local);
+
+      if (bytes == NULL)
+        g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_MISSING, "%s: %s", relative,
+                     local->message);
+      return bytes;
+    }
+}
+
+/**
+ * atlas_data_load:
+ * @maps_dir: (nullable): a folder laid out like maps/, or %NULL for the
+ *   data embedded in the application
+ * @with_overlays: whether to load the overlays too; if not, they are empty
+ *
+ * Returns: (transfer full): the data, with empty parts where loading failed
+ */
+/**
+ * atlas_data_load_overlays:
+ *
+ * Loads the overlay layers, resolving their geometry: the slow part of
+ * loading (GEOS unions), so the application runs it on a worker thread.
+ * Only reads @data, which is immutable.
+ *
+ * Returns: (transfer full) (nullable): the overlays, or %NULL with @error set
+ */
+AtlasOverlays *
+atlas_data_load_overlays (AtlasData  *data,
+                          GFile      *maps_dir,
+                          GError    **error)
+{
+  if (atlas_basemap_is_empty (data->basemap) || data->gazetteer == NULL || data->plan == NULL)
+    {
+      g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_REFERENCE,
+                   _("they need the base map, the gazetteer and the plan text"));
+      return NULL;
+    }
+
+  if (maps_dir == NULL)
+    return atlas_overlays_new_from_resource (ATLAS_RESOURCE_MAPS "/layers", data->basemap,
+                                             data->gazetteer, data->plan, error);
+  else
+    {
+      g_autoptr(GFile) dir = g_file_get_child (maps_dir, "layers");
+      return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan,
+                                                error);
+    }
+}
+
+AtlasData *
+atlas_data_load (GFile    *maps_dir,
+                 gboolean  with_overlays)
+{
+  AtlasData *data = g_new0 (AtlasData, 1);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  data->problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (maps_dir == NULL)
+    data->basemap = atlas_basemap_new_from_resource (ATLAS_RESOURCE_MAPS "/basemap", &error);
+  else
+    {
+      g_autoptr(GFile) dir = g_file_get_child (maps_dir, "basemap");
+      data->basemap = atlas_basemap_new_from_directory (dir, &error);
+    }
+  if (data->basemap == NULL)
+    {
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Base map: %s"), error->message));
+      g_clear_error (&error);
+      data->basemap = atlas_basemap_new_empty ();
+    }
+
+  bytes = read_bytes (maps_dir, "gazetteer.tsv", &error);
+  if (bytes != NULL)
+    data->gazetteer = atlas_gazetteer_new_from_bytes (bytes, "gazetteer.tsv", &error);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  if (data->gazetteer == NULL)
+    {
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Gazetteer: %s"), error->message));
+      g_clear_error (&error);
+    }
+
+  bytes = read_bytes (maps_dir, "plan/plan.json", &error);
+  if (bytes != NULL)
+    data->plan = atlas_plan_new_from_bytes (bytes, "plan/plan.json", &error);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  if (data->plan == NULL)
+    {
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Plan text: %s"), error->message));
+      g_clear_error (&error);
+    }
+
+  if (with_overlays)
+    {
+      data->overlays = atlas_data_load_overlays (data, maps_dir, &error);
+      if (data->overlays == NULL)
+        {
+          g_ptr_array_add (data->problems, g_strdup_printf (_("Plan layers: %s"), error->message));
+          g_clear_error (&error);
+          data->overlays = atlas_overlays_new_empty ();
+        }
+    }
+
+  if (data->overlays == NULL)
+    data->overlays = atlas_overlays_new_empty ();
+  data->load_ms = (g_get_monotonic_time () - start) / 1000.0;
+  return data;
+}
+
+void
+atlas_data_free (AtlasData *data)
+{
+  g_clear_object (&data->basemap);
+  g_clear_object (&data->gazetteer);
+  g_clear_object (&data->plan);
+  g_clear_object (&data->overlays);
+  g_ptr_array_unref (data->problems);
+  g_free (data);
+}

@@ -1,0 +1,32 @@
+/* atlas-data.h — everything the application reads from maps/ */
+#pragma once
+
+#include "atlas-basemap.h"
+#include "atlas-gazetteer.h"
+#include "atlas-overlays.h"
+#include "atlas-plan.h"
+
+G_BEGIN_DECLS
+
+#define ATLAS_RESOURCE_MAPS "/io/github/capitalatlas/CapitalAtlas/maps"
+
+typedef struct
+{
+  AtlasBasemap   *basemap;
+  AtlasGazetteer *gazetteer;   /* nullable */
+  AtlasPlan      *plan;        /* nullable */
+  AtlasOverlays  *overlays;
+  GPtrArray      *problems;    /* char *: what could not be loaded, for the user */
+  double          load_ms;
+} AtlasData;
+
+AtlasData     *atlas_data_load          (GFile      *maps_dir,
+                                         gboolean    with_overlays);
+AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
+                                         GFile      *maps_dir,
+                                         GError    **error);
+void           atlas_data_free          (AtlasData  *data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasData, atlas_data_free)
+
+G_END_DECLS

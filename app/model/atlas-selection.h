@@ -1,0 +1,16 @@
+/* atlas-selection.h — what the user has selected on the map */
+#pragma once
+
+#include "atlas-overlays.h"
+
+G_BEGIN_DECLS
+
+#define ATLAS_TYPE_SELECTION (atlas_selection_get_type ())
+G_DECLARE_FINAL_TYPE (AtlasSelection, atlas_selection, ATLAS, SELECTION, GObject)
+
+AtlasSelection      *atlas_selection_new         (void);
+AtlasOverlayFeature *atlas_selection_get_feature (AtlasSelection      *self);
+void                 atlas_selection_set_feature (AtlasSelection      *self,
+                                                  AtlasOverlayFeature *feature);
+
+G_END_DECLS

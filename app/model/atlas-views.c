@@ -1,0 +1,60 @@
+/* atlas-views.c — preset map views */
+
+#include "atlas-views.h"
+
+#include <glib/gi18n-lib.h>
+
+static const AtlasView views[] = {
+  { "region", N_("Whole region"), 116.6, 39.3, 7.0 },
+  { "beijing", N_("Beijing"), 116.40, 40.15, 8.6 },
+  { "beijing-centre", N_("Beijing central city"), 116.38, 39.92, 11.0 },
+  { "tianjin", N_("Tianjin"), 117.35, 39.30, 8.8 },
+  { "xiongan", N_("Xiong’an New Area"), 115.98, 38.96, 10.5 },
+  { "tongzhou", N_("Beijing Sub-centre / Tongzhou"), 116.72, 39.83, 10.6 },
+  { "north-three", N_("Tongzhou and the three northern counties"), 116.88, 39.88, 9.8 },
+  { "daxing-airport", N_("Daxing International Airport"), 116.41, 39.51, 11.0 },
+  { "shijiazhuang", N_("Shijiazhuang"), 114.51, 38.04, 10.0 },
+  { "baoding", N_("Baoding"), 115.46, 38.87, 10.0 },
+  { "langfang", N_("Langfang"), 116.68, 39.52, 10.0 },
+  { "tangshan", N_("Tangshan"), 118.18, 39.63, 10.0 },
+  { "zhangjiakou", N_("Zhangjiakou"), 114.89, 40.82, 10.0 },
+  { "chengde", N_("Chengde"), 117.96, 40.95, 10.0 },
+  { "qinhuangdao", N_("Qinhuangdao"), 119.60, 39.94, 10.0 },
+  { "cangzhou", N_("Cangzhou"), 116.84, 38.30, 10.0 },
+  { "binhai", N_("Binhai New Area"), 117.65, 39.03, 10.2 },
+};
+
+const AtlasView *
+atlas_views_get_all (guint *n_views)
+{
+  *n_views = G_N_ELEMENTS (views);
+  return views;
+}
+
+const AtlasView *
+atlas_views_lookup (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    if (g_strcmp0 (views[i].id, id) == 0)
+      return &views[i];
+  return NULL;
+}
+
+/* "region, beijing, …" for messages. */
+char *
+atlas_views_list_ids (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", views[i].id);
+  return g_string_free (s, FALSE);
+}
+
+void
+atlas_region_clamp (double *longitude,
+                    double *latitude)
+{
+  *longitude = CLAMP (*longitude, ATLAS_REGION_WEST, ATLAS_REGION_EAST);
+  *latitude = CLAMP (*latitude, ATLAS_REGION_SOUTH, ATLAS_REGION_NORTH);
+}

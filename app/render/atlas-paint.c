@@ -1,0 +1,500 @@
+/* atlas-paint.c — painting helpers shared by the base map and the overlays */
+
+
+
+#include "atlas-paint.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#define FONT_FAMILY "Noto Sans CJK SC, Noto Sans, sans-serif"
+
+void
+atlas_rgba_set (cairo_t         *cr,
+                const AtlasRgba *c)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
+}
+
+void
+atlas_path_clip_init (AtlasPathClip       *clip,
+                      const AtlasViewport *vp,
+                      double               margin_px)
+{
+  double scale = ATLAS_TILE_SIZE * pow (2.0, vp->zoom);
+
+  clip->scale = scale;
+  clip->origin_x = vp->origin_x;
+  clip->origin_y = vp->origin_y;
+  clip->px_x0 = -margin_px;
+  clip->px_y0 = -margin_px;
+  clip->px_x1 = vp->width + margin_px;
+  clip->px_y1 = vp->height + margin_px;
+  clip->world.x0 = vp->origin_x - margin_px / scale;
+  clip->world.y0 = vp->origin_y - margin_px / scale;
+  clip->world.x1 = vp->origin_x + (vp->width + margin_px) / scale;
+  clip->world.y1 = vp->origin_y + (vp->height + margin_px) / scale;
+}
+
+static inline guint
+outcode (const AtlasPathClip *clip,
+         double               x,
+         double               y)
+{
+  return (x < clip->px_x0) | (x > clip->px_x1) << 1 | (y < clip->px_y0) << 2
+         | (y > clip->px_y1) << 3;
+}
+
+/* Adds a ring or polyline to the current path, in viewport pixels. A vertex
+ * whose two neighbours lie outside the clip box on the same side as itself
+ * is dropped: the triangle it spans lies wholly outside that side, so what
+ * is drawn inside the box does not change. Consecutive vertices closer
+ * than a tenth of a pixel are merged. */
+void
+atlas_path_add_points (cairo_t             *cr,
+                       const AtlasPoint    *pts,
+                       guint                n,
+                       const AtlasPathClip *clip,
+                       gboolean             close)
+{
+  double px, py, cx, cy;
+  guint pc, cc;
+
+  if (n < 2)
+    return;
+
+  px = (pts[0].x - clip->origin_x) * clip->scale;
+  py = (pts[0].y - clip->origin_y) * clip->scale;
+  pc = outcode (clip, px, py);
+  cairo_move_to (cr, px, py);
+
+  cx = (pts[1].x - clip->origin_x) * clip->scale;
+  cy = (pts[1].y - clip->origin_y) * clip->scale;
+  cc = outcode (clip, cx, cy);
+
+  for (guint i = 2; i < n; i++)
+    {
+      double nx = (pts[i].x - clip->origin_x) * clip->scale;
+      double ny = (pts[i].y - clip->origin_y) * clip->scale;
+      guint nc = outcode (clip, nx, ny);
+
+      if ((pc & cc & nc) == 0 && (fabs (cx - px) + fabs (cy - py)) > 0.1)
+        {
+          cairo_line_to (cr, cx, cy);
+          px = cx;
+          py = cy;
+          pc = cc;
+        }
+      cx = nx;
+      cy = ny;
+      cc = nc;
+    }
+
+  cairo_line_to (cr, cx, cy);
+  if (close)
+    cairo_close_path (cr);
+}
+
+void
+atlas_path_add_feature (cairo_t              *cr,
+                        const AtlasGeomLayer *layer,
+                        const AtlasFeature   *f,
+                        const AtlasViewport  *vp,
+                        const AtlasPathClip  *clip,
+                        gboolean              close)
+{
+  (void) vp;
+
+  for (guint p = 0; p < f->n_parts; p++)
+    {
+      const AtlasPart *part = &layer->parts[f->first_part + p];
+
+      if (atlas_rect_intersects (&part->bbox, &clip->world))
+        atlas_path_add_points (cr, &layer->points[part->first_point], part->n_points, clip, close);
+    }
+}
+
+/* Strokes @pts as dashes whose phase depends only on the distance along
+ * the line from its first point, so that dashes line up across tiles:
+ * each run of segments that touches the clip box is stroked on its own,
+ * with the dash offset of the distance at which it starts. Expects the
+ * dash pattern set on @cr. */
+static void
+stroke_dashed_points (cairo_t             *cr,
+                      const AtlasPoint    *pts,
+                      guint                n,
+                      const AtlasPathClip *clip,
+                      gboolean             close)
+{
+  int n_dash = cairo_get_dash_count (cr);
+  double dashes[8], offset, along = 0;
+  gboolean in_run = FALSE;
+  guint n_segments = close ? n : n - 1;
+
+  if (n < 2 || n_dash > 8)
+    return;
+  cairo_get_dash (cr, dashes, &offset);
+
+  for (guint i = 0; i < n_segments; i++)
+    {
+      const AtlasPoint *a = &pts[i], *b = &pts[(i + 1) % n];
+      double ax = (a->x - clip->origin_x) * clip->scale, ay = (a->y - clip->origin_y) * clip->scale;
+      double bx = (b->x - clip->origin_x) * clip->scale, by = (b->y - clip->origin_y) * clip->scale;
+      gboolean visible = !(MAX (ax, bx) < clip->px_x0 || MIN (ax, bx) > clip->px_x1
+                           || MAX (ay, by) < clip->px_y0 || MIN (ay, by) > clip->px_y1);
+
+      if (visible && !in_run)
+        {
+          cairo_set_dash (cr, dashes, n_dash, along);
+          cairo_move_to (cr, ax, ay);
+          in_run = TRUE;
+        }
+      if (visible)
+        cairo_line_to (cr, bx, by);
+      else if (in_run)
+        {
+          cairo_stroke (cr);
+          in_run = FALSE;
+        }
+      along += hypot (bx - ax, by - ay);
+    }
+  if (in_run)
+    cairo_stroke (cr);
+  cairo_set_dash (cr, dashes, n_dash, offset);
+}
+
+/**
+ * atlas_stroke_feature:
+ *
+ * Strokes a feature's lines or rings with the current source, width and
+ * dash of @cr; dashed strokes keep their phase across tiles.
+ */
+void
+atlas_stroke_feature (cairo_t              *cr,
+                      const AtlasGeomLayer *layer,
+                      const AtlasFeature   *f,
+                      const AtlasPathClip  *clip,
+                      gboolean              close)
+{
+  if (cairo_get_dash_count (cr) == 0)
+    {
+      cairo_new_path (cr);
+      atlas_path_add_feature (cr, layer, f, NULL, clip, close);
+      cairo_stroke (cr);
+      return;
+    }
+
+  cairo_new_path (cr);
+  for (guint p = 0; p < f->n_parts; p++)
+    {
+      const AtlasPart *part = &layer->parts[f->first_part + p];
+
+      if (atlas_rect_intersects (&part->bbox, &clip->world))
+        stroke_dashed_points (cr, &layer->points[part->first_point], part->n_points, clip, close);
+    }
+}
+
+/* Text */
+
+static void
+free_context (gpointer data)
+{
+  g_object_unref (data);
+}
+
+static GPrivate context_key = G_PRIVATE_INIT (free_context);
+
+/* One Pango context per thread, with hinting off so that text measures the
+ * same on screen tiles, at any scale, and in exports. */
+static PangoContext *
+thread_context (void)
+{
+  PangoContext *context = g_private_get (&context_key);
+
+  if (context == NULL)
+    {
+      PangoFontMap *map = pango_cairo_font_map_new ();
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      context = pango_font_map_create_context (map);
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+      pango_cairo_context_set_font_options (context, options);
+      pango_context_set_round_glyph_positions (context, FALSE);
+      cairo_font_options_destroy (options);
+      g_object_unref (map);
+      g_private_set (&context_key, context);
+    }
+
+  return context;
+}
+
+/**
+ * atlas_text_layout_new:
+ * @font: a Pango font description string without family, e.g. "Bold 12px"
+ *
+ * Returns: (transfer full): a layout in the map's typeface
+ */
+PangoLayout *
+atlas_text_layout_new (const char *text,
+                       const char *font)
+{
+  PangoLayout *layout = pango_layout_new (thread_context ());
+  g_autofree char *desc_string = g_strdup_printf ("%s %s", FONT_FAMILY, font);
+  PangoFontDescription *desc = pango_font_description_from_string (desc_string);
+
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (desc);
+
+  return layout;
+}
+
+void
+atlas_text_draw_halo (cairo_t         *cr,
+                      PangoLayout     *layout,
+                      double           x,
+                      double           y,
+                      const AtlasRgba *colour,
+                      double           halo_width)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_set_line_width (cr, halo_width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+
+  cairo_move_to (cr, x, y);
+  atlas_rgba_set (cr, colour);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Labels of the base map */
+
+typedef struct
+{
+  const char *font;
+  AtlasRgba   colour;
+  double      halo;
+  gboolean    dot;
+} LabelStyle;
+
+enum
+{
+  STYLE_SEA,
+  STYLE_PROVINCE_FOCUS,
+  STYLE_PROVINCE_CONTEXT,
+  STYLE_PREFECTURE,
+  STYLE_COUNTY,
+  STYLE_PLACE,
+  STYLE_OVERLAY_POINT,
+  STYLE_OVERLAY_AREA,
+};
+
+static const LabelStyle label_styles[] = {
+  [STYLE_SEA] = { "14px", { 0.30, 0.45, 0.58, 1 }, 0, FALSE },
+  [STYLE_PROVINCE_FOCUS] = { "Bold 16px", { 0.30, 0.27, 0.32, 1 }, 3.5, FALSE },
+  [STYLE_PROVINCE_CONTEXT] = { "15px", { 0.52, 0.49, 0.54, 1 }, 3, FALSE },
+  [STYLE_PREFECTURE] = { "Bold 13px", { 0.20, 0.18, 0.22, 1 }, 3, TRUE },
+  [STYLE_COUNTY] = { "11.5px", { 0.36, 0.34, 0.38, 1 }, 2.5, FALSE },
+  [STYLE_PLACE] = { "11px", { 0.33, 0.33, 0.36, 1 }, 2.5, TRUE },
+  [STYLE_OVERLAY_POINT] = { "Bold 11.5px", { 0.15, 0.15, 0.18, 1 }, 2.5, TRUE },
+  [STYLE_OVERLAY_AREA] = { "Bold 12.5px", { 0.15, 0.15, 0.18, 1 }, 3, FALSE },
+};
+
+static guint
+style_for_label (const AtlasLabel *label)
+{
+  switch (label->kind)
+    {
+    case ATLAS_LABEL_SEA:
+      return STYLE_SEA;
+    case ATLAS_LABEL_PROVINCE:
+      return (label->code == 110000 || label->code == 120000 || label->code == 130000)
+             ? STYLE_PROVINCE_FOCUS : STYLE_PROVINCE_CONTEXT;
+    case ATLAS_LABEL_PREFECTURE:
+      return STYLE_PREFECTURE;
+    case ATLAS_LABEL_COUNTY:
+      return STYLE_COUNTY;
+    case ATLAS_LABEL_OVERLAY_POINT:
+      return STYLE_OVERLAY_POINT;
+    case ATLAS_LABEL_OVERLAY_AREA:
+      return STYLE_OVERLAY_AREA;
+    case ATLAS_LABEL_PLACE:
+    default:
+      return STYLE_PLACE;
+    }
+}
+
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  const AtlasLabel *la = *(const AtlasLabel **) a;
+  const AtlasLabel *lb = *(const AtlasLabel **) b;
+  guint sa = style_for_label (la), sb = style_for_label (lb);
+
+  if (la->rank != lb->rank)
+    return la->rank < lb->rank ? -1 : 1;
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
+  if (la->code != lb->code)
+    return la->code < lb->code ? -1 : 1;
+  return la < lb ? -1 : (la > lb);
+}
+
+static gboolean
+box_free (GArray          *placed,
+          const AtlasRect *box)
+{
+  for (guint i = 0; i < placed->len; i++)
+    if (atlas_rect_intersects (&g_array_index (placed, AtlasPlacedLabel, i).box, box))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * atlas_labels_place:
+ * @world_filter: (nullable): only place labels whose anchor is in here
+ *
+ * Greedy placement by importance: a label is placed at its first candidate
+ * position that collides with nothing placed before it, or not at all.
+ *
+ * Returns: (transfer full): the placed labels, #AtlasPlacedLabel
+ */
+GArray *
+atlas_labels_place (const AtlasLabel *labels,
+                    guint             n_labels,
+                    double            zoom,
+                    const AtlasRect  *world_filter)
+{
+  GArray *placed = g_array_new (FALSE, FALSE, sizeof (AtlasPlacedLabel));
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  double scale = ATLAS_TILE_SIZE * pow (2.0, zoom);
+  guint izoom = (guint) floor (zoom + 1e-9);
+
+  for (guint i = 0; i < n_labels; i++)
+    {
+      const AtlasLabel *l = &labels[i];
+
+      if (izoom < l->min_zoom || izoom > l->max_zoom)
+        continue;
+      if (world_filter != NULL && !atlas_rect_intersects (world_filter, &(AtlasRect) {
+                                                            l->world.x, l->world.y,
+                                                            l->world.x, l->world.y }))
+        continue;
+      g_ptr_array_add (order, (gpointer) l);
+    }
+  g_ptr_array_sort (order, compare_labels);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const AtlasLabel *l = g_ptr_array_index (order, i);
+      guint style = style_for_label (l);
+      const LabelStyle *ls = &label_styles[style];
+      g_autoptr(PangoLayout) layout = atlas_text_layout_new (l->name_zh, ls->font);
+      PangoRectangle ink, logical;
+      double ax = l->world.x * scale, ay = l->world.y * scale;
+      double w, h, pad = 2.0;
+      AtlasPlacedLabel p = { l, style, ls->dot, ax, ay, 0, 0, { 0 } };
+
+      pango_layout_get_pixel_extents (layout, &ink, &logical);
+      w = logical.width;
+      h = logical.height;
+
+      if (ls->dot)
+        {
+          /* right, left, above, below the dot */
+          double o = l->offset > 0 ? l->offset : 3;
+          const double cand[4][2] = {
+            { ax + o + 2, ay - h / 2 }, { ax - o - 2 - w, ay - h / 2 },
+            { ax - w / 2, ay - o - 1 - h }, { ax - w / 2, ay + o + 1 },
+          };
+          AtlasRect dot = { ax - o, ay - o, ax + o, ay + o };
+          gboolean done = FALSE;
+
+          if (!box_free (placed, &dot))
+            continue;
+
+          for (guint c = 0; c < 4 && !done; c++)
+            {
+              AtlasRect box = { cand[c][0] - pad, cand[c][1], cand[c][0] + w + pad, cand[c][1] + h };
+
+              if (box_free (placed, &box))
+                {
+                  p.text_x = cand[c][0];
+                  p.text_y = cand[c][1];
+                  p.box.x0 = MIN (box.x0, dot.x0);
+                  p.box.y0 = MIN (box.y0, dot.y0);
+                  p.box.x1 = MAX (box.x1, dot.x1);
+                  p.box.y1 = MAX (box.y1, dot.y1);
+                  done = TRUE;
+                }
+            }
+          if (!done)
+            continue;
+        }
+      else
+        {
+          AtlasRect box = { ax - w / 2 - pad, ay - h / 2, ax + w / 2 + pad, ay + h / 2 };
+
+          if (!box_free (placed, &box))
+            continue;
+          p.text_x = ax - w / 2;
+          p.text_y = ay - h / 2;
+          p.box = box;
+        }
+
+      g_array_append_val (placed, p);
+    }
+
+  return placed;
+}
+
+void
+atlas_labels_draw (cairo_t             *cr,
+                   GArray              *placements,
+                   const AtlasViewport *vp)
+{
+  double scale = ATLAS_TILE_SIZE * pow (2.0, vp->zoom);
+  double ox = vp->origin_x * scale, oy = vp->origin_y * scale;
+  AtlasRect view = { ox, oy, ox + vp->width, oy + vp->height };
+
+  for (guint i = 0; i < placements->len; i++)
+    {
+      const AtlasPlacedLabel *p = &g_array_index (placements, AtlasPlacedLabel, i);
+      const LabelStyle *ls = &label_styles[p->style];
+      g_autoptr(PangoLayout) layout = NULL;
+
+      if (!atlas_rect_intersects (&p->box, &view))
+        continue;
+
+      if (p->dot && p->label->kind != ATLAS_LABEL_OVERLAY_POINT)
+        {
+          cairo_new_path (cr);
+          cairo_arc (cr, p->anchor_x - ox, p->anchor_y - oy, p->style == STYLE_PREFECTURE ? 3.0 : 2.2,
+                     0, 2 * G_PI);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_fill_preserve (cr);
+          atlas_rgba_set (cr, &ls->colour);
+          cairo_set_line_width (cr, 1.3);
+          cairo_stroke (cr);
+        }
+
+      layout = atlas_text_layout_new (p->label->name_zh, ls->font);
+      if (p->label->has_colour)
+        {
+          AtlasRgba c = { p->label->r, p->label->g, p->label->b, 1 };
+          atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &c, ls->halo);
+        }
+      else if (ls->halo > 0)
+        atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &ls->colour, ls->halo);
+      else
+        {
+          cairo_move_to (cr, p->text_x - ox, p->text_y - oy);
+          atlas_rgba_set (cr, &ls->colour);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+}

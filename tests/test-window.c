@@ -1,0 +1,155 @@
+/* test-window.c — the main window under a display (Xvfb in CI) */
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "widgets/atlas-application.h"
+#include "widgets/atlas-window.h"
+#include "atlas-resources.h"
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until the map's tiles are all painted. */
+static void
+wait_for_tiles (AtlasWindow *window)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  AtlasTileSource *source;
+
+  while (!timed_out)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      source = atlas_window_get_tile_source (window);
+      if (gtk_widget_get_mapped (GTK_WIDGET (window)) && atlas_tile_source_get_filled (source) > 0
+          && atlas_tile_source_get_pending (source) == 0)
+        break;
+    }
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* Iterates the main loop until the plan's layers are loaded. */
+static void
+wait_for_overlays (AtlasWindow *window)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+
+  while (!timed_out && atlas_window_get_layer_state (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static AtlasWindow *
+open_window (AtlasApplication *app)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (ATLAS_IS_WINDOW (window));
+  return ATLAS_WINDOW (window);
+}
+
+static void
+close_window (AtlasWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_window_shows_map (void)
+{
+  AtlasStartView start = { 116.40, 39.90, 9 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start);
+  AtlasWindow *window = open_window (app);
+  ShumateViewport *viewport = atlas_window_get_viewport (window);
+  AtlasTileSource *source;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  wait_for_tiles (window);
+  wait_for_overlays (window);
+  source = atlas_window_get_tile_source (window);
+  g_test_message ("tiles painted: %u", atlas_tile_source_get_filled (source));
+  g_assert_cmpuint (atlas_tile_source_get_filled (source), >=, 4);
+  g_assert_null (atlas_window_get_message (window));
+
+  g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 9, 1e-9);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 39.90, 1e-6);
+
+  /* A preset view moves the map there. */
+  atlas_window_go_to_view (window, "shijiazhuang", FALSE);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 114.51, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 10, 1e-9);
+
+  /* Panning is bounded to the region. */
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), 10.0, 150.0);
+  g_assert_cmpfloat (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), >=, 35.0);
+  g_assert_cmpfloat (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), <=, 122.0);
+
+  /* Zoom range. */
+  shumate_viewport_set_zoom_level (viewport, 2);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 5);
+  shumate_viewport_set_zoom_level (viewport, 19);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), <=, 14);
+
+  close_window (window);
+  g_assert_null (window);
+}
+
+static void
+test_missing_basemap (void)
+{
+  AtlasStartView start = { NAN, NAN, NAN };
+  g_autoptr(AtlasApplication) app = NULL;
+  AtlasWindow *window;
+  g_autofree char *dir = g_dir_make_tmp ("atlas-empty-XXXXXX", NULL);
+
+  g_setenv ("ATLAS_MAPS_DIR", dir, TRUE);
+  app = atlas_application_new (&start);
+  /* a second application in this process needs its own bus name */
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Test");
+  g_test_expect_message ("atlas-widgets", G_LOG_LEVEL_WARNING, "*Data not loaded*land.0.bin*");
+  g_test_expect_message ("atlas-widgets", G_LOG_LEVEL_WARNING, "*Data not loaded*Plan layers*");
+  window = open_window (app);
+
+  /* The window opens, paints sea, and says what is missing. */
+  wait_for_tiles (window);
+  wait_for_overlays (window);
+  g_test_assert_expected_messages ();
+  g_unsetenv ("ATLAS_MAPS_DIR");
+  g_assert_nonnull (atlas_window_get_message (window));
+  g_test_message ("%s", atlas_window_get_message (window));
+  g_assert_nonnull (strstr (atlas_window_get_message (window), "land.0.bin"));
+
+  close_window (window);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  atlas_register_resource ();
+
+  g_test_add_func ("/atlas/window/shows-map", test_window_shows_map);
+  g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
+
+  return g_test_run ();
+}
