@@ -10,6 +10,7 @@
 #include "atlas-paint.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "model/atlas-views.h"
 
@@ -86,6 +87,18 @@ colour_of (const AtlasOverlayStyle *s,
   label->b = c->b * 0.7;
 }
 
+/* The name without its parenthesised explanation, for the map:
+ * "北京平原新城（顺义、大兴…）" → "北京平原新城". */
+static char *
+short_name (const char *name)
+{
+  const char *paren = strstr (name, "（");
+
+  if (paren == NULL || paren == name)
+    return g_strdup (name);
+  return g_strndup (name, paren - name);
+}
+
 static void
 clear_label (gpointer data)
 {
@@ -113,7 +126,7 @@ build_labels (AtlasOverlayRenderer *self)
         label.lat = f->anchor_lat;
         label.world = f->anchor;
         label.code = f->index;
-        label.name_zh = g_strdup (f->name_zh);
+        label.name_zh = short_name (f->name_zh);
         label.name_en = g_strdup (f->name_en);
         label.offset = f->shape == ATLAS_SHAPE_POINT ? f->style->symbol_size / 2 + 1 : 0;
         colour_of (f->style, &label);
