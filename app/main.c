@@ -7,6 +7,9 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "model/atlas-data.h"
+#include "model/atlas-layer-state.h"
+#include "model/atlas-overlays-json.h"
 #include "model/atlas-views.h"
 #include "widgets/atlas-application.h"
 #include "atlas-resources.h"
@@ -63,11 +66,70 @@ parse_center (const char *text,
   return TRUE;
 }
 
+/* Loads the data for a command-line command; a problem is fatal here. */
+static AtlasData *
+load_data_or_fail (void)
+{
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
+  g_autoptr(GFile) file = dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+  g_autoptr(AtlasData) data = atlas_data_load (file, TRUE);
+
+  if (data->problems->len > 0)
+    {
+      for (guint i = 0; i < data->problems->len; i++)
+        g_printerr ("capital-atlas: %s\n", (char *) g_ptr_array_index (data->problems, i));
+      return NULL;
+    }
+  return g_steal_pointer (&data);
+}
+
+static int
+list_layers (gboolean json)
+{
+  g_autoptr(AtlasData) data = load_data_or_fail ();
+  g_autofree char *text = NULL;
+
+  if (data == NULL)
+    return 1;
+  text = json ? atlas_overlays_to_json_listing (data->overlays)
+              : atlas_overlays_to_text_listing (data->overlays);
+  g_print ("%s%s", text, json ? "\n" : "");
+  return 0;
+}
+
+static int
+export_geojson (const char *path,
+                const char *layers)
+{
+  g_autoptr(AtlasData) data = load_data_or_fail ();
+  g_autoptr(AtlasLayerState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (data == NULL)
+    return 1;
+  state = atlas_layer_state_new (data->overlays);
+  if (!atlas_layer_state_set_visible_ids (state, layers != NULL ? layers : "all", &error))
+    return fail ("--layers: %s", error->message);
+
+  text = atlas_overlays_to_geojson (data->overlays, atlas_layer_state_get_visible_array (state));
+  if (!atlas_write_file_atomically (path, text, &error))
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gboolean version = FALSE;
+  gboolean list = FALSE;
+  gboolean json = FALSE;
+  g_autofree char *geojson_path = NULL;
+  g_autofree char *layers = NULL;
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
@@ -83,6 +145,12 @@ main (int   argc,
     { "view", 0, 0, G_OPTION_ARG_STRING, &view_id, N_("Open on a preset view"), N_("NAME") },
     { "center", 0, 0, G_OPTION_ARG_STRING, &center, N_("Centre the map on a point"), N_("LAT,LON") },
     { "zoom", 0, 0, G_OPTION_ARG_STRING, &zoom_text, N_("Zoom level, 5 to 14"), N_("Z") },
+    { "layers", 0, 0, G_OPTION_ARG_STRING, &layers,
+      N_("Show (or export) these layers or groups, comma-separated, or “all”"), N_("ID,…") },
+    { "list-layers", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the plan’s groups, layers and features"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("With --list-layers: print JSON"), NULL },
+    { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
+      N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
     { NULL }
   };
 
@@ -107,6 +175,17 @@ main (int   argc,
     {
       g_print ("capital-atlas %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (json && !list)
+    return fail (_("--json goes with --list-layers"));
+
+  if (list || geojson_path != NULL)
+    {
+      atlas_register_resource ();
+      if (list)
+        return list_layers (json);
+      return export_geojson (geojson_path, layers);
     }
 
   if (view_id != NULL)
@@ -143,6 +222,6 @@ main (int   argc,
     }
 
   atlas_register_resource ();
-  app = atlas_application_new (&start);
+  app = atlas_application_new (&start, layers);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

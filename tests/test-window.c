@@ -76,7 +76,7 @@ static void
 test_window_shows_map (void)
 {
   AtlasStartView start = { 116.40, 39.90, 9 };
-  g_autoptr(AtlasApplication) app = atlas_application_new (&start);
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
   AtlasWindow *window = open_window (app);
   ShumateViewport *viewport = atlas_window_get_viewport (window);
   AtlasTileSource *source;
@@ -121,7 +121,7 @@ test_missing_basemap (void)
   g_autofree char *dir = g_dir_make_tmp ("atlas-empty-XXXXXX", NULL);
 
   g_setenv ("ATLAS_MAPS_DIR", dir, TRUE);
-  app = atlas_application_new (&start);
+  app = atlas_application_new (&start, NULL);
   /* a second application in this process needs its own bus name */
   g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Test");
   g_test_expect_message ("atlas-widgets", G_LOG_LEVEL_WARNING, "*Data not loaded*land.0.bin*");

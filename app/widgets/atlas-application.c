@@ -15,6 +15,7 @@ struct _AtlasApplication
   AdwApplication        parent_instance;
 
   AtlasStartView        start_view;
+  char                 *start_layers;
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
@@ -88,7 +89,11 @@ overlays_loaded_cb (GObject      *object,
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (ATLAS_IS_WINDOW (l->data))
-      atlas_window_set_overlays (l->data, overlays, problem);
+      {
+        atlas_window_set_overlays (l->data, overlays, problem);
+        if (self->start_layers != NULL)
+          atlas_window_show_layers (l->data, self->start_layers);
+      }
   g_application_release (G_APPLICATION (self));
 }
 
@@ -209,6 +214,7 @@ atlas_application_finalize (GObject *object)
   g_clear_pointer (&self->data, atlas_data_free);
   g_clear_object (&self->maps_dir);
   g_clear_pointer (&self->problems, g_free);
+  g_clear_pointer (&self->start_layers, g_free);
 
   G_OBJECT_CLASS (atlas_application_parent_class)->finalize (object);
 }
@@ -228,8 +234,13 @@ atlas_application_init (AtlasApplication *self)
 {
 }
 
+/**
+ * atlas_application_new:
+ * @start_layers: (nullable): layer or group ids to show at start (--layers)
+ */
 AtlasApplication *
-atlas_application_new (const AtlasStartView *start_view)
+atlas_application_new (const AtlasStartView *start_view,
+                       const char           *start_layers)
 {
   AtlasApplication *self = g_object_new (ATLAS_TYPE_APPLICATION,
                                          "application-id", ATLAS_APPLICATION_ID,
@@ -238,6 +249,7 @@ atlas_application_new (const AtlasStartView *start_view)
                                          NULL);
 
   self->start_view = *start_view;
+  self->start_layers = g_strdup (start_layers);
   return self;
 }
 

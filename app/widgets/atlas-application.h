@@ -20,7 +20,8 @@ typedef struct
 #define ATLAS_TYPE_APPLICATION (atlas_application_get_type ())
 G_DECLARE_FINAL_TYPE (AtlasApplication, atlas_application, ATLAS, APPLICATION, AdwApplication)
 
-AtlasApplication *atlas_application_new            (const AtlasStartView *start_view);
+AtlasApplication *atlas_application_new            (const AtlasStartView *start_view,
+                                                    const char           *start_layers);
 GSettings        *atlas_application_new_settings   (void);
 
 G_END_DECLS

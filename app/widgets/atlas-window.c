@@ -739,3 +739,17 @@ atlas_window_get_overlay_source (AtlasWindow *self)
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return self->overlay_source;
 }
+
+/* Shows exactly the given layers or groups (the --layers option). */
+void
+atlas_window_show_layers (AtlasWindow *self,
+                          const char  *ids)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (self->layer_state == NULL)
+    return;
+  if (!atlas_layer_state_set_visible_ids (self->layer_state, ids, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}

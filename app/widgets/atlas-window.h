@@ -20,6 +20,8 @@ AtlasWindow     *atlas_window_new             (AtlasApplication     *application
 void             atlas_window_set_overlays    (AtlasWindow          *self,
                                                AtlasOverlays        *overlays,
                                                const char           *problem);
+void             atlas_window_show_layers     (AtlasWindow          *self,
+                                               const char           *ids);
 ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
 AtlasTileSource *atlas_window_get_tile_source (AtlasWindow          *self);
 void             atlas_window_go_to_view      (AtlasWindow          *self,

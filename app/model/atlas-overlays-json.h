@@ -1,0 +1,16 @@
+/* atlas-overlays-json.h — the overlay layers as JSON and GeoJSON */
+#pragma once
+
+#include "atlas-overlays.h"
+
+G_BEGIN_DECLS
+
+char     *atlas_overlays_to_json_listing (AtlasOverlays   *overlays);
+char     *atlas_overlays_to_text_listing (AtlasOverlays   *overlays);
+char     *atlas_overlays_to_geojson      (AtlasOverlays   *overlays,
+                                          const gboolean  *visible);
+gboolean  atlas_write_file_atomically    (const char      *path,
+                                          const char      *contents,
+                                          GError         **error);
+
+G_END_DECLS
