@@ -37,6 +37,37 @@ check center-outside 2 "outside" --center=10,10
 check bad-zoom 2 "from 5 to 14" --zoom=40
 check zoom-not-number 2 "from 5 to 14" --zoom=near
 check stray-argument 2 "unexpected argument" somefile
+check json-needs-list 2 "list-layers" --json
+check list-layers 0 "commuting_circle" --list-layers
+check list-layers-json 0 '"stated_area_km2" : 27000' --list-layers --json
+check export-unknown-layer 2 "unknown layer" --export-geojson=/tmp/never-written.geojson --layers=atlantis
+
+tmp=$(mktemp -d)
+count=$((count + 1))
+if "$bin" --export-geojson="$tmp/c.geojson" --layers=circles.commuting,crossborder >/dev/null 2>&1 \
+   && grep -q '"FeatureCollection"' "$tmp/c.geojson" && grep -q '"commuting_circle"' "$tmp/c.geojson" \
+   && grep -q '"xb_huaifeng"' "$tmp/c.geojson" && ! grep -q '"functional_circle"' "$tmp/c.geojson"; then
+  echo "ok $count - export-geojson writes the chosen layers only"
+else
+  echo "not ok $count - export-geojson writes the chosen layers only"; failures=$((failures + 1))
+fi
+count=$((count + 1))
+mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
+"$bin" --export-geojson="$tmp/ro/x.geojson" >/dev/null 2>&1; status=$?
+if [ "$(id -u)" -ne 0 ] && { [ "$status" -eq 0 ] || [ -n "$(ls -A "$tmp/ro")" ]; }; then
+  echo "not ok $count - export to a read-only folder fails and leaves nothing"; failures=$((failures + 1))
+else
+  echo "ok $count - export to a read-only folder fails and leaves nothing"
+fi
+count=$((count + 1))
+"$bin" --export-geojson="$tmp/missing/dir/x.geojson" >/dev/null 2>&1; status=$?
+if [ "$status" -eq 1 ] && [ ! -e "$tmp/missing" ]; then
+  echo "ok $count - export to a missing folder exits 1"
+else
+  echo "not ok $count - export to a missing folder exits 1 (status $status)"; failures=$((failures + 1))
+fi
+chmod 755 "$tmp/ro"; rm -rf "$tmp"
+
 check_one_line one-line-unknown-view --view=atlantis
 check_one_line one-line-bad-center --center=1,2,3
 

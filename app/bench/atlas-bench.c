@@ -1,12 +1,21 @@
 /* atlas-bench.c — capital-atlas-bench: prints performance figures
  *
  *   capital-atlas-bench tiles [--list FILE] [--scale 1|2]
+ *   capital-atlas-bench overlay
  *
  * Renders each tile of the list once on one thread (the default list is 500
  * tiles over zooms 5–14 across the region, from a fixed seed) and prints
  *   tiles: n=N median_ms=X p99_ms=Y max_rss_mb=Z
  * Label placement, computed once per zoom for the whole region, is done
  * before timing and reported on a line of its own.
+ *
+ * The overlay command shows every layer of the plan on a 1920×1080 view at
+ * zooms 7, 9 and 11 over several places and prints
+ *   overlay: median_ms=X p99_ms=Y            the drawing done on the main thread per frame:
+ *                                            the hovered and the selected feature (the rest
+ *                                            are cached tiles)
+ *   overlay-repaint: median_ms=X p99_ms=Y    drawing every overlay tile of the view, as after
+ *                                            toggling a layer, on one thread
  */
 
 #include "config.h"
@@ -17,7 +26,9 @@
 #include <sys/resource.h>
 
 #include "model/atlas-views.h"
+#include "model/atlas-data.h"
 #include "render/atlas-basemap-renderer.h"
+#include "render/atlas-overlay-renderer.h"
 #include "atlas-resources.h"
 
 
@@ -131,6 +142,102 @@ bench_tiles (AtlasBasemapRenderer *renderer,
   return 0;
 }
 
+static double
+percentile (double *values,
+            guint   n,
+            double  p)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[MIN (n - 1, (guint) ceil (n * p) - 1)];
+}
+
+static int
+bench_overlay (void)
+{
+  static const double places[][2] = {
+    { 116.40, 39.90 }, { 117.20, 39.13 }, { 115.98, 38.96 }, { 116.72, 39.83 }, { 114.51, 38.04 },
+  };
+  static const guint zooms[] = { 7, 9, 11 };
+  const double width = 1920, height = 1080;
+  g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  g_autofree gboolean *visible = g_new (gboolean, MAX (layers->len, 1));
+  g_autofree double *opacity = g_new (double, MAX (layers->len, 1));
+  g_autoptr(AtlasOverlayRenderer) renderer = NULL;
+  AtlasOverlayFeature *selected, *hover;
+  double frame[G_N_ELEMENTS (places) * G_N_ELEMENTS (zooms)];
+  double repaint[G_N_ELEMENTS (places) * G_N_ELEMENTS (zooms)];
+  cairo_surface_t *target = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  guint n = 0, tiles = 0;
+
+  if (data->problems->len > 0)
+    {
+      g_printerr ("capital-atlas-bench: %s\n", (char *) data->problems->pdata[0]);
+      return 1;
+    }
+  printf ("load: data_ms=%.0f (with the overlays' geometry)\n", data->load_ms);
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      visible[i] = TRUE;
+      opacity[i] = 1.0;
+    }
+  renderer = atlas_overlay_renderer_new (data->overlays, visible, opacity);
+  /* the worst case for the per-frame highlight: the largest zones */
+  selected = atlas_overlays_lookup_feature (data->overlays, "industrial_circle");
+  hover = atlas_overlays_lookup_feature (data->overlays, "functional_circle");
+
+  for (guint zi = 0; zi < G_N_ELEMENTS (zooms); zi++)
+    cairo_surface_destroy (atlas_painter_render_tile (atlas_overlay_renderer_as_painter (renderer),
+                                                      zooms[zi], 0, 0, 1));
+
+  for (guint zi = 0; zi < G_N_ELEMENTS (zooms); zi++)
+    for (guint pi = 0; pi < G_N_ELEMENTS (places); pi++)
+      {
+        double scale = ATLAS_TILE_SIZE * pow (2, zooms[zi]);
+        AtlasViewport vp = { zooms[zi], 0, 0, width, height };
+        gint64 t0;
+        cairo_t *cr;
+        guint tx0, ty0, tx1, ty1;
+
+        vp.origin_x = atlas_geo_lon_to_world_x (places[pi][0]) - width / 2 / scale;
+        vp.origin_y = atlas_geo_lat_to_world_y (places[pi][1]) - height / 2 / scale;
+
+        t0 = g_get_monotonic_time ();
+        cr = cairo_create (target);
+        if (selected != NULL)
+          atlas_overlay_draw_highlight (cr, selected, &vp, TRUE);
+        if (hover != NULL)
+          atlas_overlay_draw_highlight (cr, hover, &vp, FALSE);
+        cairo_destroy (cr);
+        frame[n] = (g_get_monotonic_time () - t0) / 1000.0;
+
+        tx0 = (guint) floor (vp.origin_x * (1u << zooms[zi]));
+        ty0 = (guint) floor (vp.origin_y * (1u << zooms[zi]));
+        tx1 = (guint) floor ((vp.origin_x + width / scale) * (1u << zooms[zi]));
+        ty1 = (guint) floor ((vp.origin_y + height / scale) * (1u << zooms[zi]));
+        t0 = g_get_monotonic_time ();
+        for (guint ty = ty0; ty <= ty1; ty++)
+          for (guint tx = tx0; tx <= tx1; tx++)
+            {
+              cairo_surface_destroy (atlas_painter_render_tile (atlas_overlay_renderer_as_painter (renderer),
+                                                                zooms[zi], tx, ty, 1));
+              tiles++;
+            }
+        repaint[n] = (g_get_monotonic_time () - t0) / 1000.0;
+        n++;
+      }
+  cairo_surface_destroy (target);
+
+  printf ("overlay: median_ms=%.2f p99_ms=%.2f (per frame on the main thread: hover and selection "
+          "of the two largest zones; %u views)\n",
+          percentile (frame, n, 0.5), percentile (frame, n, 0.99), n);
+  printf ("overlay-repaint: median_ms=%.1f p99_ms=%.1f (every overlay tile of a 1920x1080 view, "
+          "all %u layers on, one thread; %u tiles in all)\n",
+          percentile (repaint, n, 0.5), percentile (repaint, n, 0.99), layers->len, tiles);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,7 +251,7 @@ main (int   argc,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Base-map folder instead of the embedded data", "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("tiles");
+  g_autoptr(GOptionContext) context = g_option_context_new ("tiles|overlay");
   g_autoptr(GError) error = NULL;
   g_autoptr(AtlasBasemap) basemap = NULL;
   g_autoptr(AtlasBasemapRenderer) renderer = NULL;
@@ -157,13 +264,16 @@ main (int   argc,
       g_printerr ("capital-atlas-bench: %s\n", error->message);
       return 2;
     }
-  if (argc != 2 || !g_str_equal (argv[1], "tiles"))
+  if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")))
     {
-      g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n");
+      g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
+                  "                            capital-atlas-bench overlay\n");
       return 2;
     }
 
   atlas_register_resource ();
+  if (g_str_equal (argv[1], "overlay"))
+    return bench_overlay ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {

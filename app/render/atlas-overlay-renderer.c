@@ -776,11 +776,18 @@ atlas_overlay_draw_highlight (cairo_t                   *cr,
   switch (f->shape)
     {
     case ATLAS_SHAPE_POLYGON:
-      atlas_overlay_draw_feature_path (cr, f, vp);
-      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-      cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, selected ? 0.10 : 0.14);
-      cairo_fill_preserve (cr);
-      break;
+      {
+        /* Drawn every frame, so kept cheap: the outline only (a fill of a
+         * zone that covers the screen costs a full-window blend), from the
+         * next coarser band (about a pixel off at most). */
+        const AtlasGeomLayer *g = band_geom (f->geom, MAX (vp->zoom - 2, 0));
+        AtlasPathClip clip;
+
+        atlas_path_clip_init (&clip, vp, 16.0);
+        if (g->n_features > 0)
+          atlas_path_add_feature (cr, g, &g->features[0], vp, &clip, TRUE);
+        break;
+      }
     case ATLAS_SHAPE_LINE:
       atlas_overlay_draw_feature_path (cr, f, vp);
       if (pass_for_feature (f) == ATLAS_OVERLAY_BAND)
@@ -795,11 +802,10 @@ atlas_overlay_draw_highlight (cairo_t                   *cr,
       break;
     }
 
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-  cairo_set_line_width (cr, width + 3);
-  cairo_stroke_preserve (cr);
   cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, accent.a);
   cairo_set_line_width (cr, width);
+  cairo_set_tolerance (cr, 0.5);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
   cairo_stroke (cr);
   cairo_restore (cr);
 }
