@@ -1,2 +1,878 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-overlays.c — the plan's overlay layers: figures, members, nesting,
+ * traceability to the plan, hit testing, layer state and broken files */
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/atlas-data.h"
+#include "model/atlas-layer-state.h"
+#include "atlas-resources.h"
+
+#define BROKEN_DIR ATLAS_TEST_DATA_DIR "/layers-broken"
+
+/* Loaded once (about 2 s) and shared by every test. */
+static AtlasData *data;
+
+static AtlasOverlayFeature *
+feature (const char *id)
+{
+  AtlasOverlayFeature *f = atlas_overlays_lookup_feature (data->overlays, id);
+
+  if (f == NULL)
+    g_error ("no feature “%s” in the overlays", id);
+  return f;
+}
+
+static AtlasOverlayLayer *
+layer (const char *id)
+{
+  AtlasOverlayLayer *l = atlas_overlays_lookup_layer (data->overlays, id);
+
+  if (l == NULL)
+    g_error ("no layer “%s” in the overlays", id);
+  return l;
+}
+
+static gboolean *
+visible_none (void)
+{
+  return g_new0 (gboolean, MAX (atlas_overlays_get_layers (data->overlays)->len, 1));
+}
+
+static void
+show_group (gboolean   *visible,
+            const char *group_id)
+{
+  AtlasOverlayGroup *group = atlas_overlays_lookup_group (data->overlays, group_id);
+
+  g_assert_nonnull (group);
+  for (guint i = 0; i < group->layers->len; i++)
+    visible[((AtlasOverlayLayer *) g_ptr_array_index (group->layers, i))->index] = TRUE;
+}
+
+/* Areas */
+
+static void
+assert_area (const char *id,
+             double      expected)
+{
+  AtlasOverlayFeature *f = feature (id);
+  double deviation = (f->area_km2 - expected) / expected;
+
+  g_test_message ("%s (%s): computed %.0f km², plan %.0f km² (%+.1f %%)", f->name_zh, id,
+                  f->area_km2, expected, 100 * deviation);
+  g_assert_true (isfinite (f->area_km2));
+  g_assert_cmpfloat (fabs (deviation), <, 0.05);
+}
+
+static void
+test_circle_areas (void)
+{
+  assert_area ("commuting_circle", 27000);
+  assert_area ("functional_circle", 42000);
+  assert_area ("xb_tongzhou_beisan", 2164);
+}
+
+/* Every stated area agrees with the computed one, except where the data
+ * documents why it cannot: 雄安新区 is drawn as its three counties
+ * (≈1,558 km²) while the plan's 1,770 km² adds four townships of 任丘 and
+ * 高阳. */
+static void
+test_stated_areas (void)
+{
+  static const char * const documented[] = { "xiongan_new_area" };
+  GPtrArray *features = atlas_overlays_get_features (data->overlays);
+  guint checked = 0;
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      if (isnan (f->stated_area_km2))
+        continue;
+      if (g_strv_contains (documented, f->id))
+        {
+          g_test_message ("%s (%s): computed %.0f km², plan %.0f km² — documented: %s", f->name_zh,
+                          f->id, f->area_km2, f->stated_area_km2, f->note);
+          g_assert_nonnull (f->note);
+          continue;
+        }
+      g_assert_cmpint (f->shape, ==, ATLAS_SHAPE_POLYGON);
+      assert_area (f->id, f->stated_area_km2);
+      checked++;
+    }
+  /* at least the three circles/cross-border figures and the wings' */
+  g_assert_cmpuint (checked, >=, 5);
+}
+
+/* Members */
+
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GArray *
+sorted_codes (const guint32 *codes,
+              guint          n)
+{
+  GArray *array = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+
+  g_array_append_vals (array, codes, n);
+  g_array_sort (array, compare_codes);
+  return array;
+}
+
+static void
+append_codes (GArray        *array,
+              const guint32 *codes,
+              guint          n)
+{
+  g_array_append_vals (array, codes, n);
+}
+
+static char *
+describe_code (guint32 code)
+{
+  const AtlasCounty *c = atlas_basemap_lookup_county (data->basemap, code);
+
+  return g_strdup_printf ("%u %s", code, c != NULL ? c->name_zh : "(not in the base map)");
+}
+
+/* Compares two sorted lists and prints what one has and the other lacks. */
+static void
+assert_same_codes (const char *what,
+                   GArray     *got,
+                   GArray     *expected)
+{
+  g_autoptr(GString) extra = g_string_new (NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  guint i = 0, j = 0;
+
+  while (i < got->len || j < expected->len)
+    {
+      guint32 a = i < got->len ? g_array_index (got, guint32, i) : G_MAXUINT32;
+      guint32 b = j < expected->len ? g_array_index (expected, guint32, j) : G_MAXUINT32;
+      g_autofree char *text = NULL;
+
+      if (a == b)
+        {
+          i++;
+          j++;
+        }
+      else if (a < b)
+        {
+          text = describe_code (a);
+          g_string_append_printf (extra, " %s", text);
+          i++;
+        }
+      else
+        {
+          text = describe_code (b);
+          g_string_append_printf (missing, " %s", text);
+          j++;
+        }
+    }
+
+  if (extra->len > 0 || missing->len > 0)
+    g_error ("%s: members differ from the plan; extra:%s; missing:%s", what,
+             extra->len > 0 ? extra->str : " none", missing->len > 0 ? missing->str : " none");
+  g_test_message ("%s: %u counties, as in the plan", what, got->len);
+}
+
+static const guint32 beijing[] = {
+  110101, 110102, 110105, 110106, 110107, 110108, 110109, 110111,
+  110112, 110113, 110114, 110115, 110116, 110117, 110118, 110119,
+};
+static const guint32 tianjin[] = {
+  120101, 120102, 120103, 120104, 120105, 120106, 120110, 120111,
+  120112, 120113, 120114, 120115, 120116, 120117, 120118, 120119,
+};
+/* 廊坊市广阳区、安次区、三河市、大厂回族自治县、香河县、固安县、永清县 */
+static const guint32 langfang_units[] = { 131003, 131002, 131082, 131028, 131024, 131022, 131023 };
+/* 保定市涿州市、涞水县、高碑店市 */
+static const guint32 baoding_commuting[] = { 130681, 130623, 130684 };
+/* 保定市竞秀区、莲池区、徐水区、满城区、清苑区、定兴县 (with the three above) */
+static const guint32 baoding_functional[] = { 130602, 130606, 130609, 130607, 130608, 130626 };
+/* 雄安新区: 雄县、容城县、安新县 */
+static const guint32 xiongan[] = { 130638, 130629, 130632 };
+static const guint32 wuqing = 120114, huailai = 130730;
+
+static void
+check_members (const char *id,
+               GArray     *expected)
+{
+  AtlasOverlayFeature *f = feature (id);
+  g_autoptr(GArray) got = sorted_codes ((const guint32 *) f->counties->data, f->counties->len);
+
+  g_array_sort (expected, compare_codes);
+  assert_same_codes (id, got, expected);
+}
+
+static void
+test_circle_members (void)
+{
+  g_autoptr(GArray) commuting = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) functional = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) industrial = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint n;
+  const AtlasCounty *counties = atlas_basemap_get_counties (data->basemap, &n);
+
+  append_codes (commuting, beijing, G_N_ELEMENTS (beijing));
+  append_codes (commuting, &wuqing, 1);
+  append_codes (commuting, langfang_units, G_N_ELEMENTS (langfang_units));
+  append_codes (commuting, baoding_commuting, G_N_ELEMENTS (baoding_commuting));
+  append_codes (commuting, &huailai, 1);
+  check_members ("commuting_circle", commuting);
+
+  append_codes (functional, beijing, G_N_ELEMENTS (beijing));
+  append_codes (functional, tianjin, G_N_ELEMENTS (tianjin));
+  append_codes (functional, xiongan, G_N_ELEMENTS (xiongan));
+  append_codes (functional, langfang_units, G_N_ELEMENTS (langfang_units));
+  append_codes (functional, baoding_commuting, G_N_ELEMENTS (baoding_commuting));
+  append_codes (functional, baoding_functional, G_N_ELEMENTS (baoding_functional));
+  append_codes (functional, &huailai, 1);
+  check_members ("functional_circle", functional);
+
+  /* all 200 counties of 北京, 天津 and 河北 */
+  g_assert_cmpuint (n, ==, 200);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (industrial, counties[i].code);
+  check_members ("industrial_circle", industrial);
+}
+
+/* Nesting */
+
+static void
+test_nesting (void)
+{
+  AtlasOverlayFeature *commuting = feature ("commuting_circle");
+  AtlasOverlayFeature *functional = feature ("functional_circle");
+  AtlasOverlayFeature *industrial = feature ("industrial_circle");
+  double a = atlas_overlays_uncovered_fraction (data->overlays, commuting, functional);
+  double b = atlas_overlays_uncovered_fraction (data->overlays, functional, industrial);
+  double c = atlas_overlays_uncovered_fraction (data->overlays, functional, commuting);
+  double d = atlas_overlays_uncovered_fraction (data->overlays, industrial, functional);
+
+  g_test_message ("outside: 通勤圈 ⊄ 功能圈 %.5f, 功能圈 ⊄ 产业协同圈 %.5f, 功能圈 ⊄ 通勤圈 %.3f, "
+                  "产业协同圈 ⊄ 功能圈 %.3f", a, b, c, d);
+  g_assert_cmpfloat (a, >=, 0);
+  g_assert_cmpfloat (a, <, 0.005);
+  g_assert_cmpfloat (b, >=, 0);
+  g_assert_cmpfloat (b, <, 0.005);
+  g_assert_cmpfloat (c, >, 0.3);
+  g_assert_cmpfloat (d, >, 0.3);
+  g_assert_cmpfloat (c, <=, 1.0);
+
+  /* the smaller zones of the circles group nest in the commuting circle */
+  g_assert_cmpfloat (atlas_overlays_uncovered_fraction (data->overlays,
+                                                        feature ("beijing_central_city"),
+                                                        commuting), <, 0.005);
+  g_assert_cmpfloat (atlas_overlays_uncovered_fraction (data->overlays,
+                                                        feature ("capital_core_area"),
+                                                        feature ("beijing_central_city")), <, 0.005);
+
+  /* not zones: nothing to compare */
+  g_assert_cmpfloat (atlas_overlays_uncovered_fraction (data->overlays, feature ("airport_pkx"),
+                                                        commuting), ==, 1.0);
+}
+
+/* Traceability and catalogue */
+
+static void
+test_plan_refs (void)
+{
+  GPtrArray *features = atlas_overlays_get_features (data->overlays);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  GPtrArray *groups = atlas_overlays_get_groups (data->overlays);
+  guint n_refs = 0;
+
+  g_assert_nonnull (data->plan);
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      if (f->plan_refs == NULL || f->plan_refs[0] == NULL)
+        g_error ("feature “%s” cites no section of the plan", f->id);
+      for (guint k = 0; f->plan_refs[k] != NULL; k++, n_refs++)
+        if (atlas_plan_lookup (data->plan, f->plan_refs[k]) == NULL)
+          g_error ("feature “%s” cites section “%s”, which the plan does not have", f->id,
+                   f->plan_refs[k]);
+    }
+  /* layers and groups may omit theirs, but what they name must exist */
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AtlasOverlayLayer *l = g_ptr_array_index (layers, i);
+
+      for (guint k = 0; l->plan_refs != NULL && l->plan_refs[k] != NULL; k++)
+        g_assert_nonnull (atlas_plan_lookup (data->plan, l->plan_refs[k]));
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AtlasOverlayGroup *g = g_ptr_array_index (groups, i);
+
+      for (guint k = 0; g->plan_refs != NULL && g->plan_refs[k] != NULL; k++)
+        g_assert_nonnull (atlas_plan_lookup (data->plan, g->plan_refs[k]));
+    }
+  g_test_message ("%u features cite %u sections of the plan, all found", features->len, n_refs);
+}
+
+static void
+test_catalogue (void)
+{
+  static const char * const group_ids[] = {
+    "circles", "structure", "crossborder", "industry", "transport", "ecology", "culture", "safety",
+  };
+  GPtrArray *groups = atlas_overlays_get_groups (data->overlays);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  GPtrArray *features = atlas_overlays_get_features (data->overlays);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_layers = 0, n_features = 0, schematic = 0;
+  guint kinds[ATLAS_N_OVERLAY_KINDS] = { 0 };
+  guint shapes[3] = { 0 };
+
+  g_assert_cmpuint (groups->len, ==, G_N_ELEMENTS (group_ids));
+  for (guint i = 0; i < G_N_ELEMENTS (group_ids); i++)
+    {
+      AtlasOverlayGroup *g = atlas_overlays_lookup_group (data->overlays, group_ids[i]);
+
+      if (g == NULL)
+        g_error ("the group “%s” is missing", group_ids[i]);
+      g_assert_cmpstr (g->id, ==, group_ids[i]);
+    }
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AtlasOverlayGroup *g = g_ptr_array_index (groups, i);
+
+      if (i > 0)
+        g_assert_cmpint (((AtlasOverlayGroup *) g_ptr_array_index (groups, i - 1))->order, <=,
+                         g->order);
+      if (g->layers->len == 0)
+        g_error ("the group “%s” has no layers", g->id);
+      for (guint j = 0; j < g->layers->len; j++)
+        {
+          AtlasOverlayLayer *l = g_ptr_array_index (g->layers, j);
+
+          g_assert_true (l->group == g);
+          g_assert_true (g_ptr_array_index (layers, l->index) == l);
+          g_assert_true (atlas_overlays_lookup_layer (data->overlays, l->id) == l);
+          g_assert_cmpuint (l->styles->len, >, 0);
+          if (l->features->len == 0)
+            g_error ("the layer “%s” has no features", l->id);
+          kinds[l->kind]++;
+          n_layers++;
+          for (guint k = 0; k < l->features->len; k++)
+            {
+              AtlasOverlayFeature *f = g_ptr_array_index (l->features, k);
+
+              g_assert_true (f->layer == l);
+              g_assert_nonnull (f->style);
+              g_assert_true (g_ptr_array_find (l->styles, f->style, NULL));
+              g_assert_cmpuint (f->shape, <, G_N_ELEMENTS (shapes));
+              shapes[f->shape]++;
+              schematic += f->schematic;
+              n_features++;
+            }
+        }
+    }
+  g_assert_cmpuint (n_layers, ==, layers->len);
+  g_assert_cmpuint (n_features, ==, features->len);
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      if (!g_hash_table_add (ids, f->id))
+        g_error ("the feature id “%s” is used twice", f->id);
+      g_assert_cmpuint (f->index, ==, i);
+      g_assert_true (atlas_overlays_lookup_feature (data->overlays, f->id) == f);
+      g_assert_true (f->bbox.x0 <= f->anchor.x + 1e-9 && f->anchor.x <= f->bbox.x1 + 1e-9);
+      if (f->shape == ATLAS_SHAPE_POLYGON)
+        {
+          g_assert_true (isfinite (f->area_km2));
+          g_assert_cmpfloat (f->area_km2, >, 0);
+          g_assert_nonnull (f->geos);
+        }
+      else
+        g_assert_true (isnan (f->area_km2));
+      if (f->source == ATLAS_SOURCE_RING)
+        g_assert_true (f->schematic);
+    }
+
+  g_test_message ("%u groups, %u layers, %u features (%u zones, %u lines, %u points), %u schematic",
+                  groups->len, layers->len, features->len, shapes[ATLAS_SHAPE_POLYGON],
+                  shapes[ATLAS_SHAPE_LINE], shapes[ATLAS_SHAPE_POINT], schematic);
+  g_assert_cmpuint (schematic, >, 0);
+  g_assert_true (feature ("xiongan_qibu_zone")->schematic);
+  g_assert_cmpuint (shapes[ATLAS_SHAPE_POLYGON], >, 0);
+  g_assert_cmpuint (shapes[ATLAS_SHAPE_LINE], >, 0);
+  g_assert_cmpuint (shapes[ATLAS_SHAPE_POINT], >, 0);
+  g_assert_cmpuint (kinds[ATLAS_OVERLAY_ZONE], >, 0);
+  g_assert_cmpuint (kinds[ATLAS_OVERLAY_POINT], >, 0);
+  g_assert_cmpstr (atlas_overlay_kind_to_string (ATLAS_OVERLAY_BAND), ==, "band");
+  g_assert_cmpstr (atlas_geometry_source_to_string (ATLAS_SOURCE_RING), ==, "ring");
+}
+
+/* Hit testing */
+
+static AtlasOverlayFeature *
+hit_lonlat (const gboolean *visible,
+            double          lon,
+            double          lat,
+            double          zoom)
+{
+  return atlas_overlays_hit (data->overlays, visible, atlas_geo_lon_to_world_x (lon),
+                             atlas_geo_lat_to_world_y (lat), zoom, 4);
+}
+
+static void
+test_hit_smallest_zone (void)
+{
+  g_autofree gboolean *visible = visible_none ();
+  const double lon = 116.70, lat = 39.52;   /* 廊坊市区 */
+  AtlasOverlayFeature *f;
+
+  g_assert_null (hit_lonlat (visible, lon, lat, 9));
+
+  show_group (visible, "circles");
+  f = hit_lonlat (visible, lon, lat, 9);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "commuting_circle");
+
+  visible[layer ("circles.commuting")->index] = FALSE;
+  f = hit_lonlat (visible, lon, lat, 9);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "functional_circle");
+
+  visible[layer ("circles.functional")->index] = FALSE;
+  f = hit_lonlat (visible, lon, lat, 9);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "industrial_circle");
+
+  /* Tiananmen: the capital core area, the smallest of the nested zones */
+  show_group (visible, "circles");
+  f = hit_lonlat (visible, 116.3915, 39.9030, 9);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "capital_core_area");
+
+  /* the Bohai and Inner Mongolia are in no circle */
+  g_assert_null (hit_lonlat (visible, 120.2, 39.2, 9));
+  g_assert_null (hit_lonlat (visible, 112.8, 42.9, 9));
+}
+
+static void
+test_hit_symbol_first (void)
+{
+  g_autofree gboolean *visible = visible_none ();
+  AtlasOverlayFeature *pkx = feature ("airport_pkx");
+  double scale = ATLAS_TILE_SIZE * pow (2, 9);
+  AtlasOverlayFeature *f;
+
+  g_assert_cmpint (pkx->shape, ==, ATLAS_SHAPE_POINT);
+  show_group (visible, "circles");
+
+  /* with the airports hidden, a zone */
+  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->shape, ==, ATLAS_SHAPE_POLYGON);
+
+  /* shown, the symbol wins over the zones under it */
+  visible[pkx->layer->index] = TRUE;
+  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
+  g_assert_true (f == pkx);
+  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x + 5 / scale, pkx->anchor.y, 9, 4);
+  g_assert_true (f == pkx);
+  g_assert_true (atlas_overlay_feature_hit (pkx, pkx->anchor.x, pkx->anchor.y - 5 / scale, 9, 4));
+  /* 40 px away it is the zone again */
+  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x + 40 / scale, pkx->anchor.y, 9, 4);
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->shape, ==, ATLAS_SHAPE_POLYGON);
+  g_assert_false (atlas_overlay_feature_hit (pkx, pkx->anchor.x + 40 / scale, pkx->anchor.y, 9, 4));
+}
+
+/* Layer state */
+
+static void
+count_changes (AtlasLayerState *state,
+               guint           *count)
+{
+  (void) state;
+  (*count)++;
+}
+
+static void
+test_state_defaults (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  const gboolean *visible = atlas_layer_state_get_visible_array (state);
+  const double *opacity = atlas_layer_state_get_opacity_array (state);
+
+  g_assert_true (atlas_layer_state_get_overlays (state) == data->overlays);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AtlasOverlayLayer *l = g_ptr_array_index (layers, i);
+      gboolean circles = g_str_equal (l->group->id, "circles");
+
+      g_assert_cmpint (atlas_layer_state_get_visible (state, l), ==, circles);
+      g_assert_cmpint (visible[l->index], ==, circles);
+      g_assert_cmpfloat (atlas_layer_state_get_opacity (state, l), ==, 1.0);
+      g_assert_cmpfloat (opacity[l->index], ==, 1.0);
+    }
+}
+
+static void
+test_state_visible_ids (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  g_autoptr(GError) error = NULL;
+  guint changes = 0, shown = 0;
+
+  g_signal_connect (state, "changed", G_CALLBACK (count_changes), &changes);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles.commuting, ecology", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 1);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AtlasOverlayLayer *l = g_ptr_array_index (layers, i);
+      gboolean expected = g_str_equal (l->id, "circles.commuting") || g_str_equal (l->group->id, "ecology");
+
+      if (atlas_layer_state_get_visible (state, l) != expected)
+        g_error ("layer “%s” is %s", l->id, expected ? "hidden" : "shown");
+      shown += expected;
+    }
+  g_assert_cmpuint (shown, ==, 1 + atlas_overlays_lookup_group (data->overlays, "ecology")->layers->len);
+
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "all", &error));
+  for (guint i = 0; i < layers->len; i++)
+    g_assert_true (atlas_layer_state_get_visible_array (state)[i]);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "", &error));
+  for (guint i = 0; i < layers->len; i++)
+    g_assert_false (atlas_layer_state_get_visible_array (state)[i]);
+}
+
+static void
+test_state_unknown_id (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  guint n = atlas_overlays_get_layers (data->overlays)->len;
+  g_autofree gboolean *before = g_memdup2 (atlas_layer_state_get_visible_array (state),
+                                           n * sizeof (gboolean));
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+
+  g_signal_connect (state, "changed", G_CALLBACK (count_changes), &changes);
+  g_assert_false (atlas_layer_state_set_visible_ids (state, "ecology,no_such_layer", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "no_such_layer"));
+  g_test_message ("%s", error->message);
+  g_assert_cmpmem (atlas_layer_state_get_visible_array (state), n * sizeof (gboolean), before,
+                   n * sizeof (gboolean));
+  g_assert_cmpuint (changes, ==, 0);
+}
+
+static void
+test_state_variant_round_trip (void)
+{
+  g_autoptr(AtlasLayerState) a = atlas_layer_state_new (data->overlays);
+  g_autoptr(AtlasLayerState) b = atlas_layer_state_new (data->overlays);
+  guint n = atlas_overlays_get_layers (data->overlays)->len;
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(GVariant) partial = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder builder;
+  guint changes = 0;
+
+  g_assert_true (atlas_layer_state_set_visible_ids (a, "transport.airports,ecology,circles.functional", &error));
+  atlas_layer_state_set_opacity (a, layer ("transport.airports"), 0.4);
+  atlas_layer_state_set_opacity (a, layer ("circles.core_area"), 0.25);   /* hidden, kept */
+  saved = g_variant_ref_sink (atlas_layer_state_to_variant (a));
+  g_assert_true (g_variant_is_of_type (saved, G_VARIANT_TYPE ("a{s(bd)}")));
+  g_assert_cmpuint (g_variant_n_children (saved), ==, n);
+
+  g_signal_connect (b, "changed", G_CALLBACK (count_changes), &changes);
+  atlas_layer_state_apply_variant (b, saved);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpmem (atlas_layer_state_get_visible_array (a), n * sizeof (gboolean),
+                   atlas_layer_state_get_visible_array (b), n * sizeof (gboolean));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (atlas_layer_state_get_opacity_array (a)[i],
+                                    atlas_layer_state_get_opacity_array (b)[i], 1e-12);
+  g_assert_cmpfloat (atlas_layer_state_get_opacity (b, layer ("transport.airports")), ==, 0.4);
+
+  /* a saved state from another data set: unknown ids are skipped, the
+   * others applied, opacity clamped */
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(bd)}"));
+  g_variant_builder_add (&builder, "{s(bd)}", "gone.layer", TRUE, 0.5);
+  g_variant_builder_add (&builder, "{s(bd)}", "safety.river_systems", TRUE, 7.0);
+  g_variant_builder_add (&builder, "{s(bd)}", "transport.airports", FALSE, 0.4);
+  partial = g_variant_ref_sink (g_variant_builder_end (&builder));
+  atlas_layer_state_apply_variant (b, partial);
+  g_assert_true (atlas_layer_state_get_visible (b, layer ("safety.river_systems")));
+  g_assert_cmpfloat (atlas_layer_state_get_opacity (b, layer ("safety.river_systems")), ==, 1.0);
+  g_assert_false (atlas_layer_state_get_visible (b, layer ("transport.airports")));
+  g_assert_true (atlas_layer_state_get_visible (b, layer ("circles.functional")));
+
+  /* a wrong type changes nothing */
+  changes = 0;
+  {
+    g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new_string ("circles"));
+
+    atlas_layer_state_apply_variant (b, wrong);
+    atlas_layer_state_apply_variant (b, NULL);
+  }
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_true (atlas_layer_state_get_visible (b, layer ("safety.river_systems")));
+}
+
+static void
+test_state_changed_signal (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  AtlasOverlayLayer *airports = layer ("transport.airports");
+  AtlasOverlayLayer *commuting = layer ("circles.commuting");
+  guint changes = 0;
+
+  g_signal_connect (state, "changed", G_CALLBACK (count_changes), &changes);
+
+  atlas_layer_state_set_visible (state, airports, TRUE);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (atlas_layer_state_get_visible (state, airports));
+  atlas_layer_state_set_visible (state, airports, TRUE);   /* no change, no signal */
+  g_assert_cmpuint (changes, ==, 1);
+
+  atlas_layer_state_set_opacity (state, commuting, 0.5);
+  g_assert_cmpuint (changes, ==, 2);
+  atlas_layer_state_set_opacity (state, commuting, 0.5);
+  g_assert_cmpuint (changes, ==, 2);
+  atlas_layer_state_set_opacity (state, commuting, 3.0);   /* clamped */
+  g_assert_cmpuint (changes, ==, 3);
+  g_assert_cmpfloat (atlas_layer_state_get_opacity (state, commuting), ==, 1.0);
+
+  atlas_layer_state_set_group_visible (state, atlas_overlays_lookup_group (data->overlays, "circles"), FALSE);
+  g_assert_cmpuint (changes, ==, 4);
+  g_assert_false (atlas_layer_state_get_visible (state, commuting));
+  atlas_layer_state_set_group_visible (state, atlas_overlays_lookup_group (data->overlays, "circles"), FALSE);
+  g_assert_cmpuint (changes, ==, 4);
+
+  atlas_layer_state_show_only (state, commuting);
+  g_assert_cmpuint (changes, ==, 5);
+  g_assert_true (atlas_layer_state_get_visible (state, commuting));
+  g_assert_false (atlas_layer_state_get_visible (state, airports));
+
+  atlas_layer_state_set_all_visible (state, TRUE);
+  g_assert_cmpuint (changes, ==, 6);
+  g_assert_true (atlas_layer_state_get_visible (state, airports));
+}
+
+static void
+test_state_empty_overlays (void)
+{
+  g_autoptr(AtlasOverlays) empty = atlas_overlays_new_empty ();
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (empty);
+  g_autoptr(GVariant) v = g_variant_ref_sink (atlas_layer_state_to_variant (state));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (g_variant_n_children (v), ==, 0);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "", &error));
+  g_assert_false (atlas_layer_state_set_visible_ids (state, "circles", &error));
+  g_assert_nonnull (error);
+  g_assert_null (atlas_overlays_hit (empty, atlas_layer_state_get_visible_array (state), 0.8, 0.4, 9, 4));
+}
+
+/* Broken layer files: tests/data/layers-broken/CASE/CASE.json, each a
+ * folder of one small group file, loaded against the real base map,
+ * gazetteer and plan. */
+
+typedef struct
+{
+  const char *name;       /* folder and file name */
+  int         code;
+  const char *feature;    /* the id the message must name, or NULL */
+  const char *detail;     /* a word the message must contain */
+} BrokenCase;
+
+static const BrokenCase broken_cases[] = {
+  { "unknown-county", ATLAS_OVERLAYS_ERROR_REFERENCE, "bad_county_zone", "999999" },
+  { "unknown-place", ATLAS_OVERLAYS_ERROR_REFERENCE, "bad_place_line", "no_such_place" },
+  { "unknown-point", ATLAS_OVERLAYS_ERROR_REFERENCE, "bad_point", "atlantis" },
+  { "no-plan-refs", ATLAS_OVERLAYS_ERROR_SYNTAX, "uncited_zone", "plan_refs" },
+  { "empty-plan-refs", ATLAS_OVERLAYS_ERROR_SYNTAX, "uncited_point", "plan_refs" },
+  { "unknown-section", ATLAS_OVERLAYS_ERROR_REFERENCE, "miscited_zone", "9.9" },
+  { "malformed-json", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "JSON" },
+  { "two-geometries", ATLAS_OVERLAYS_ERROR_SYNTAX, "double_geometry", "geometry" },
+  { "no-geometry", ATLAS_OVERLAYS_ERROR_SYNTAX, "shapeless", "geometry" },
+  { "unknown-class", ATLAS_OVERLAYS_ERROR_REFERENCE, "unstyled_zone", "no_such_class" },
+  { "duplicate-id", ATLAS_OVERLAYS_ERROR_SYNTAX, "dup_zone", "used twice" },
+  { "ring-not-schematic", ATLAS_OVERLAYS_ERROR_SYNTAX, "plain_ring", "schematic" },
+  { "bad-coordinates", ATLAS_OVERLAYS_ERROR_GEOMETRY, "far_away", "range" },
+  { "bad-colour", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "colour" },
+  { "top-level-array", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "object" },
+  { "coordinate-types", ATLAS_OVERLAYS_ERROR_GEOMETRY, "typed_coordinates", "[lon, lat]" },
+  { "dash-types", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "dash" },
+};
+
+static AtlasOverlays *
+load_fixture (const char  *name,
+              GError     **error)
+{
+  g_autofree char *path = g_build_filename (BROKEN_DIR, name, NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+
+  return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, error);
+}
+
+static void
+test_broken (gconstpointer user_data)
+{
+  const BrokenCase *c = user_data;
+  g_autofree char *file = g_strconcat (c->name, ".json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasOverlays) overlays = load_fixture (c->name, &error);
+
+  g_assert_null (overlays);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, ATLAS_OVERLAYS_ERROR, c->code);
+  /* the message names the file, the feature and what is wrong with it */
+  if (strstr (error->message, file) == NULL)
+    g_error ("the message “%s” does not name the file %s", error->message, file);
+  if (c->feature != NULL && strstr (error->message, c->feature) == NULL)
+    g_error ("the message “%s” does not name the feature %s", error->message, c->feature);
+  if (strstr (error->message, c->detail) == NULL)
+    g_error ("the message “%s” does not say “%s”", error->message, c->detail);
+}
+
+static void
+test_valid_minimal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasOverlays) overlays = load_fixture ("valid-minimal", &error);
+  AtlasOverlayFeature *zone, *line, *point, *ring;
+  g_autoptr(AtlasLayerState) state = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (overlays);
+  g_assert_cmpuint (atlas_overlays_get_groups (overlays)->len, ==, 1);
+  g_assert_cmpuint (atlas_overlays_get_layers (overlays)->len, ==, 3);
+  g_assert_cmpuint (atlas_overlays_get_features (overlays)->len, ==, 4);
+
+  zone = atlas_overlays_lookup_feature (overlays, "mini_beisan");
+  g_assert_nonnull (zone);
+  g_assert_cmpint (zone->shape, ==, ATLAS_SHAPE_POLYGON);
+  g_assert_cmpint (zone->source, ==, ATLAS_SOURCE_COUNTIES);
+  g_assert_cmpuint (zone->counties->len, ==, 3);
+  g_assert_cmpstr (zone->plan_refs[0], ==, "4.1.2");
+  g_assert_nonnull (zone->style);
+  g_assert_true (zone->style->has_fill);
+  g_assert_cmpfloat_with_epsilon (zone->style->fill.r, 0x11 / 255.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (zone->style->fill.a, 0x80 / 255.0, 1e-9);
+  /* 三河 ≈ 643, 大厂 ≈ 176, 香河 ≈ 458 km² */
+  g_test_message ("北三县: %.0f km²", zone->area_km2);
+  g_assert_cmpfloat (fabs (zone->area_km2 - zone->stated_area_km2) / zone->stated_area_km2, <, 0.05);
+
+  line = atlas_overlays_lookup_feature (overlays, "mini_line");
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->shape, ==, ATLAS_SHAPE_LINE);
+  g_assert_cmpfloat (line->band_km, ==, 10);
+  g_assert_true (line->directed);
+
+  point = atlas_overlays_lookup_feature (overlays, "mini_airport");
+  g_assert_nonnull (point);
+  g_assert_cmpint (point->shape, ==, ATLAS_SHAPE_POINT);
+  g_assert_cmpint (point->style->symbol, ==, ATLAS_SYMBOL_AIRPORT);
+  g_assert_cmpfloat_with_epsilon (point->anchor_lon, 116.4105, 1e-6);
+  g_assert_cmpfloat_with_epsilon (point->anchor_lat, 39.5098, 1e-6);
+
+  ring = atlas_overlays_lookup_feature (overlays, "mini_ring");
+  g_assert_nonnull (ring);
+  g_assert_true (ring->schematic);
+  g_assert_cmpint (ring->shape, ==, ATLAS_SHAPE_POLYGON);
+  /* π × 10² */
+  g_assert_cmpfloat (fabs (ring->area_km2 - G_PI * 100) / (G_PI * 100), <, 0.02);
+
+  state = atlas_layer_state_new (overlays);
+  g_assert_true (atlas_overlays_hit (overlays, atlas_layer_state_get_visible_array (state),
+                                     point->anchor.x, point->anchor.y, 9, 2) == NULL);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "mini", &error));
+  g_assert_true (atlas_overlays_hit (overlays, atlas_layer_state_get_visible_array (state),
+                                     point->anchor.x, point->anchor.y, 9, 2) == point);
+}
+
+static void
+test_missing_directory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasOverlays) overlays = load_fixture ("no-such-folder", &error);
+
+  g_assert_null (overlays);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_empty_directory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atlas-layers-XXXXXX", &error);
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autoptr(AtlasOverlays) overlays = NULL;
+
+  g_assert_no_error (error);
+  overlays = atlas_overlays_new_from_directory (file, data->basemap, data->gazetteer, data->plan,
+                                                &error);
+  g_assert_null (overlays);
+  g_assert_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX);
+  g_test_message ("%s", error->message);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  atlas_register_resource ();
+
+  data = atlas_data_load (NULL, TRUE);
+  for (guint i = 0; i < data->problems->len; i++)
+    g_printerr ("# problem loading the data: %s\n", (char *) data->problems->pdata[i]);
+  g_assert_cmpuint (data->problems->len, ==, 0);
+  g_assert_cmpuint (atlas_overlays_get_features (data->overlays)->len, >, 0);
+
+  g_test_add_func ("/atlas/overlays/circle-areas", test_circle_areas);
+  g_test_add_func ("/atlas/overlays/stated-areas", test_stated_areas);
+  g_test_add_func ("/atlas/overlays/circle-members", test_circle_members);
+  g_test_add_func ("/atlas/overlays/nesting", test_nesting);
+  g_test_add_func ("/atlas/overlays/plan-refs", test_plan_refs);
+  g_test_add_func ("/atlas/overlays/catalogue", test_catalogue);
+  g_test_add_func ("/atlas/overlays/hit/smallest-zone", test_hit_smallest_zone);
+  g_test_add_func ("/atlas/overlays/hit/symbol-first", test_hit_symbol_first);
+  g_test_add_func ("/atlas/overlays/layer-state/defaults", test_state_defaults);
+  g_test_add_func ("/atlas/overlays/layer-state/visible-ids", test_state_visible_ids);
+  g_test_add_func ("/atlas/overlays/layer-state/unknown-id", test_state_unknown_id);
+  g_test_add_func ("/atlas/overlays/layer-state/variant-round-trip", test_state_variant_round_trip);
+  g_test_add_func ("/atlas/overlays/layer-state/changed-signal", test_state_changed_signal);
+  g_test_add_func ("/atlas/overlays/layer-state/empty-overlays", test_state_empty_overlays);
+  for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/atlas/overlays/broken/%s", broken_cases[i].name);
+      g_test_add_data_func (path, &broken_cases[i], test_broken);
+    }
+  g_test_add_func ("/atlas/overlays/broken/missing-directory", test_missing_directory);
+  g_test_add_func ("/atlas/overlays/broken/empty-directory", test_empty_directory);
+  g_test_add_func ("/atlas/overlays/valid-minimal", test_valid_minimal);
+
+  status = g_test_run ();
+  atlas_data_free (data);
+  return status;
+}

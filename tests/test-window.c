@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "widgets/atlas-application.h"
+#include "widgets/atlas-layer-panel.h"
 #include "widgets/atlas-window.h"
 #include "atlas-resources.h"
 
@@ -17,9 +18,11 @@ timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Iterates the main loop until the map's tiles are all painted. */
+/* Iterates the main loop until the map's tiles (base map, or overlays)
+ * are all painted. */
 static void
-wait_for_tiles (AtlasWindow *window)
+wait_for_source (AtlasWindow *window,
+                 gboolean     overlays)
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
@@ -28,13 +31,20 @@ wait_for_tiles (AtlasWindow *window)
   while (!timed_out)
     {
       g_main_context_iteration (NULL, TRUE);
-      source = atlas_window_get_tile_source (window);
+      source = overlays ? atlas_window_get_overlay_source (window)
+                        : atlas_window_get_tile_source (window);
       if (gtk_widget_get_mapped (GTK_WIDGET (window)) && atlas_tile_source_get_filled (source) > 0
           && atlas_tile_source_get_pending (source) == 0)
         break;
     }
   g_assert_false (timed_out);
   g_source_remove (id);
+}
+
+static void
+wait_for_tiles (AtlasWindow *window)
+{
+  wait_for_source (window, FALSE);
 }
 
 /* Iterates the main loop until the plan's layers are loaded. */
@@ -112,6 +122,83 @@ test_window_shows_map (void)
   g_assert_null (window);
 }
 
+/* The layer panel's switches drive the layer state, the overlay tiles and
+ * the saved settings; a click selects the smallest zone under it. */
+static void
+test_layers_and_selection (void)
+{
+  AtlasStartView start = { 116.70, 39.52, 9 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasLayerState *state;
+  AtlasOverlays *overlays;
+  AtlasOverlayLayer *commuting, *functional;
+  AtlasTileSource *before;
+  GtkWidget *panel, *sw;
+  AtlasOverlayFeature *f;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  gboolean visible;
+  double opacity;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Layers");
+  window = open_window (app);
+  wait_for_tiles (window);
+  wait_for_overlays (window);
+
+  state = atlas_window_get_layer_state (window);
+  overlays = atlas_layer_state_get_overlays (state);
+  commuting = atlas_overlays_lookup_layer (overlays, "circles.commuting");
+  functional = atlas_overlays_lookup_layer (overlays, "circles.functional");
+  g_assert_nonnull (commuting);
+  g_assert_nonnull (functional);
+
+  atlas_layer_state_set_all_visible (state, FALSE);
+  panel = atlas_window_get_layer_panel (window);
+  g_assert_true (ATLAS_IS_LAYER_PANEL (panel));
+  sw = atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel), "circles.commuting");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  /* nothing shown: a click selects nothing */
+  g_assert_null (atlas_window_select_at (window, 39.52, 116.70));
+
+  before = atlas_window_get_overlay_source (window);
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+  g_assert_true (atlas_layer_state_get_visible (state, commuting));
+  g_assert_false (atlas_layer_state_get_visible (state, functional));
+  g_assert_true (atlas_window_get_overlay_source (window) != before);
+  wait_for_source (window, TRUE);
+  g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_overlay_source (window)), >, 0);
+
+  /* saved for the next start */
+  settings = atlas_application_new_settings ();
+  saved = g_settings_get_value (settings, "layers");
+  g_assert_true (g_variant_lookup (saved, "circles.commuting", "(bd)", &visible, &opacity));
+  g_assert_true (visible);
+
+  /* 廊坊 is in the commuting circle; with the functional circle shown too,
+   * a click still selects the smaller zone */
+  atlas_layer_state_set_visible (state, functional, TRUE);
+  f = atlas_window_select_at (window, 39.52, 116.70);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "commuting_circle");
+  g_assert_true (atlas_selection_get_feature (atlas_window_get_selection (window)) == f);
+  g_test_message ("card: %s", atlas_window_get_card_text (window));
+  g_assert_nonnull (strstr (atlas_window_get_card_text (window), "27,000"));
+
+  /* 石家庄 is in neither */
+  g_assert_null (atlas_window_select_at (window, 38.04, 114.51));
+
+  /* hiding the layer of the selection clears it */
+  atlas_window_select_at (window, 39.52, 116.70);
+  gtk_switch_set_active (GTK_SWITCH (atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel),
+                                                                   "circles.commuting")), FALSE);
+  f = atlas_selection_get_feature (atlas_window_get_selection (window));
+  g_assert_true (f == NULL || f->layer != commuting);
+
+  close_window (window);
+}
+
 static void
 test_missing_basemap (void)
 {
@@ -149,6 +236,7 @@ main (int   argc,
   atlas_register_resource ();
 
   g_test_add_func ("/atlas/window/shows-map", test_window_shows_map);
+  g_test_add_func ("/atlas/window/layers-and-selection", test_layers_and_selection);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
 
   return g_test_run ();

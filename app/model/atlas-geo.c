@@ -3,6 +3,7 @@
 #include "atlas-geo.h"
 
 #include <math.h>
+#include <string.h>
 
 double
 atlas_geo_lon_to_world_x (double lon)
@@ -168,4 +169,28 @@ atlas_geo_round_scale_length (double max_length_m)
   if (f >= 2)
     return 2 * p;
   return p;
+}
+
+/**
+ * atlas_format_integer:
+ *
+ * @value rounded and grouped by thousands with commas, as the plan writes
+ * figures in tables: 27000 → "27,000", whatever the locale.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+atlas_format_integer (double value)
+{
+  g_autofree char *digits = g_strdup_printf ("%.0f", fabs (round (value)));
+  GString *s = g_string_new (value < -0.5 ? "-" : "");
+  gsize n = strlen (digits);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
 }

@@ -62,5 +62,6 @@ gboolean atlas_rect_intersects         (const AtlasRect *a,
                                         const AtlasRect *b);
 
 double   atlas_geo_round_scale_length  (double       max_length_m);
+char    *atlas_format_integer          (double       value);
 
 G_END_DECLS

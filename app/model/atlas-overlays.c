@@ -174,6 +174,17 @@ atlas_overlays_init (AtlasOverlays *self)
 
 /* JSON helpers */
 
+static gboolean
+json_node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_DOUBLE || type == G_TYPE_INT64;
+}
+
 static const char *
 get_string (JsonObject *o,
             const char *name)
@@ -383,6 +394,10 @@ parse_style (Loader             *loader,
   s->stroke_width = CLAMP (s->stroke_width, 0, 40);
   if ((dash = get_array (o, "dash")) != NULL && json_array_get_length (dash) >= 2)
     {
+      if (!json_node_is_number (json_array_get_element (dash, 0))
+          || !json_node_is_number (json_array_get_element (dash, 1)))
+        return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                          "style class “%s”: dash must be two numbers", class_id);
       s->dash[0] = CLAMP (json_array_get_double_element (dash, 0), 0.5, 100);
       s->dash[1] = CLAMP (json_array_get_double_element (dash, 1), 0.5, 100);
       s->has_dash = TRUE;
@@ -941,7 +956,9 @@ coords_from_json (Loader      *loader,
       JsonArray *xy;
       double x, y;
 
-      if (!JSON_NODE_HOLDS_ARRAY (pt) || json_array_get_length (xy = json_node_get_array (pt)) < 2)
+      if (!JSON_NODE_HOLDS_ARRAY (pt) || json_array_get_length (xy = json_node_get_array (pt)) < 2
+          || !json_node_is_number (json_array_get_element (xy, 0))
+          || !json_node_is_number (json_array_get_element (xy, 1)))
         {
           GEOSCoordSeq_destroy_r (ctx, seq);
           set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY, "a coordinate is not [lon, lat]");
@@ -1355,13 +1372,8 @@ parse_feature (Loader             *loader,
       && (!get_number (o, "stated_area_km2", &f->stated_area_km2) || f->stated_area_km2 <= 0))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "stated_area_km2 is not a positive number");
 
-  {
-    gint64 t0 = g_get_monotonic_time ();
-    if (!resolve_geometry (loader, o, f, error))
-      return FALSE;
-    if (g_getenv ("ATLAS_PROFILE_LOAD"))
-      g_printerr ("%8.1f ms %s\n", (g_get_monotonic_time () - t0) / 1000.0, f->id);
-  }
+  if (!resolve_geometry (loader, o, f, error))
+    return FALSE;
 
   g_ptr_array_add (layer->features, f);
   loader->feature = NULL;
@@ -1483,7 +1495,7 @@ parse_group (Loader      *loader,
     return FALSE;
 
   layers = get_array (root, "layers");
-  if (layers == NULL)
+  if (layers == NULL || json_array_get_length (layers) == 0)
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "no layers");
   for (guint i = 0; i < json_array_get_length (layers); i++)
     if (!parse_layer (loader, json_array_get_element (layers, i), group, error))

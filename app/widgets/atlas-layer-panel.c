@@ -94,9 +94,14 @@ feature_subtitle (const AtlasOverlayFeature *f)
 
   if (!isnan (f->area_km2))
     {
-      g_string_append_printf (s, " · %'.0f km²", f->area_km2);
+      g_autofree char *area = atlas_format_integer (f->area_km2);
+
+      g_string_append_printf (s, " · %s km²", area);
       if (!isnan (f->stated_area_km2))
-        g_string_append_printf (s, _(" (plan: %'.0f km²)"), f->stated_area_km2);
+        {
+          g_autofree char *stated = atlas_format_integer (f->stated_area_km2);
+          g_string_append_printf (s, _(" (plan: %s km²)"), stated);
+        }
     }
   if (f->schematic)
     g_string_append_printf (s, " · %s", _("schematic"));

@@ -197,7 +197,9 @@ scale_factor_changed_cb (AtlasWindow *self)
 static char *
 format_area (double km2)
 {
-  return g_strdup_printf ("%'.0f km²", km2);
+  g_autofree char *number = atlas_format_integer (km2);
+
+  return g_strdup_printf ("%s km²", number);
 }
 
 static void
@@ -240,6 +242,20 @@ selection_changed_cb (AtlasWindow *self)
 }
 
 static AtlasOverlayFeature *
+feature_at_location (AtlasWindow *self,
+                     double       lat,
+                     double       lon)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+
+  if (self->layer_state == NULL)
+    return NULL;
+  return atlas_overlays_hit (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
+                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
+                             shumate_viewport_get_zoom_level (viewport), 4.0);
+}
+
+static AtlasOverlayFeature *
 feature_at (AtlasWindow *self,
             double       x,
             double       y)
@@ -247,12 +263,8 @@ feature_at (AtlasWindow *self,
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
   double lat, lon;
 
-  if (self->layer_state == NULL)
-    return NULL;
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
-  return atlas_overlays_hit (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
-                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
-                             shumate_viewport_get_zoom_level (viewport), 4.0);
+  return feature_at_location (self, lat, lon);
 }
 
 static void
@@ -752,4 +764,36 @@ atlas_window_show_layers (AtlasWindow *self,
     return;
   if (!atlas_layer_state_set_visible_ids (self->layer_state, ids, &error))
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+/**
+ * atlas_window_select_at:
+ *
+ * Selects what a click at this place would select, or nothing.
+ *
+ * Returns: (nullable) (transfer none): the selected feature
+ */
+AtlasOverlayFeature *
+atlas_window_select_at (AtlasWindow *self,
+                        double       latitude,
+                        double       longitude)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  atlas_selection_set_feature (self->selection, feature_at_location (self, latitude, longitude));
+  return atlas_selection_get_feature (self->selection);
+}
+
+/* For tests: the text of the selection card. */
+const char *
+atlas_window_get_card_text (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->card_body);
+}
+
+GtkWidget *
+atlas_window_get_layer_panel (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return adw_flap_get_flap (self->flap);
 }

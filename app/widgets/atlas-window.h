@@ -22,6 +22,11 @@ void             atlas_window_set_overlays    (AtlasWindow          *self,
                                                const char           *problem);
 void             atlas_window_show_layers     (AtlasWindow          *self,
                                                const char           *ids);
+AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,
+                                               double                latitude,
+                                               double                longitude);
+const char      *atlas_window_get_card_text   (AtlasWindow          *self);
+GtkWidget       *atlas_window_get_layer_panel (AtlasWindow          *self);
 ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
 AtlasTileSource *atlas_window_get_tile_source (AtlasWindow          *self);
 void             atlas_window_go_to_view      (AtlasWindow          *self,
