@@ -10,6 +10,7 @@
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
 #include "model/atlas-overlays-json.h"
+#include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
 #include "widgets/atlas-application.h"
 #include "atlas-resources.h"
@@ -97,6 +98,83 @@ list_layers (gboolean json)
   return 0;
 }
 
+static AtlasPlanIndex *
+load_index (AtlasData *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) aliases = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/aliases.json", 0, NULL);
+  AtlasPlanIndex *index = atlas_plan_index_new (data, aliases, &error);
+
+  if (index == NULL)
+    g_printerr ("capital-atlas: %s\n", error->message);
+  return index;
+}
+
+static int
+info (const char *name,
+      gboolean    json)
+{
+  g_autoptr(AtlasData) data = load_data_or_fail ();
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  AtlasEntity *entity;
+  g_autofree char *text = NULL;
+
+  if (data == NULL || (index = load_index (data)) == NULL)
+    return 1;
+  entity = atlas_plan_index_lookup (index, name);
+  if (entity == NULL)
+    return fail (_("no place, county or feature is called “%s” (try --search)"), name);
+
+  text = atlas_entity_to_json (index, entity);
+  if (json)
+    g_print ("%s\n", text);
+  else
+    {
+      g_autoptr(GPtrArray) members = atlas_plan_index_memberships (index, entity);
+
+      g_print ("%s %s (%s, %s)\n", entity->name_zh, entity->name_en,
+               atlas_entity_kind_to_string (entity->kind), entity->context);
+      for (guint i = 0; i < members->len; i++)
+        g_print ("  ∈ %s\n", ((AtlasEntity *) members->pdata[i])->name_zh);
+      for (guint i = 0; i < entity->mentions->len; i++)
+        {
+          AtlasMention *m = g_ptr_array_index (entity->mentions, i);
+          g_print ("  %s %s%s\n", m->role ? "★" : "·", m->paragraph->id, m->via_alias ? " (alias)" : "");
+        }
+    }
+  return 0;
+}
+
+static int
+search (const char *query,
+        gboolean    json)
+{
+  g_autoptr(AtlasData) data = load_data_or_fail ();
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(GArray) results = NULL;
+
+  if (data == NULL || (index = load_index (data)) == NULL)
+    return 1;
+  results = atlas_plan_index_search (index, query, 50);
+  if (json)
+    {
+      g_autofree char *text = atlas_search_results_to_json (results);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  for (guint i = 0; i < results->len; i++)
+    {
+      AtlasSearchResult *r = &g_array_index (results, AtlasSearchResult, i);
+
+      if (r->entity != NULL)
+        g_print ("%-8s %s %s\n", atlas_entity_kind_to_string (r->entity->kind), r->entity->name_zh,
+                 r->entity->name_en);
+      else
+        g_print ("passage  %s\n", r->passage.paragraph->id);
+    }
+  return 0;
+}
+
 static int
 export_geojson (const char *path,
                 const char *layers)
@@ -130,6 +208,8 @@ main (int   argc,
   gboolean json = FALSE;
   g_autofree char *geojson_path = NULL;
   g_autofree char *layers = NULL;
+  g_autofree char *info_name = NULL;
+  g_autofree char *search_text = NULL;
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
@@ -148,7 +228,11 @@ main (int   argc,
     { "layers", 0, 0, G_OPTION_ARG_STRING, &layers,
       N_("Show (or export) these layers or groups, comma-separated, or “all”"), N_("ID,…") },
     { "list-layers", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the plan’s groups, layers and features"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("With --list-layers: print JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (with --list-layers, --info or --search)"), NULL },
+    { "info", 0, 0, G_OPTION_ARG_STRING, &info_name,
+      N_("Print what the plan says about a place, county or feature"), N_("NAME_OR_ID") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search_text,
+      N_("Search places, counties, features and the plan’s text"), N_("TEXT") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
       N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
     { NULL }
@@ -177,14 +261,18 @@ main (int   argc,
       return 0;
     }
 
-  if (json && !list)
-    return fail (_("--json goes with --list-layers"));
+  if (json && !list && info_name == NULL && search_text == NULL)
+    return fail (_("--json goes with --list-layers, --info or --search"));
 
-  if (list || geojson_path != NULL)
+  if (list || geojson_path != NULL || info_name != NULL || search_text != NULL)
     {
       atlas_register_resource ();
       if (list)
         return list_layers (json);
+      if (info_name != NULL)
+        return info (info_name, json);
+      if (search_text != NULL)
+        return search (search_text, json);
       return export_geojson (geojson_path, layers);
     }
 

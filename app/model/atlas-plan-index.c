@@ -1,0 +1,1130 @@
+/* atlas-plan-index.c — what the plan says about each place
+ *
+ * Matching: every name of every entity (full names, short county names
+ * such as 香河 for 香河县, place names without their explanations, the
+ * plan's collective names from maps/plan/aliases.json) is a term; each
+ * paragraph is scanned once, taking at each position the LONGEST term that
+ * matches, so 大兴国际机场 is the airport and never 大兴区, and 河北区 is
+ * never 河北.
+ */
+
+#include "atlas-plan-index.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+/* Sections whose paragraphs define the role of the places they open with:
+ * the plain new towns, the eco-conservation districts, the cross-border
+ * areas, Tianjin's nodes, Hebei's cities, Xiong'an, the sub-centre and the
+ * corridors. */
+static const char * const role_sections[] = {
+  "2.4", "4.1", "4.2.2", "4.3.2", "4.4", "5.1.5", "5.2", "5.3", "6.1.1",
+};
+
+/* A role paragraph names its place near its start. */
+#define ROLE_LEAD_CHARS 24
+
+/* Collective names that stand for more counties than this are too broad
+ * to count as a mention of each (北京, 河北, 京津冀 …). */
+#define MAX_ALIAS_COUNTIES 60
+
+/* Short county names that are ordinary words or other places' names. */
+static const char * const ambiguous_short_names[] = {
+  "和平", "河东", "河西", "南开", "河北", "红桥", "桥东", "桥西", "新华", "长安", "开平",
+  "路南", "路北", "裕华", "运河", "新市", "城区", "矿区", "丰南", "海港", "山海关",
+};
+
+typedef struct
+{
+  char      *term;
+  GPtrArray *direct;   /* AtlasEntity */
+  GPtrArray *alias;    /* AtlasEntity, through a collective name */
+} Term;
+
+struct _AtlasPlanIndex
+{
+  AtlasData  *data;        /* not owned */
+  GPtrArray  *entities;    /* AtlasEntity, owned */
+  GHashTable *by_id;       /* id → entity */
+  GHashTable *by_name;     /* name_zh → entity */
+  GHashTable *counties;    /* code → entity */
+  GHashTable *features;    /* AtlasOverlayFeature → entity */
+  GHashTable *terms;       /* term → Term */
+  GHashTable *buckets;     /* first character → GPtrArray of Term, longest first */
+  GArray     *paragraphs;  /* (section, paragraph) in plan order, for search */
+};
+
+typedef struct
+{
+  const AtlasSection   *section;
+  const AtlasParagraph *paragraph;
+} ParagraphRef;
+
+/* Entities */
+
+static void
+entity_free (gpointer data)
+{
+  AtlasEntity *e = data;
+
+  g_free (e->id);
+  g_free (e->name_zh);
+  g_free (e->name_en);
+  g_free (e->context);
+  g_ptr_array_unref (e->mentions);
+  g_free (e);
+}
+
+static AtlasEntity *
+entity_new (AtlasPlanIndex  *self,
+            AtlasEntityKind  kind,
+            const char      *id,
+            const char      *name_zh,
+            const char      *name_en,
+            char            *context,
+            gpointer         ref,
+            double           lon,
+            double           lat)
+{
+  AtlasEntity *e = g_new0 (AtlasEntity, 1);
+
+  e->kind = kind;
+  e->id = g_strdup (id);
+  e->name_zh = g_strdup (name_zh);
+  e->name_en = g_strdup (name_en);
+  e->context = context;
+  e->ref = ref;
+  e->lon = lon;
+  e->lat = lat;
+  e->mentions = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->entities, e);
+  g_hash_table_insert (self->by_id, e->id, e);
+  if (!g_hash_table_contains (self->by_name, e->name_zh))
+    g_hash_table_insert (self->by_name, e->name_zh, e);
+  return e;
+}
+
+/* Terms */
+
+static void
+term_free (gpointer data)
+{
+  Term *t = data;
+
+  g_free (t->term);
+  g_ptr_array_unref (t->direct);
+  g_ptr_array_unref (t->alias);
+  g_free (t);
+}
+
+static void
+add_term (AtlasPlanIndex *self,
+          const char     *text,
+          AtlasEntity    *entity,
+          gboolean        via_alias)
+{
+  Term *t;
+
+  if (text == NULL || g_utf8_strlen (text, -1) < 2)
+    return;
+
+  t = g_hash_table_lookup (self->terms, text);
+  if (t == NULL)
+    {
+      t = g_new0 (Term, 1);
+      t->term = g_strdup (text);
+      t->direct = g_ptr_array_new ();
+      t->alias = g_ptr_array_new ();
+      g_hash_table_insert (self->terms, t->term, t);
+    }
+  if (!g_ptr_array_find (via_alias ? t->alias : t->direct, entity, NULL))
+    g_ptr_array_add (via_alias ? t->alias : t->direct, entity);
+}
+
+/* "北京大兴国际机场临空经济区（北京片区）" → "北京大兴国际机场临空经济区" */
+static char *
+strip_explanation (const char *name)
+{
+  const char *paren = strstr (name, "（");
+
+  return paren != NULL && paren != name ? g_strndup (name, paren - name) : g_strdup (name);
+}
+
+/* The names a place or feature goes by in the text. */
+static void
+add_name_terms (AtlasPlanIndex *self,
+                const char     *name,
+                AtlasEntity    *entity)
+{
+  static const char * const prefixes[] = { "北京市", "天津市", "河北省", "北京", "天津", "河北" };
+  g_autofree char *base = strip_explanation (name);
+  const char *colon = strstr (base, "：");
+  const char *quote = strstr (base, "“");
+
+  add_term (self, base, entity, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (base, prefixes[i]) && g_utf8_strlen (base + strlen (prefixes[i]), -1) >= 3)
+      {
+        add_term (self, base + strlen (prefixes[i]), entity, FALSE);
+        break;
+      }
+  if (colon != NULL)
+    {
+      g_autofree char *head = g_strndup (base, colon - base);
+      add_term (self, head, entity, FALSE);
+    }
+  if (quote != NULL)
+    {
+      const char *end = strstr (quote, "”");
+
+      if (end != NULL)
+        {
+          g_autofree char *quoted = g_strndup (quote + strlen ("“"), end - quote - strlen ("“"));
+          add_term (self, quoted, entity, FALSE);
+        }
+    }
+}
+
+static char *
+county_short_name (const char *name)
+{
+  static const char * const suffixes[] = {
+    "满族蒙古族自治县", "回族自治县", "满族自治县", "蒙古族自治县", "自治县", "新区", "矿区",
+    "县", "区", "市",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (name, suffixes[i]))
+      {
+        g_autofree char *s = g_strndup (name, strlen (name) - strlen (suffixes[i]));
+
+        if (g_utf8_strlen (s, -1) < 2)
+          return NULL;
+        for (guint k = 0; k < G_N_ELEMENTS (ambiguous_short_names); k++)
+          if (g_str_equal (s, ambiguous_short_names[k]))
+            return NULL;
+        return g_steal_pointer (&s);
+      }
+  return NULL;
+}
+
+static int
+compare_terms_longest_first (gconstpointer a,
+                             gconstpointer b)
+{
+  const Term *ta = *(Term **) a, *tb = *(Term **) b;
+  gsize la = strlen (ta->term), lb = strlen (tb->term);
+
+  return la != lb ? (la > lb ? -1 : 1) : strcmp (ta->term, tb->term);
+}
+
+static void
+build_buckets (AtlasPlanIndex *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->terms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Term *t = value;
+      gunichar c = g_utf8_get_char (t->term);
+      GPtrArray *bucket = g_hash_table_lookup (self->buckets, GUINT_TO_POINTER (c));
+
+      if (bucket == NULL)
+        {
+          bucket = g_ptr_array_new ();
+          g_hash_table_insert (self->buckets, GUINT_TO_POINTER (c), bucket);
+        }
+      g_ptr_array_add (bucket, t);
+    }
+
+  g_hash_table_iter_init (&iter, self->buckets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_sort (value, compare_terms_longest_first);
+}
+
+/* Sections */
+
+static gboolean
+section_within (const char *id,
+                const char *ancestor)
+{
+  gsize n = strlen (ancestor);
+
+  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
+}
+
+static gboolean
+is_role_section (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_sections); i++)
+    if (section_within (id, role_sections[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+feature_cites (const AtlasOverlayFeature *f,
+               const char                *section_id)
+{
+  for (guint i = 0; f->plan_refs[i] != NULL; i++)
+    if (section_within (section_id, f->plan_refs[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Mentions */
+
+static AtlasMention *
+find_mention (AtlasEntity          *e,
+              const AtlasParagraph *p)
+{
+  for (guint i = 0; i < e->mentions->len; i++)
+    {
+      AtlasMention *m = g_ptr_array_index (e->mentions, i);
+      if (m->paragraph == p)
+        return m;
+    }
+  return NULL;
+}
+
+static void
+add_mention (AtlasEntity          *e,
+             const AtlasSection   *section,
+             const AtlasParagraph *p,
+             guint                 paragraph_index,
+             guint                 offset,
+             const Term           *t,
+             gboolean              via_alias)
+{
+  AtlasMention *m = find_mention (e, p);
+  gboolean role;
+
+  if (m != NULL)
+    {
+      /* a direct mention beats one through a collective name */
+      if (m->via_alias && !via_alias)
+        {
+          m->via_alias = FALSE;
+          m->offset = offset;
+          m->length = strlen (t->term);
+          m->term = t->term;
+        }
+    }
+  else
+    {
+      m = g_new0 (AtlasMention, 1);
+      m->section = section;
+      m->paragraph = p;
+      m->paragraph_index = paragraph_index;
+      m->offset = offset;
+      m->length = strlen (t->term);
+      m->term = t->term;
+      m->via_alias = via_alias;
+      g_ptr_array_add (e->mentions, m);
+    }
+
+  role = !m->via_alias && is_role_section (section->id)
+         && g_utf8_pointer_to_offset (p->text, p->text + m->offset) < ROLE_LEAD_CHARS;
+  if (e->kind == ATLAS_ENTITY_FEATURE && !m->via_alias
+      && feature_cites (e->ref, section->id))
+    role = TRUE;
+  m->role |= role;
+}
+
+static void
+scan_paragraph (AtlasPlanIndex       *self,
+                const AtlasSection   *section,
+                const AtlasParagraph *p,
+                guint                 paragraph_index)
+{
+  const char *text = p->text;
+  const char *s = text;
+
+  while (*s != '\0')
+    {
+      GPtrArray *bucket = g_hash_table_lookup (self->buckets, GUINT_TO_POINTER (g_utf8_get_char (s)));
+      const Term *match = NULL;
+
+      for (guint i = 0; bucket != NULL && i < bucket->len && match == NULL; i++)
+        {
+          const Term *t = g_ptr_array_index (bucket, i);
+
+          if (strncmp (s, t->term, strlen (t->term)) == 0)
+            match = t;
+        }
+
+      if (match == NULL)
+        {
+          s = g_utf8_next_char (s);
+          continue;
+        }
+
+      for (guint i = 0; i < match->direct->len; i++)
+        add_mention (g_ptr_array_index (match->direct, i), section, p, paragraph_index, s - text,
+                     match, FALSE);
+      for (guint i = 0; i < match->alias->len; i++)
+        add_mention (g_ptr_array_index (match->alias, i), section, p, paragraph_index, s - text,
+                     match, TRUE);
+      s += strlen (match->term);
+    }
+}
+
+/* A feature whose cited sections never name it still links to them. */
+static void
+add_cited_sections (AtlasPlanIndex *self,
+                    AtlasEntity    *e)
+{
+  const AtlasOverlayFeature *f = e->ref;
+
+  for (guint r = 0; f->plan_refs[r] != NULL; r++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < e->mentions->len && !found; i++)
+        found = section_within (((AtlasMention *) e->mentions->pdata[i])->section->id, f->plan_refs[r]);
+
+      for (guint i = 0; i < self->paragraphs->len && !found; i++)
+        {
+          ParagraphRef *ref = &g_array_index (self->paragraphs, ParagraphRef, i);
+
+          if (section_within (ref->section->id, f->plan_refs[r]))
+            {
+              AtlasMention *m = g_new0 (AtlasMention, 1);
+
+              m->section = ref->section;
+              m->paragraph = ref->paragraph;
+              m->paragraph_index = i;
+              m->role = TRUE;
+              g_ptr_array_add (e->mentions, m);
+              found = TRUE;
+            }
+        }
+    }
+}
+
+static int
+compare_mentions (gconstpointer a,
+                  gconstpointer b)
+{
+  const AtlasMention *ma = *(AtlasMention **) a, *mb = *(AtlasMention **) b;
+
+  if (ma->role != mb->role)
+    return ma->role ? -1 : 1;
+  if (ma->via_alias != mb->via_alias)
+    return ma->via_alias ? 1 : -1;
+  return ma->paragraph_index < mb->paragraph_index ? -1 : ma->paragraph_index > mb->paragraph_index;
+}
+
+/* Aliases */
+
+static void
+add_alias_counties (AtlasPlanIndex *self,
+                    const char     *alias,
+                    JsonArray      *codes,
+                    GPtrArray      *out)
+{
+  guint n;
+  const AtlasCounty *counties = atlas_basemap_get_counties (self->data->basemap, &n);
+
+  for (guint i = 0; codes != NULL && i < json_array_get_length (codes); i++)
+    {
+      const char *text = json_array_get_string_element (codes, i);
+      guint64 code;
+
+      if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 999999, &code, NULL))
+        continue;
+      for (guint k = 0; k < n; k++)
+        if (counties[k].code == code || counties[k].prefecture_code == code)
+          g_ptr_array_add (out, g_hash_table_lookup (self->counties, GUINT_TO_POINTER (counties[k].code)));
+    }
+}
+
+static gboolean
+load_aliases (AtlasPlanIndex  *self,
+              GBytes          *bytes,
+              GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  JsonArray *array;
+
+  if (!json_parser_load_from_data (parser, data, size, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+                   "aliases.json: the top level is not a list");
+      return FALSE;
+    }
+
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *o;
+      const char *alias;
+      g_autoptr(GPtrArray) members = g_ptr_array_new ();
+      JsonNode *places;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      o = json_node_get_object (node);
+      alias = json_object_get_string_member_with_default (o, "alias", NULL);
+      if (alias == NULL || json_object_has_member (o, "provinces"))
+        continue;
+
+      if (json_object_has_member (o, "counties") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "counties")))
+        add_alias_counties (self, alias, json_object_get_array_member (o, "counties"), members);
+      if (json_object_has_member (o, "partial_counties") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "partial_counties")))
+        add_alias_counties (self, alias, json_object_get_array_member (o, "partial_counties"), members);
+      if (json_object_has_member (o, "prefectures") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "prefectures")))
+        add_alias_counties (self, alias, json_object_get_array_member (o, "prefectures"), members);
+
+      places = json_object_get_member (o, "places");
+      if (places != NULL && JSON_NODE_HOLDS_ARRAY (places))
+        for (guint k = 0; k < json_array_get_length (json_node_get_array (places)); k++)
+          {
+            const char *id = json_array_get_string_element (json_node_get_array (places), k);
+            AtlasEntity *e = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+
+            if (e != NULL && e->kind == ATLAS_ENTITY_PLACE)
+              g_ptr_array_add (members, e);
+          }
+
+      if (members->len > MAX_ALIAS_COUNTIES)
+        continue;
+      for (guint k = 0; k < members->len; k++)
+        if (members->pdata[k] != NULL)
+          add_term (self, alias, members->pdata[k], TRUE);
+    }
+  return TRUE;
+}
+
+/* Building */
+
+static void
+add_counties (AtlasPlanIndex *self)
+{
+  guint n;
+  const AtlasCounty *counties = atlas_basemap_get_counties (self->data->basemap, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasCounty *c = &counties[i];
+      char id[16];
+      AtlasEntity *e;
+      g_autofree char *short_name = county_short_name (c->name_zh);
+
+      g_snprintf (id, sizeof id, "%06u", c->code);
+      e = entity_new (self, ATLAS_ENTITY_COUNTY, id, c->name_zh, c->name_en,
+                      c->prefecture_code == c->province_code
+                        ? g_strdup (c->province_zh)
+                        : g_strdup_printf ("%s · %s", c->prefecture_zh, c->province_zh),
+                      (gpointer) c, c->label_lon, c->label_lat);
+      g_hash_table_insert (self->counties, GUINT_TO_POINTER (c->code), e);
+      add_term (self, c->name_zh, e, FALSE);
+      add_term (self, short_name, e, FALSE);
+    }
+}
+
+static void
+add_places (AtlasPlanIndex *self)
+{
+  guint n;
+  const AtlasPlace *places;
+
+  if (self->data->gazetteer == NULL)
+    return;
+  places = atlas_gazetteer_get_places (self->data->gazetteer, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasPlace *p = &places[i];
+      g_autofree char *name = strip_explanation (p->name_zh);
+      AtlasEntity *e;
+
+      if (g_str_equal (p->kind, "waypoint"))
+        continue;
+      e = entity_new (self, ATLAS_ENTITY_PLACE, p->id, name, p->name_en, g_strdup (p->kind),
+                      (gpointer) p, p->lon, p->lat);
+      add_name_terms (self, p->name_zh, e);
+    }
+}
+
+static void
+add_features (AtlasPlanIndex *self)
+{
+  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+      AtlasEntity *e = entity_new (self, ATLAS_ENTITY_FEATURE, f->id, f->name_zh, f->name_en,
+                                   g_strdup_printf ("%s · %s", f->layer->group->name_zh,
+                                                    f->layer->name_zh),
+                                   f, f->anchor_lon, f->anchor_lat);
+
+      g_hash_table_insert (self->features, f, e);
+      add_name_terms (self, f->name_zh, e);
+    }
+}
+
+/**
+ * atlas_plan_index_new:
+ * @data: loaded data with its plan and overlays; must outlive the index
+ *
+ * Returns: (transfer full) (nullable): the index, or %NULL with @error set
+ */
+AtlasPlanIndex *
+atlas_plan_index_new (AtlasData  *data,
+                      GBytes     *aliases_json,
+                      GError    **error)
+{
+  g_autoptr(AtlasPlanIndex) self = g_new0 (AtlasPlanIndex, 1);
+  guint n_sections, index = 0;
+  const AtlasSection *sections;
+
+  self->data = data;
+  self->entities = g_ptr_array_new_with_free_func (entity_free);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->counties = g_hash_table_new (NULL, NULL);
+  self->features = g_hash_table_new (NULL, NULL);
+  self->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
+  self->buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->paragraphs = g_array_new (FALSE, FALSE, sizeof (ParagraphRef));
+
+  add_counties (self);
+  add_places (self);
+  add_features (self);
+  if (aliases_json != NULL && !load_aliases (self, aliases_json, error))
+    return NULL;
+  build_buckets (self);
+
+  if (data->plan == NULL)
+    return g_steal_pointer (&self);
+
+  sections = atlas_plan_get_sections (data->plan, &n_sections);
+  for (guint s = 0; s < n_sections; s++)
+    for (guint p = 0; p < sections[s].n_paragraphs; p++)
+      {
+        ParagraphRef ref = { &sections[s], &sections[s].paragraphs[p] };
+
+        g_array_append_val (self->paragraphs, ref);
+        scan_paragraph (self, &sections[s], &sections[s].paragraphs[p], index++);
+      }
+
+  for (guint i = 0; i < self->entities->len; i++)
+    {
+      AtlasEntity *e = g_ptr_array_index (self->entities, i);
+
+      if (e->kind == ATLAS_ENTITY_FEATURE)
+        add_cited_sections (self, e);
+      g_ptr_array_sort (e->mentions, compare_mentions);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+void
+atlas_plan_index_free (AtlasPlanIndex *self)
+{
+  g_ptr_array_unref (self->entities);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->by_name);
+  g_hash_table_unref (self->counties);
+  g_hash_table_unref (self->features);
+  g_hash_table_unref (self->buckets);
+  g_hash_table_unref (self->terms);
+  g_array_unref (self->paragraphs);
+  g_free (self);
+}
+
+/**
+ * atlas_plan_index_lookup:
+ * @name_or_id: a county code or name, a gazetteer id or name, a feature id
+ *   or name
+ *
+ * Returns: (nullable) (transfer none): the entity
+ */
+AtlasEntity *
+atlas_plan_index_lookup (AtlasPlanIndex *self,
+                         const char     *name_or_id)
+{
+  AtlasEntity *e = g_hash_table_lookup (self->by_id, name_or_id);
+
+  if (e == NULL)
+    e = g_hash_table_lookup (self->by_name, name_or_id);
+  if (e == NULL)
+    {
+      /* a short name, e.g. 天津港 for a place called 天津港（…） */
+      Term *t = g_hash_table_lookup (self->terms, name_or_id);
+
+      if (t != NULL && t->direct->len > 0)
+        e = g_ptr_array_index (t->direct, 0);
+    }
+  return e;
+}
+
+AtlasEntity *
+atlas_plan_index_get_county (AtlasPlanIndex *self,
+                             guint32         code)
+{
+  return g_hash_table_lookup (self->counties, GUINT_TO_POINTER (code));
+}
+
+AtlasEntity *
+atlas_plan_index_get_feature (AtlasPlanIndex            *self,
+                              const AtlasOverlayFeature *feature)
+{
+  return g_hash_table_lookup (self->features, feature);
+}
+
+/* Memberships */
+
+static gboolean
+point_in_geom (const AtlasGeomLayer *g,
+               const AtlasFeature   *f,
+               double                x,
+               double                y)
+{
+  AtlasRect pt = { x, y, x, y };
+  gboolean inside = FALSE;
+
+  if (!atlas_rect_intersects (&f->bbox, &pt))
+    return FALSE;
+  for (guint p = 0; p < f->n_parts; p++)
+    {
+      const AtlasPart *part = &g->parts[f->first_part + p];
+
+      if (atlas_rect_intersects (&part->bbox, &pt)
+          && atlas_geo_point_in_ring (&g->points[part->first_point], part->n_points, x, y))
+        inside = !inside;
+    }
+  return inside;
+}
+
+static const AtlasFeature *
+county_feature (AtlasPlanIndex *self,
+                guint32         code,
+                const AtlasGeomLayer **layer)
+{
+  *layer = atlas_basemap_get_layer (self->data->basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+  for (guint i = 0; i < (*layer)->n_features; i++)
+    if ((*layer)->features[i].code == code)
+      return &(*layer)->features[i];
+  return NULL;
+}
+
+/* Whether a line passes through a county: points every ~500 m along it. */
+static gboolean
+line_crosses (const AtlasOverlayFeature *line,
+              const AtlasGeomLayer      *cg,
+              const AtlasFeature        *cf)
+{
+  const AtlasGeomLayer *g = &line->geom[ATLAS_N_BANDS - 1];
+  const double step = 500.0 / 40075016.686;
+
+  if (!atlas_rect_intersects (&line->bbox, &cf->bbox))
+    return FALSE;
+  for (guint p = 0; p < g->n_parts; p++)
+    for (guint i = 0; i + 1 < g->parts[p].n_points; i++)
+      {
+        const AtlasPoint *a = &g->points[g->parts[p].first_point + i];
+        const AtlasPoint *b = a + 1;
+        guint n = MAX (1, (guint) ceil (hypot (b->x - a->x, b->y - a->y) / step));
+
+        for (guint k = 0; k <= n; k++)
+          if (point_in_geom (cg, cf, a->x + (b->x - a->x) * k / n, a->y + (b->y - a->y) * k / n))
+            return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+codes_contain (GArray  *codes,
+               guint32  code)
+{
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    if (g_array_index (codes, guint32, i) == code)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * atlas_plan_index_memberships:
+ *
+ * The zones an entity belongs to (the smallest last) and the lines that
+ * cross it; for a place, also its county.
+ *
+ * Returns: (transfer container): #AtlasEntity
+ */
+GPtrArray *
+atlas_plan_index_memberships (AtlasPlanIndex *self,
+                              AtlasEntity    *entity)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
+  double x = atlas_geo_lon_to_world_x (entity->lon), y = atlas_geo_lat_to_world_y (entity->lat);
+  const AtlasGeomLayer *cg = NULL;
+  const AtlasFeature *cf = NULL;
+  guint32 code = 0;
+
+  if (entity->kind == ATLAS_ENTITY_COUNTY)
+    {
+      code = ((const AtlasCounty *) entity->ref)->code;
+      cf = county_feature (self, code, &cg);
+    }
+  else if (entity->kind == ATLAS_ENTITY_PLACE)
+    {
+      const AtlasPlace *place = entity->ref;
+      AtlasEntity *county = place->county_code != 0 ? atlas_plan_index_get_county (self, place->county_code) : NULL;
+
+      if (county != NULL)
+        g_ptr_array_add (out, county);
+    }
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+      const AtlasGeomLayer *g = &f->geom[ATLAS_N_BANDS - 1];
+      gboolean member = FALSE;
+
+      if (entity->kind == ATLAS_ENTITY_FEATURE && f == entity->ref)
+        continue;
+
+      if (f->shape == ATLAS_SHAPE_POLYGON)
+        {
+          if (code != 0 && f->source == ATLAS_SOURCE_COUNTIES)
+            member = codes_contain (f->counties, code) || codes_contain (f->partial_counties, code);
+          else if (g->n_features > 0)
+            member = point_in_geom (g, &g->features[0], x, y);
+        }
+      else if (f->shape == ATLAS_SHAPE_LINE && cf != NULL)
+        member = line_crosses (f, cg, cf);
+      else if (f->shape == ATLAS_SHAPE_LINE && entity->kind != ATLAS_ENTITY_FEATURE)
+        member = atlas_overlay_feature_hit (f, x, y, 12, 2);
+
+      if (member)
+        g_ptr_array_add (out, atlas_plan_index_get_feature (self, f));
+    }
+
+  return out;
+}
+
+/**
+ * atlas_plan_index_features_citing:
+ *
+ * Returns: (transfer container): the features whose plan_refs cite
+ *   @section_id or a part of it
+ */
+GPtrArray *
+atlas_plan_index_features_citing (AtlasPlanIndex *self,
+                                  const char     *section_id)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      for (guint r = 0; f->plan_refs[r] != NULL; r++)
+        if (section_within (f->plan_refs[r], section_id))
+          {
+            g_ptr_array_add (out, f);
+            break;
+          }
+    }
+  return out;
+}
+
+double
+atlas_entity_area_km2 (AtlasEntity *entity,
+                       double      *stated_km2)
+{
+  *stated_km2 = NAN;
+  if (entity->kind == ATLAS_ENTITY_COUNTY)
+    return ((const AtlasCounty *) entity->ref)->area_km2;
+  if (entity->kind == ATLAS_ENTITY_FEATURE)
+    {
+      const AtlasOverlayFeature *f = entity->ref;
+
+      *stated_km2 = f->stated_area_km2;
+      return f->area_km2;
+    }
+  return NAN;
+}
+
+const char *
+atlas_entity_kind_to_string (AtlasEntityKind kind)
+{
+  switch (kind)
+    {
+    case ATLAS_ENTITY_COUNTY:
+      return "county";
+    case ATLAS_ENTITY_PLACE:
+      return "place";
+    case ATLAS_ENTITY_FEATURE:
+    default:
+      return "feature";
+    }
+}
+
+/* Search */
+
+static int
+compare_results (gconstpointer a,
+                 gconstpointer b)
+{
+  const AtlasSearchResult *ra = a, *rb = b;
+
+  if (ra->score != rb->score)
+    return ra->score > rb->score ? -1 : 1;
+  if ((ra->entity == NULL) != (rb->entity == NULL))
+    return ra->entity != NULL ? -1 : 1;
+  if (ra->entity == NULL)
+    return ra->passage.paragraph_index < rb->passage.paragraph_index ? -1 : 1;
+  return g_strcmp0 (ra->entity->id, rb->entity->id);
+}
+
+static double
+score_name (const char *name,
+            const char *query,
+            const char *folded_query)
+{
+  g_autofree char *folded = NULL;
+
+  if (name == NULL)
+    return 0;
+  if (g_str_equal (name, query))
+    return 100;
+  if (g_str_has_prefix (name, query))
+    return 80 - MIN (20, g_utf8_strlen (name, -1) - g_utf8_strlen (query, -1));
+  if (strstr (name, query) != NULL)
+    return 60 - MIN (20, g_utf8_strlen (name, -1) - g_utf8_strlen (query, -1));
+  folded = g_utf8_casefold (name, -1);
+  if (strstr (folded, folded_query) != NULL)
+    return 40;
+  return 0;
+}
+
+/**
+ * atlas_plan_index_search:
+ *
+ * Places, counties and features whose names match @query, best first,
+ * then the paragraphs that contain it, in plan order.
+ *
+ * Returns: (transfer full): #AtlasSearchResult
+ */
+GArray *
+atlas_plan_index_search (AtlasPlanIndex *self,
+                         const char     *query,
+                         guint           max_results)
+{
+  GArray *results = g_array_new (FALSE, TRUE, sizeof (AtlasSearchResult));
+  g_autofree char *q = g_strstrip (g_strdup (query != NULL ? query : ""));
+  g_autofree char *folded = g_utf8_casefold (q, -1);
+  guint n_passages = 0;
+
+  if (*q == '\0')
+    return results;
+
+  for (guint i = 0; i < self->entities->len; i++)
+    {
+      AtlasEntity *e = g_ptr_array_index (self->entities, i);
+      double score = MAX (score_name (e->name_zh, q, folded),
+                          MAX (score_name (e->name_en, q, folded), g_str_equal (e->id, q) ? 95 : 0));
+
+      if (score > 0)
+        {
+          AtlasSearchResult r = { e, { 0 }, score + (e->kind == ATLAS_ENTITY_FEATURE ? 2 : 0)
+                                               + (e->kind == ATLAS_ENTITY_COUNTY ? 1 : 0) };
+          g_array_append_val (results, r);
+        }
+    }
+
+  for (guint i = 0; i < self->paragraphs->len; i++)
+    {
+      ParagraphRef *ref = &g_array_index (self->paragraphs, ParagraphRef, i);
+      const char *hit = strstr (ref->paragraph->text, q);
+
+      if (hit != NULL)
+        {
+          AtlasSearchResult r = { NULL, { 0 }, 30 };
+
+          r.passage.section = ref->section;
+          r.passage.paragraph = ref->paragraph;
+          r.passage.paragraph_index = i;
+          r.passage.offset = hit - ref->paragraph->text;
+          r.passage.length = strlen (q);
+          g_array_append_val (results, r);
+          n_passages++;
+        }
+    }
+
+  g_array_sort (results, compare_results);
+  if (max_results > 0 && results->len > max_results)
+    g_array_set_size (results, max_results);
+  return results;
+}
+
+/* JSON */
+
+static void
+add_mention_json (JsonBuilder        *b,
+                  const AtlasMention *m)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "section");
+  json_builder_add_string_value (b, m->section->id);
+  json_builder_set_member_name (b, "section_title");
+  json_builder_add_string_value (b, m->section->title_zh);
+  json_builder_set_member_name (b, "paragraph");
+  json_builder_add_string_value (b, m->paragraph->id);
+  json_builder_set_member_name (b, "match");
+  if (m->length > 0)
+    {
+      g_autofree char *match = g_strndup (m->paragraph->text + m->offset, m->length);
+      json_builder_add_string_value (b, match);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "via_alias");
+  json_builder_add_boolean_value (b, m->via_alias);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, m->paragraph->text);
+  json_builder_end_object (b);
+}
+
+static void
+add_entity_ref (JsonBuilder *b,
+                AtlasEntity *e)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, atlas_entity_kind_to_string (e->kind));
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, e->id);
+  json_builder_set_member_name (b, "name_zh");
+  json_builder_add_string_value (b, e->name_zh);
+  json_builder_set_member_name (b, "name_en");
+  json_builder_add_string_value (b, e->name_en);
+  json_builder_set_member_name (b, "context");
+  json_builder_add_string_value (b, e->context);
+  if (e->kind == ATLAS_ENTITY_FEATURE)
+    {
+      const AtlasOverlayFeature *f = e->ref;
+
+      json_builder_set_member_name (b, "group");
+      json_builder_add_string_value (b, f->layer->group->id);
+      json_builder_set_member_name (b, "layer");
+      json_builder_add_string_value (b, f->layer->id);
+    }
+  json_builder_end_object (b);
+}
+
+static char *
+to_string (JsonBuilder *b)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 1);
+  return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * atlas_entity_to_json:
+ *
+ * What the side panel shows about @entity: memberships, figures, role
+ * paragraphs and the other passages that mention it.
+ *
+ * Returns: (transfer full): JSON text
+ */
+char *
+atlas_entity_to_json (AtlasPlanIndex *self,
+                      AtlasEntity    *entity)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) members = atlas_plan_index_memberships (self, entity);
+  double stated, area = atlas_entity_area_km2 (entity, &stated);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "entity");
+  add_entity_ref (b, entity);
+  json_builder_set_member_name (b, "area_km2");
+  if (isnan (area))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, round (area * 10) / 10);
+  json_builder_set_member_name (b, "stated_area_km2");
+  if (isnan (stated))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, stated);
+
+  json_builder_set_member_name (b, "memberships");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < members->len; i++)
+    add_entity_ref (b, g_ptr_array_index (members, i));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "role");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entity->mentions->len; i++)
+    if (((AtlasMention *) entity->mentions->pdata[i])->role)
+      add_mention_json (b, g_ptr_array_index (entity->mentions, i));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "mentions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entity->mentions->len; i++)
+    if (!((AtlasMention *) entity->mentions->pdata[i])->role)
+      add_mention_json (b, g_ptr_array_index (entity->mentions, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return to_string (b);
+}
+
+char *
+atlas_search_results_to_json (GArray *results)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "results");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < results->len; i++)
+    {
+      AtlasSearchResult *r = &g_array_index (results, AtlasSearchResult, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, r->entity != NULL ? atlas_entity_kind_to_string (r->entity->kind)
+                                                          : "passage");
+      json_builder_set_member_name (b, "score");
+      json_builder_add_double_value (b, r->score);
+      if (r->entity != NULL)
+        {
+          json_builder_set_member_name (b, "entity");
+          add_entity_ref (b, r->entity);
+        }
+      else
+        {
+          json_builder_set_member_name (b, "passage");
+          add_mention_json (b, &r->passage);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return to_string (b);
+}
