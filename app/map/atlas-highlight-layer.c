@@ -9,12 +9,16 @@
 #include <math.h>
 
 #include "render/atlas-overlay-renderer.h"
+#include "render/atlas-paint.h"
 
 struct _AtlasHighlightLayer
 {
   ShumateLayer         parent_instance;
   AtlasOverlayFeature *hover;
   AtlasOverlayFeature *selected;
+  GPtrArray           *features;   /* of a selected section */
+  AtlasBasemap        *basemap;    /* with the selected county */
+  guint32              county;
 };
 
 G_DEFINE_FINAL_TYPE (AtlasHighlightLayer, atlas_highlight_layer, SHUMATE_TYPE_LAYER)
@@ -44,6 +48,26 @@ atlas_map_viewport_get (ShumateViewport *viewport,
 }
 
 static void
+draw_county (AtlasHighlightLayer *self,
+             cairo_t             *cr,
+             const AtlasViewport *vp)
+{
+  const AtlasGeomLayer *g = atlas_basemap_get_layer (self->basemap, ATLAS_LAYER_COUNTIES,
+                                                     atlas_basemap_band_for_zoom ((guint) MAX (vp->zoom - 1, 0)));
+  AtlasPathClip clip;
+
+  atlas_path_clip_init (&clip, vp, 16.0);
+  for (guint i = 0; i < g->n_features; i++)
+    if (g->features[i].code == self->county)
+      atlas_path_add_feature (cr, g, &g->features[i], vp, &clip, TRUE);
+  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 0.10);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 1);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke (cr);
+}
+
+static void
 atlas_highlight_layer_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
@@ -54,7 +78,8 @@ atlas_highlight_layer_snapshot (GtkWidget   *widget,
   AtlasViewport vp = { 0, 0, 0, w, h };
   cairo_t *cr;
 
-  if (self->hover == NULL && self->selected == NULL)
+  if (self->hover == NULL && self->selected == NULL && self->county == 0
+      && (self->features == NULL || self->features->len == 0))
     return;
 
   atlas_map_viewport_get (viewport, w, h, &vp.origin_x, &vp.origin_y, &vp.zoom);
@@ -65,6 +90,10 @@ atlas_highlight_layer_snapshot (GtkWidget   *widget,
       cairo_rotate (cr, rotation);
       cairo_translate (cr, -w / 2, -h / 2);
     }
+  for (guint i = 0; self->features != NULL && i < self->features->len; i++)
+    atlas_overlay_draw_highlight (cr, g_ptr_array_index (self->features, i), &vp, TRUE);
+  if (self->county != 0)
+    draw_county (self, cr, &vp);
   if (self->selected != NULL)
     atlas_overlay_draw_highlight (cr, self->selected, &vp, TRUE);
   if (self->hover != NULL && self->hover != self->selected)
@@ -82,9 +111,21 @@ atlas_highlight_layer_constructed (GObject *object)
 }
 
 static void
+atlas_highlight_layer_finalize (GObject *object)
+{
+  AtlasHighlightLayer *self = ATLAS_HIGHLIGHT_LAYER (object);
+
+  g_clear_pointer (&self->features, g_ptr_array_unref);
+  g_clear_object (&self->basemap);
+
+  G_OBJECT_CLASS (atlas_highlight_layer_parent_class)->finalize (object);
+}
+
+static void
 atlas_highlight_layer_class_init (AtlasHighlightLayerClass *klass)
 {
   G_OBJECT_CLASS (klass)->constructed = atlas_highlight_layer_constructed;
+  G_OBJECT_CLASS (klass)->finalize = atlas_highlight_layer_finalize;
   GTK_WIDGET_CLASS (klass)->snapshot = atlas_highlight_layer_snapshot;
 }
 
@@ -117,5 +158,30 @@ atlas_highlight_layer_set_selected (AtlasHighlightLayer *self,
   if (self->selected == feature)
     return;
   self->selected = feature;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * atlas_highlight_layer_set_features:
+ * @features: (nullable): features to outline, e.g. those of a section
+ */
+void
+atlas_highlight_layer_set_features (AtlasHighlightLayer *self,
+                                    GPtrArray           *features)
+{
+  g_clear_pointer (&self->features, g_ptr_array_unref);
+  if (features != NULL)
+    self->features = g_ptr_array_ref (features);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Outlines a county of @basemap; code 0 for none. */
+void
+atlas_highlight_layer_set_county (AtlasHighlightLayer *self,
+                                  AtlasBasemap        *basemap,
+                                  guint32              code)
+{
+  g_set_object (&self->basemap, basemap);
+  self->county = basemap != NULL ? code : 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -15,6 +15,11 @@ void                 atlas_highlight_layer_set_hover    (AtlasHighlightLayer *se
                                                          AtlasOverlayFeature *feature);
 void                 atlas_highlight_layer_set_selected (AtlasHighlightLayer *self,
                                                          AtlasOverlayFeature *feature);
+void                 atlas_highlight_layer_set_features (AtlasHighlightLayer *self,
+                                                         GPtrArray           *features);
+void                 atlas_highlight_layer_set_county   (AtlasHighlightLayer *self,
+                                                         AtlasBasemap        *basemap,
+                                                         guint32              code);
 void                 atlas_map_viewport_get             (ShumateViewport     *viewport,
                                                          double               width,
                                                          double               height,

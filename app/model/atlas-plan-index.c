@@ -44,7 +44,8 @@ typedef struct
 
 struct _AtlasPlanIndex
 {
-  AtlasData  *data;        /* not owned */
+  AtlasData  *data;        /* points to own, below */
+  AtlasData   own;         /* references to the parts of the data it reads */
   GPtrArray  *entities;    /* AtlasEntity, owned */
   GHashTable *by_id;       /* id → entity */
   GHashTable *by_name;     /* name_zh → entity */
@@ -574,7 +575,8 @@ add_features (AtlasPlanIndex *self)
 
 /**
  * atlas_plan_index_new:
- * @data: loaded data with its plan and overlays; must outlive the index
+ * @data: loaded data with its plan and overlays; the index keeps
+ *   references to the parts it reads
  *
  * Returns: (transfer full) (nullable): the index, or %NULL with @error set
  */
@@ -587,7 +589,11 @@ atlas_plan_index_new (AtlasData  *data,
   guint n_sections, index = 0;
   const AtlasSection *sections;
 
-  self->data = data;
+  self->own.basemap = g_object_ref (data->basemap);
+  self->own.gazetteer = data->gazetteer != NULL ? g_object_ref (data->gazetteer) : NULL;
+  self->own.plan = data->plan != NULL ? g_object_ref (data->plan) : NULL;
+  self->own.overlays = g_object_ref (data->overlays);
+  self->data = &self->own;
   self->entities = g_ptr_array_new_with_free_func (entity_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
@@ -632,6 +638,10 @@ atlas_plan_index_new (AtlasData  *data,
 void
 atlas_plan_index_free (AtlasPlanIndex *self)
 {
+  g_clear_object (&self->own.basemap);
+  g_clear_object (&self->own.gazetteer);
+  g_clear_object (&self->own.plan);
+  g_clear_object (&self->own.overlays);
   g_ptr_array_unref (self->entities);
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->by_name);
@@ -796,7 +806,18 @@ atlas_plan_index_memberships (AtlasPlanIndex *self,
       if (entity->kind == ATLAS_ENTITY_FEATURE && f == entity->ref)
         continue;
 
-      if (f->shape == ATLAS_SHAPE_POLYGON)
+      if (f->shape == ATLAS_SHAPE_POLYGON && entity->kind == ATLAS_ENTITY_FEATURE
+          && ((AtlasOverlayFeature *) entity->ref)->shape == ATLAS_SHAPE_POLYGON)
+        {
+          /* a zone belongs to the zones that cover it (within 2 %) */
+          const AtlasOverlayFeature *e = entity->ref;
+          double slack_x = (e->bbox.x1 - e->bbox.x0) * 0.05, slack_y = (e->bbox.y1 - e->bbox.y0) * 0.05;
+
+          member = f->bbox.x0 <= e->bbox.x0 + slack_x && f->bbox.y0 <= e->bbox.y0 + slack_y
+                   && f->bbox.x1 >= e->bbox.x1 - slack_x && f->bbox.y1 >= e->bbox.y1 - slack_y
+                   && atlas_overlays_uncovered_fraction (self->data->overlays, e, f) < 0.02;
+        }
+      else if (f->shape == ATLAS_SHAPE_POLYGON)
         {
           if (code != 0 && f->source == ATLAS_SOURCE_COUNTIES)
             member = codes_contain (f->counties, code) || codes_contain (f->partial_counties, code);

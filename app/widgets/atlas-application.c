@@ -7,6 +7,7 @@
 #include "atlas-application.h"
 #include "atlas-window.h"
 #include "model/atlas-data.h"
+#include "model/atlas-plan-index.h"
 
 #include <glib/gi18n.h>
 
@@ -21,6 +22,8 @@ struct _AtlasApplication
   GFile                *maps_dir;
   char                 *problems;
   gboolean              loading_overlays;
+  gboolean              overlays_ready;
+  AtlasPlanIndex       *index;
 };
 
 G_DEFINE_FINAL_TYPE (AtlasApplication, atlas_application, ADW_TYPE_APPLICATION)
@@ -53,6 +56,23 @@ ensure_data (AtlasApplication *self)
   self->renderer = atlas_basemap_renderer_new (self->data->basemap);
 }
 
+typedef struct
+{
+  AtlasOverlays  *overlays;
+  AtlasPlanIndex *index;
+  char           *index_problem;
+} Loaded;
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_object (&loaded->overlays);
+  g_clear_pointer (&loaded->index, atlas_plan_index_free);
+  g_free (loaded->index_problem);
+  g_free (loaded);
+}
+
+/* Reads only self->data (immutable) and self->maps_dir. */
 static void
 load_overlays_thread (GTask        *task,
                       gpointer      source_object,
@@ -61,12 +81,39 @@ load_overlays_thread (GTask        *task,
 {
   AtlasApplication *self = source_object;
   GError *error = NULL;
-  AtlasOverlays *overlays = atlas_data_load_overlays (self->data, self->maps_dir, &error);
+  Loaded *loaded = g_new0 (Loaded, 1);
+  g_autoptr(GBytes) aliases = NULL;
+  AtlasData view;
 
-  if (overlays == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, overlays, g_object_unref);
+  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, &error);
+  if (loaded->overlays == NULL)
+    {
+      loaded_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->data->plan != NULL)
+    {
+      if (self->maps_dir == NULL)
+        aliases = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/aliases.json", 0, NULL);
+      else
+        {
+          g_autoptr(GFile) file = g_file_resolve_relative_path (self->maps_dir, "plan/aliases.json");
+          aliases = g_file_load_bytes (file, NULL, NULL, NULL);
+        }
+      /* the index reads the data with these overlays */
+      view = *self->data;
+      view.overlays = loaded->overlays;
+      loaded->index = atlas_plan_index_new (&view, aliases, &error);
+      if (loaded->index == NULL)
+        {
+          loaded->index_problem = g_strdup_printf (_("Plan index: %s"), error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
 }
 
 static void
@@ -76,21 +123,34 @@ overlays_loaded_cb (GObject      *object,
 {
   AtlasApplication *self = ATLAS_APPLICATION (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtlasOverlays) overlays = g_task_propagate_pointer (G_TASK (result), &error);
+  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *problem = NULL;
 
-  if (overlays == NULL)
+  if (loaded == NULL)
     {
       problem = g_strdup_printf (_("Plan layers: %s"), error->message);
       g_warning ("Data not loaded: %s", problem);
-      overlays = atlas_overlays_new_empty ();
+      g_set_object (&self->data->overlays, atlas_overlays_new_empty ());
+      g_object_unref (self->data->overlays);
     }
-  g_set_object (&self->data->overlays, overlays);
+  else
+    {
+      g_set_object (&self->data->overlays, loaded->overlays);
+      self->index = g_steal_pointer (&loaded->index);
+      if (loaded->index_problem != NULL)
+        {
+          problem = g_strdup (loaded->index_problem);
+          g_warning ("Data not loaded: %s", problem);
+        }
+      loaded_free (loaded);
+    }
+  self->overlays_ready = TRUE;
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (ATLAS_IS_WINDOW (l->data))
       {
-        atlas_window_set_overlays (l->data, overlays, problem);
+        atlas_window_set_overlays (l->data, self->data->overlays, self->data->plan, self->index,
+                                   problem);
         if (self->start_layers != NULL)
           atlas_window_show_layers (l->data, self->start_layers);
       }
@@ -125,8 +185,9 @@ atlas_application_activate (GApplication *app)
       ensure_data (self);
       window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
                                              &self->start_view));
-      if (self->loading_overlays)
-        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data->overlays, NULL);
+      if (self->overlays_ready)
+        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data->overlays, self->data->plan,
+                                   self->index, NULL);
       start_loading_overlays (self);
     }
 
@@ -211,6 +272,7 @@ atlas_application_finalize (GObject *object)
   AtlasApplication *self = ATLAS_APPLICATION (object);
 
   g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
+  g_clear_pointer (&self->index, atlas_plan_index_free);
   g_clear_pointer (&self->data, atlas_data_free);
   g_clear_object (&self->maps_dir);
   g_clear_pointer (&self->problems, g_free);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "atlas-layer-panel.h"
+#include "atlas-plan-panel.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
@@ -27,6 +28,9 @@ struct _AtlasWindow
   ShumateMapLayer      *overlay_layer;
   ShumateMapLayer      *old_overlay_layer;
   AtlasHighlightLayer  *highlight;
+  AtlasPlanIndex       *index;      /* owned by the application */
+  AtlasPlanPanel       *plan_panel;
+  GArray               *search_hits;  /* AtlasSearchResult of the rows */
   guint                 overlay_serial;
   guint                 swap_id;
   GSettings            *settings;
@@ -40,7 +44,11 @@ struct _AtlasWindow
   GtkRevealer          *banner;
   GtkLabel             *banner_label;
   AdwFlap              *flap;
+  AdwFlap              *plan_flap;
   ShumateSimpleMap     *map;
+  GtkSearchEntry       *search_entry;
+  GtkPopover           *search_popover;
+  GtkListBox           *search_results;
   GtkRevealer          *card_revealer;
   GtkLabel             *card_title;
   GtkLabel             *card_body;
@@ -203,14 +211,15 @@ format_area (double km2)
 }
 
 static void
-selection_changed_cb (AtlasWindow *self)
+update_card (AtlasWindow         *self,
+             AtlasOverlayFeature *f)
 {
-  AtlasOverlayFeature *f = atlas_selection_get_feature (self->selection);
   g_autoptr(GString) body = NULL;
   g_autofree char *refs = NULL;
 
-  atlas_highlight_layer_set_selected (self->highlight, f);
-  gtk_revealer_set_reveal_child (self->card_revealer, f != NULL);
+  /* the card is a summary for when the plan's panel is closed */
+  gtk_revealer_set_reveal_child (self->card_revealer,
+                                 f != NULL && !adw_flap_get_reveal_flap (self->plan_flap));
   if (f == NULL)
     return;
 
@@ -239,6 +248,54 @@ selection_changed_cb (AtlasWindow *self)
   if (f->note != NULL)
     g_string_append_printf (body, "\n%s", f->note);
   gtk_label_set_text (self->card_body, body->str);
+}
+
+static void frame_rect (AtlasWindow     *self,
+                        const AtlasRect *r);
+
+static void
+selection_changed_cb (AtlasWindow *self)
+{
+  AtlasOverlayFeature *f = atlas_selection_get_feature (self->selection);
+  AtlasEntity *entity = atlas_selection_get_entity (self->selection);
+  GPtrArray *section_features = atlas_selection_get_section_features (self->selection);
+
+  /* a feature chosen on the map or in the layer panel: show what the plan
+   * says about it */
+  if (f != NULL && entity == NULL && self->index != NULL)
+    {
+      atlas_selection_set_entity (self->selection, atlas_plan_index_get_feature (self->index, f));
+      return;
+    }
+
+  atlas_highlight_layer_set_selected (self->highlight, f);
+  atlas_highlight_layer_set_county (self->highlight,
+                                    atlas_basemap_renderer_get_basemap (self->renderer),
+                                    entity != NULL && entity->kind == ATLAS_ENTITY_COUNTY
+                                      ? ((const AtlasCounty *) entity->ref)->code : 0);
+  atlas_highlight_layer_set_features (self->highlight, section_features);
+  update_card (self, f);
+
+  if (entity != NULL && adw_flap_get_folded (self->plan_flap) == FALSE)
+    adw_flap_set_reveal_flap (self->plan_flap, TRUE);
+
+  /* a section of the plan: show its features' layers and frame them */
+  if (section_features != NULL && section_features->len > 0)
+    {
+      AtlasRect r = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+
+      for (guint i = 0; i < section_features->len; i++)
+        {
+          AtlasOverlayFeature *sf = g_ptr_array_index (section_features, i);
+
+          atlas_layer_state_set_visible (self->layer_state, sf->layer, TRUE);
+          r.x0 = MIN (r.x0, sf->bbox.x0);
+          r.y0 = MIN (r.y0, sf->bbox.y0);
+          r.x1 = MAX (r.x1, sf->bbox.x1);
+          r.y1 = MAX (r.y1, sf->bbox.y1);
+        }
+      frame_rect (self, &r);
+    }
 }
 
 static AtlasOverlayFeature *
@@ -294,9 +351,13 @@ click_released_cb (GtkGestureClick *gesture,
                    double           y,
                    AtlasWindow     *self)
 {
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double lat, lon;
+
   if (n_press != 1)
     return;
-  atlas_selection_set_feature (self->selection, feature_at (self, x, y));
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+  atlas_window_select_at (self, lat, lon);
 }
 
 /* Fits a world rectangle into the map. */
@@ -426,6 +487,221 @@ dismiss_banner_cb (AtlasWindow *self)
   gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
 
+/* Search */
+
+static void
+select_entity_and_frame (AtlasWindow *self,
+                         AtlasEntity *entity)
+{
+  if (entity->kind == ATLAS_ENTITY_FEATURE)
+    {
+      AtlasOverlayFeature *f = entity->ref;
+
+      atlas_layer_state_set_visible (self->layer_state, f->layer, TRUE);
+      atlas_selection_set_entity (self->selection, entity);
+      frame_rect (self, &f->bbox);
+    }
+  else if (entity->kind == ATLAS_ENTITY_COUNTY)
+    {
+      AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
+      const AtlasGeomLayer *g = atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+
+      atlas_selection_set_entity (self->selection, entity);
+      for (guint i = 0; i < g->n_features; i++)
+        if (g->features[i].code == ((const AtlasCounty *) entity->ref)->code)
+          frame_rect (self, &g->features[i].bbox);
+    }
+  else
+    {
+      atlas_selection_set_entity (self->selection, entity);
+      go_to (self, entity->lon, entity->lat,
+             MAX (11, shumate_viewport_get_zoom_level (shumate_simple_map_get_viewport (self->map))), TRUE);
+    }
+}
+
+static void
+clear_results (AtlasWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
+    gtk_list_box_remove (self->search_results, child);
+}
+
+static GtkWidget *
+result_row (AtlasSearchResult *r)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title, *subtitle, *row;
+  g_autofree char *title_text = NULL;
+  g_autofree char *subtitle_text = NULL;
+
+  if (r->entity != NULL)
+    {
+      const char *kind = r->entity->kind == ATLAS_ENTITY_COUNTY ? _("County")
+                         : r->entity->kind == ATLAS_ENTITY_PLACE ? _("Place") : _("Feature");
+
+      title_text = g_strdup (r->entity->name_zh);
+      subtitle_text = g_strdup_printf ("%s · %s · %s", kind, r->entity->name_en, r->entity->context);
+    }
+  else
+    {
+      const char *text = r->passage.paragraph->text;
+      const char *start = text + r->passage.offset;
+      g_autofree char *snippet = NULL;
+
+      /* a few characters of context before the match */
+      for (guint i = 0; i < 12 && start > text; i++)
+        start = g_utf8_prev_char (start);
+      snippet = g_utf8_substring (start, 0, 60);
+      title_text = g_strdup_printf ("§ %s %s", r->passage.section->id, r->passage.section->title_zh);
+      subtitle_text = g_strdup_printf ("…%s…", snippet);
+    }
+
+  title = gtk_label_new (title_text);
+  subtitle = gtk_label_new (subtitle_text);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static void
+search_changed_cb (AtlasWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GArray) results = NULL;
+
+  clear_results (self);
+  g_clear_pointer (&self->search_hits, g_array_unref);
+  if (self->index == NULL || *text == '\0')
+    {
+      gtk_popover_popdown (self->search_popover);
+      return;
+    }
+
+  results = atlas_plan_index_search (self->index, text, 40);
+  for (guint i = 0; i < results->len; i++)
+    {
+      GtkWidget *row = result_row (&g_array_index (results, AtlasSearchResult, i));
+
+      gtk_list_box_append (self->search_results, row);
+    }
+  if (results->len == 0)
+    {
+      GtkWidget *label = gtk_label_new (_("Nothing found"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 12);
+      gtk_widget_set_margin_bottom (label, 12);
+      gtk_list_box_append (self->search_results, label);
+    }
+  self->search_hits = g_steal_pointer (&results);
+  gtk_popover_popup (self->search_popover);
+}
+
+static void
+activate_result (AtlasWindow *self,
+                 guint        i)
+{
+  AtlasSearchResult *r;
+
+  if (self->search_hits == NULL || i >= self->search_hits->len)
+    return;
+  r = &g_array_index (self->search_hits, AtlasSearchResult, i);
+  gtk_popover_popdown (self->search_popover);
+
+  if (r->entity != NULL)
+    select_entity_and_frame (self, r->entity);
+  else if (self->plan_panel != NULL)
+    {
+      adw_flap_set_reveal_flap (self->plan_flap, TRUE);
+      atlas_plan_panel_open_section (self->plan_panel, r->passage.section->id);
+    }
+}
+
+static void
+search_result_activated_cb (AtlasWindow   *self,
+                            GtkListBoxRow *row)
+{
+  activate_result (self, gtk_list_box_row_get_index (row));
+}
+
+static void
+search_activate_cb (AtlasWindow *self)
+{
+  activate_result (self, 0);
+}
+
+static void
+search_stop_cb (AtlasWindow *self)
+{
+  gtk_popover_popdown (self->search_popover);
+}
+
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       AtlasWindow           *self)
+{
+  GtkListBoxRow *first;
+
+  /* Down moves into the results; the list handles the keys from there */
+  if (keyval != GDK_KEY_Down || !gtk_widget_get_visible (GTK_WIDGET (self->search_popover)))
+    return FALSE;
+  first = gtk_list_box_get_row_at_index (self->search_results, 0);
+  if (first != NULL)
+    {
+      gtk_list_box_select_row (self->search_results, first);
+      gtk_widget_grab_focus (GTK_WIDGET (first));
+    }
+  return TRUE;
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+toggle_plan_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->plan_flap, !adw_flap_get_reveal_flap (self->plan_flap));
+}
+
+static void
+open_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  if (self->plan_panel == NULL)
+    return;
+  adw_flap_set_reveal_flap (self->plan_flap, TRUE);
+  atlas_plan_panel_open_section (self->plan_panel, g_variant_get_string (parameter, NULL));
+}
+
 /* GObject */
 
 static void
@@ -440,6 +716,8 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->layer_state != NULL)
     g_signal_handlers_disconnect_by_data (self->layer_state, self);
+  if (self->search_popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->search_popover));
   gtk_widget_dispose_template (GTK_WIDGET (self), ATLAS_TYPE_WINDOW);
   g_clear_object (&self->source);
   g_clear_object (&self->overlay_source);
@@ -458,6 +736,7 @@ atlas_window_finalize (GObject *object)
 
   g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->search_hits, g_array_unref);
 
   G_OBJECT_CLASS (atlas_window_parent_class)->finalize (object);
 }
@@ -501,6 +780,14 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, plan_flap);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, search_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtlasWindow, search_results);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_result_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, map);
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, card_revealer);
   gtk_widget_class_bind_template_child (widget_class, AtlasWindow, card_title);
@@ -508,6 +795,7 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
 
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.open-section", "s", open_section_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.pan", "(dd)", pan_action);
@@ -515,6 +803,10 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_install_action (widget_class, "win.toggle-plan", NULL, toggle_plan_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-plan", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
@@ -537,6 +829,13 @@ atlas_window_init (AtlasWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  gtk_widget_set_parent (GTK_WIDGET (self->search_popover), GTK_WIDGET (self->search_entry));
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
   views_menu = build_views_menu ();
   gtk_menu_button_set_menu_model (self->views_button, views_menu);
   self->settings = atlas_application_new_settings ();
@@ -584,9 +883,11 @@ loading_placeholder (void)
  * Gives the window the plan's layers once they are loaded.
  */
 void
-atlas_window_set_overlays (AtlasWindow   *self,
-                           AtlasOverlays *overlays,
-                           const char    *problem)
+atlas_window_set_overlays (AtlasWindow    *self,
+                           AtlasOverlays  *overlays,
+                           AtlasPlan      *plan,
+                           AtlasPlanIndex *index,
+                           const char     *problem)
 {
   ShumateMap *map;
   GtkEventController *motion;
@@ -622,6 +923,20 @@ atlas_window_set_overlays (AtlasWindow   *self,
   g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
   g_signal_connect_swapped (self->selection, "notify::feature", G_CALLBACK (selection_changed_cb),
                             self);
+  g_signal_connect_swapped (self->selection, "notify::entity", G_CALLBACK (selection_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->selection, "notify::section", G_CALLBACK (selection_changed_cb),
+                            self);
+
+  self->index = index;
+  if (plan != NULL && index != NULL)
+    {
+      self->plan_panel = atlas_plan_panel_new (plan, index, self->selection);
+      adw_flap_set_flap (self->plan_flap, GTK_WIDGET (self->plan_panel));
+    }
+  else
+    adw_flap_set_reveal_flap (self->plan_flap, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), index != NULL);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
@@ -654,6 +969,9 @@ atlas_window_new (AtlasApplication     *application,
   self->highlight = atlas_highlight_layer_new (shumate_simple_map_get_viewport (self->map));
   shumate_map_add_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->highlight));
   adw_flap_set_flap (self->flap, loading_placeholder ());
+  adw_flap_set_flap (self->plan_flap, loading_placeholder ());
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
   g_signal_connect_object (self, "notify::scale-factor", G_CALLBACK (scale_factor_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -769,17 +1087,34 @@ atlas_window_show_layers (AtlasWindow *self,
 /**
  * atlas_window_select_at:
  *
- * Selects what a click at this place would select, or nothing.
+ * Selects what a click at this place would select: an overlay feature,
+ * else the county there, else nothing.
  *
- * Returns: (nullable) (transfer none): the selected feature
+ * Returns: (nullable) (transfer none): the selected feature, if a feature
  */
 AtlasOverlayFeature *
 atlas_window_select_at (AtlasWindow *self,
                         double       latitude,
                         double       longitude)
 {
+  AtlasOverlayFeature *f;
+
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
-  atlas_selection_set_feature (self->selection, feature_at_location (self, latitude, longitude));
+  f = feature_at_location (self, latitude, longitude);
+  if (f == NULL && self->index != NULL)
+    {
+      /* no feature there: the county */
+      AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
+      const AtlasFeature *county = atlas_geom_layer_hit (
+        atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1),
+        atlas_geo_lon_to_world_x (longitude), atlas_geo_lat_to_world_y (latitude));
+
+      atlas_selection_set_entity (self->selection,
+                                  county != NULL ? atlas_plan_index_get_county (self->index, county->code)
+                                                 : NULL);
+      return NULL;
+    }
+  atlas_selection_set_feature (self->selection, f);
   return atlas_selection_get_feature (self->selection);
 }
 
@@ -796,4 +1131,12 @@ atlas_window_get_layer_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return adw_flap_get_flap (self->flap);
+}
+
+/* For tests: the plan's side panel, once loaded. */
+GtkWidget *
+atlas_window_get_plan_panel (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->plan_panel);
 }

@@ -19,7 +19,10 @@ AtlasWindow     *atlas_window_new             (AtlasApplication     *application
                                                const AtlasStartView *start_view);
 void             atlas_window_set_overlays    (AtlasWindow          *self,
                                                AtlasOverlays        *overlays,
+                                               AtlasPlan            *plan,
+                                               AtlasPlanIndex       *index,
                                                const char           *problem);
+GtkWidget       *atlas_window_get_plan_panel  (AtlasWindow          *self);
 void             atlas_window_show_layers     (AtlasWindow          *self,
                                                const char           *ids);
 AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,

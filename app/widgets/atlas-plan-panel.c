@@ -1,0 +1,724 @@
+/* atlas-plan-panel.c — the plan beside the map
+ *
+ * Three pages with back/forward history: the table of contents (nothing
+ * selected), a section of the plan in full, and the selected county,
+ * place or feature: its memberships as chips, its figures, the paragraphs
+ * that define its role, then every other passage that mentions it, each
+ * with a link to its section. Text is selectable; the plan is always shown
+ * with its title as the source.
+ */
+
+#include "config.h"
+
+#include "atlas-plan-panel.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+typedef enum
+{
+  PAGE_CONTENTS,
+  PAGE_SECTION,
+  PAGE_ENTITY,
+} PageKind;
+
+typedef struct
+{
+  PageKind     kind;
+  char        *section;
+  AtlasEntity *entity;
+} Page;
+
+struct _AtlasPlanPanel
+{
+  GtkWidget       parent_instance;
+
+  AtlasPlan      *plan;
+  AtlasPlanIndex *index;
+  AtlasSelection *selection;
+
+  GtkWidget      *box;
+  GtkWidget      *back_button;
+  GtkWidget      *forward_button;
+  GtkWidget      *title;
+  GtkWidget      *scroller;
+  GtkWidget      *page;       /* the current page's content */
+
+  GArray         *history;    /* Page */
+  guint           position;   /* current page in the history */
+  gboolean        navigating;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasPlanPanel, atlas_plan_panel, GTK_TYPE_WIDGET)
+
+static void show_page (AtlasPlanPanel *self);
+
+/* Building blocks */
+
+static GtkWidget *
+heading (const char *text,
+         const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* A paragraph, with the matched name highlighted. */
+static GtkWidget *
+paragraph_label (const char *text,
+                 guint       offset,
+                 guint       length)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  if (length > 0 && offset + length <= strlen (text))
+    {
+      g_autofree char *before = g_markup_escape_text (text, offset);
+      g_autofree char *match = g_markup_escape_text (text + offset, length);
+      g_autofree char *after = g_markup_escape_text (text + offset + length, -1);
+      g_autofree char *markup = g_strdup_printf ("%s<b><span foreground=\"#1a5fb4\">%s</span></b>%s",
+                                                 before, match, after);
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_widget_add_css_class (label, "atlas-paragraph");
+  return label;
+}
+
+static char *
+section_caption (const AtlasSection *s)
+{
+  return g_strdup_printf ("§ %s %s", s->id, s->title_zh);
+}
+
+static GtkWidget *
+section_link (const AtlasSection *s)
+{
+  g_autofree char *caption = section_caption (s);
+  GtkWidget *button = gtk_button_new_with_label (caption);
+  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "atlas-section-link");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "plan.open-section");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", s->id);
+  gtk_widget_set_tooltip_text (button, _("Read this section"));
+  return button;
+}
+
+static GtkWidget *
+source_line (AtlasPlan *plan)
+{
+  g_autofree char *text = g_strdup_printf (_("Source: %s"), atlas_plan_get_title (plan));
+  GtkWidget *label = heading (text, "caption");
+
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 12);
+  return label;
+}
+
+static GtkWidget *
+page_box (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+  gtk_widget_set_margin_start (box, 14);
+  gtk_widget_set_margin_end (box, 14);
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 14);
+  return box;
+}
+
+/* The contents page */
+
+static void
+toc_row_activated_cb (GtkListBox     *list,
+                      GtkListBoxRow  *row,
+                      AtlasPlanPanel *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "section");
+
+  if (id != NULL)
+    atlas_plan_panel_open_section (self, id);
+}
+
+static GtkWidget *
+build_contents (AtlasPlanPanel *self)
+{
+  GtkWidget *box = page_box ();
+  GtkWidget *list = gtk_list_box_new ();
+  guint n;
+  const AtlasSection *sections = atlas_plan_get_sections (self->plan, &n);
+
+  gtk_box_append (GTK_BOX (box), heading (atlas_plan_get_title (self->plan), "title-4"));
+  gtk_box_append (GTK_BOX (box), heading (_("Contents: choose a section to read it and to see "
+                                            "what it defines on the map."), "dim-label"));
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  g_signal_connect (list, "row-activated", G_CALLBACK (toc_row_activated_cb), self);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasSection *s = &sections[i];
+      gboolean top = s->parent == NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *row, *label;
+
+      if (g_str_equal (s->kind, "item"))
+        continue;
+      text = top ? g_strdup_printf ("%s %s", s->number_zh != NULL ? s->number_zh : "", s->title_zh)
+                 : g_strdup_printf ("%s %s", s->id, s->title_zh);
+      label = gtk_label_new (g_strstrip (text));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, top ? 8 : 24);
+      gtk_widget_set_margin_end (label, 8);
+      if (top)
+        gtk_widget_add_css_class (label, "heading");
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "section", g_strdup (s->id), g_free);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_box_append (GTK_BOX (box), source_line (self->plan));
+  return box;
+}
+
+/* The section page */
+
+static gboolean
+within (const char *id,
+        const char *ancestor)
+{
+  gsize n = strlen (ancestor);
+
+  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
+}
+
+static GtkWidget *
+build_section (AtlasPlanPanel *self,
+               const char     *id)
+{
+  GtkWidget *box = page_box ();
+  const AtlasSection *section = atlas_plan_lookup (self->plan, id);
+  guint n;
+  const AtlasSection *sections = atlas_plan_get_sections (self->plan, &n);
+  g_autoptr(GPtrArray) features = atlas_plan_index_features_citing (self->index, id);
+  g_autofree char *title = NULL;
+  GtkWidget *map_button;
+
+  if (section == NULL)
+    {
+      gtk_box_append (GTK_BOX (box), heading (_("This section does not exist."), "dim-label"));
+      return box;
+    }
+
+  title = g_strdup_printf ("%s %s", section->id, section->title_zh);
+  gtk_box_append (GTK_BOX (box), heading (title, "title-3"));
+  if (section->title_en != NULL)
+    gtk_box_append (GTK_BOX (box), heading (section->title_en, "dim-label"));
+
+  if (features->len > 0)
+    {
+      g_autofree char *label = g_strdup_printf (ngettext ("Show its %u feature on the map",
+                                                          "Show its %u features on the map",
+                                                          features->len), features->len);
+
+      map_button = gtk_button_new_with_label (label);
+      gtk_widget_add_css_class (map_button, "pill");
+      gtk_widget_add_css_class (map_button, "suggested-action");
+      gtk_widget_set_halign (map_button, GTK_ALIGN_START);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (map_button), "plan.show-section");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (map_button), "s", section->id);
+      gtk_box_append (GTK_BOX (box), map_button);
+    }
+
+  /* the section and everything under it, in order */
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasSection *s = &sections[i];
+
+      if (!within (s->id, id))
+        continue;
+      if (s != section)
+        {
+          g_autofree char *sub = g_strdup_printf ("%s %s", s->id, s->title_zh);
+          GtkWidget *h = heading (sub, "heading");
+
+          gtk_widget_set_margin_top (h, 8);
+          gtk_box_append (GTK_BOX (box), h);
+        }
+      for (guint p = 0; p < s->n_paragraphs; p++)
+        gtk_box_append (GTK_BOX (box), paragraph_label (s->paragraphs[p].text, 0, 0));
+    }
+
+  gtk_box_append (GTK_BOX (box), source_line (self->plan));
+  return box;
+}
+
+/* The entity page */
+
+static void
+chip_clicked_cb (GtkButton      *button,
+                 AtlasPlanPanel *self)
+{
+  atlas_selection_set_entity (self->selection, g_object_get_data (G_OBJECT (button), "entity"));
+}
+
+static GtkWidget *
+chips (AtlasPlanPanel *self,
+       GPtrArray      *entities)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 8);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 4);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      AtlasEntity *e = g_ptr_array_index (entities, i);
+      g_autofree char *name = g_strdup (e->name_zh);
+      char *paren = strstr (name, "（");
+      GtkWidget *button;
+
+      if (paren != NULL && paren != name)
+        *paren = '\0';
+      button = gtk_button_new_with_label (name);
+      gtk_widget_add_css_class (button, "atlas-chip");
+      gtk_widget_set_tooltip_text (button, e->context);
+      g_object_set_data (G_OBJECT (button), "entity", e);
+      g_signal_connect (button, "clicked", G_CALLBACK (chip_clicked_cb), self);
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
+    }
+  return flow;
+}
+
+static void
+add_mentions (AtlasPlanPanel *self,
+              GtkWidget      *box,
+              AtlasEntity    *entity,
+              gboolean        role)
+{
+  for (guint i = 0; i < entity->mentions->len; i++)
+    {
+      AtlasMention *m = g_ptr_array_index (entity->mentions, i);
+
+      if (m->role != role)
+        continue;
+      gtk_box_append (GTK_BOX (box), section_link (m->section));
+      gtk_box_append (GTK_BOX (box), paragraph_label (m->paragraph->text, m->offset, m->length));
+    }
+}
+
+static guint
+count_mentions (AtlasEntity *entity,
+                gboolean     role)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < entity->mentions->len; i++)
+    n += ((AtlasMention *) entity->mentions->pdata[i])->role == role;
+  return n;
+}
+
+static GtkWidget *
+build_entity (AtlasPlanPanel *self,
+              AtlasEntity    *entity)
+{
+  GtkWidget *box = page_box ();
+  g_autoptr(GPtrArray) members = atlas_plan_index_memberships (self->index, entity);
+  double stated, area = atlas_entity_area_km2 (entity, &stated);
+  const char *kind = entity->kind == ATLAS_ENTITY_COUNTY ? _("County-level unit")
+                     : entity->kind == ATLAS_ENTITY_PLACE ? _("Place named in the plan")
+                     : _("Feature of the plan’s layers");
+  g_autofree char *context = g_strdup_printf ("%s · %s", kind, entity->context);
+  guint n_role = count_mentions (entity, TRUE), n_other = count_mentions (entity, FALSE);
+
+  gtk_box_append (GTK_BOX (box), heading (entity->name_zh, "title-2"));
+  gtk_box_append (GTK_BOX (box), heading (entity->name_en, "heading"));
+  gtk_box_append (GTK_BOX (box), heading (context, "dim-label"));
+
+  if (!isnan (area))
+    {
+      g_autofree char *number = atlas_format_integer (area);
+      g_autofree char *text = NULL;
+
+      if (!isnan (stated))
+        {
+          g_autofree char *stated_text = atlas_format_integer (stated);
+          text = g_strdup_printf (_("Area: %s km² computed; the plan states %s km²"), number, stated_text);
+        }
+      else
+        text = g_strdup_printf (_("Area: %s km²"), number);
+      gtk_box_append (GTK_BOX (box), heading (text, "body"));
+    }
+
+  if (members->len > 0)
+    {
+      gtk_box_append (GTK_BOX (box), heading (_("Belongs to or is crossed by"), "heading"));
+      gtk_box_append (GTK_BOX (box), chips (self, members));
+    }
+
+  if (n_role > 0)
+    {
+      GtkWidget *h = heading (_("Its role in the plan"), "title-4");
+
+      gtk_widget_set_margin_top (h, 8);
+      gtk_box_append (GTK_BOX (box), h);
+      add_mentions (self, box, entity, TRUE);
+    }
+
+  {
+    g_autofree char *title = g_strdup_printf (ngettext ("Mentioned in %u passage",
+                                                        "Mentioned in %u passages", n_other),
+                                              n_other);
+    GtkWidget *h = heading (title, "title-4");
+
+    gtk_widget_set_margin_top (h, 8);
+    gtk_box_append (GTK_BOX (box), h);
+    if (n_other == 0 && n_role == 0)
+      gtk_box_append (GTK_BOX (box), heading (_("The plan does not name this place."), "dim-label"));
+    add_mentions (self, box, entity, FALSE);
+  }
+
+  gtk_box_append (GTK_BOX (box), source_line (self->plan));
+  return box;
+}
+
+/* History */
+
+static void
+page_clear (gpointer data)
+{
+  g_free (((Page *) data)->section);
+}
+
+static void
+push (AtlasPlanPanel *self,
+      PageKind        kind,
+      const char     *section,
+      AtlasEntity    *entity)
+{
+  Page page = { kind, g_strdup (section), entity };
+
+  if (self->history->len > 0)
+    {
+      Page *current = &g_array_index (self->history, Page, self->position);
+
+      if (current->kind == kind && current->entity == entity
+          && g_strcmp0 (current->section, section) == 0)
+        {
+          page_clear (&page);
+          show_page (self);
+          return;
+        }
+      g_array_set_size (self->history, self->position + 1);
+    }
+  g_array_append_val (self->history, page);
+  self->position = self->history->len - 1;
+  show_page (self);
+}
+
+static void
+show_page (AtlasPlanPanel *self)
+{
+  Page *page = &g_array_index (self->history, Page, self->position);
+  GtkWidget *content;
+
+  switch (page->kind)
+    {
+    case PAGE_SECTION:
+      content = build_section (self, page->section);
+      gtk_label_set_text (GTK_LABEL (self->title), _("The Plan"));
+      break;
+    case PAGE_ENTITY:
+      content = build_entity (self, page->entity);
+      gtk_label_set_text (GTK_LABEL (self->title), _("Selection"));
+      break;
+    case PAGE_CONTENTS:
+    default:
+      content = build_contents (self);
+      gtk_label_set_text (GTK_LABEL (self->title), _("Contents"));
+      break;
+    }
+
+  self->page = content;
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), content);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.back", self->position > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.forward",
+                                 self->position + 1 < self->history->len);
+
+  /* going back to an entity selects it again */
+  if (page->kind == PAGE_ENTITY)
+    {
+      self->navigating = TRUE;
+      atlas_selection_set_entity (self->selection, page->entity);
+      self->navigating = FALSE;
+    }
+}
+
+static void
+selection_changed_cb (AtlasPlanPanel *self)
+{
+  AtlasEntity *entity = atlas_selection_get_entity (self->selection);
+  Page *current;
+
+  if (self->navigating)
+    return;
+  if (entity != NULL)
+    {
+      push (self, PAGE_ENTITY, NULL, entity);
+      return;
+    }
+  /* cleared: leave an entity page for the contents, keep a section open */
+  current = &g_array_index (self->history, Page, self->position);
+  if (current->kind == PAGE_ENTITY && atlas_selection_get_section (self->selection) == NULL)
+    push (self, PAGE_CONTENTS, NULL, NULL);
+}
+
+/* Actions */
+
+static void
+open_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  atlas_plan_panel_open_section (ATLAS_PLAN_PANEL (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AtlasPlanPanel *self = ATLAS_PLAN_PANEL (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(GPtrArray) features = atlas_plan_index_features_citing (self->index, id);
+
+  self->navigating = TRUE;
+  atlas_selection_set_section (self->selection, id, features);
+  self->navigating = FALSE;
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtlasPlanPanel *self = ATLAS_PLAN_PANEL (widget);
+
+  if (self->position > 0)
+    {
+      self->position--;
+      show_page (self);
+    }
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AtlasPlanPanel *self = ATLAS_PLAN_PANEL (widget);
+
+  if (self->position + 1 < self->history->len)
+    {
+      self->position++;
+      show_page (self);
+    }
+}
+
+static void
+contents_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  atlas_plan_panel_show_contents (ATLAS_PLAN_PANEL (widget));
+}
+
+/* GObject */
+
+static void
+atlas_plan_panel_dispose (GObject *object)
+{
+  AtlasPlanPanel *self = ATLAS_PLAN_PANEL (object);
+
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->plan);
+
+  G_OBJECT_CLASS (atlas_plan_panel_parent_class)->dispose (object);
+}
+
+static void
+atlas_plan_panel_finalize (GObject *object)
+{
+  AtlasPlanPanel *self = ATLAS_PLAN_PANEL (object);
+
+  g_array_unref (self->history);
+
+  G_OBJECT_CLASS (atlas_plan_panel_parent_class)->finalize (object);
+}
+
+static void
+atlas_plan_panel_class_init (AtlasPlanPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = atlas_plan_panel_dispose;
+  object_class->finalize = atlas_plan_panel_finalize;
+
+  gtk_widget_class_install_action (widget_class, "plan.open-section", "s", open_section_action);
+  gtk_widget_class_install_action (widget_class, "plan.show-section", "s", show_section_action);
+  gtk_widget_class_install_action (widget_class, "plan.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "plan.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "plan.contents", NULL, contents_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "plan.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "plan.forward", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "atlasplanpanel");
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *action,
+             const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static void
+atlas_plan_panel_init (AtlasPlanPanel *self)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  self->history = g_array_new (FALSE, TRUE, sizeof (Page));
+  g_array_set_clear_func (self->history, page_clear);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  gtk_widget_set_margin_start (bar, 6);
+  gtk_widget_set_margin_end (bar, 6);
+  gtk_widget_set_margin_top (bar, 6);
+  gtk_widget_set_margin_bottom (bar, 6);
+  self->back_button = icon_button ("go-previous-symbolic", "plan.back", _("Back"));
+  self->forward_button = icon_button ("go-next-symbolic", "plan.forward", _("Forward"));
+  self->title = gtk_label_new (NULL);
+  gtk_widget_set_hexpand (self->title, TRUE);
+  gtk_widget_add_css_class (self->title, "heading");
+  gtk_box_append (GTK_BOX (bar), self->back_button);
+  gtk_box_append (GTK_BOX (bar), self->forward_button);
+  gtk_box_append (GTK_BOX (bar), self->title);
+  gtk_box_append (GTK_BOX (bar), icon_button ("view-list-symbolic", "plan.contents",
+                                              _("Contents of the plan")));
+  gtk_box_append (GTK_BOX (self->box), bar);
+  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (self->scroller, TRUE);
+  gtk_box_append (GTK_BOX (self->box), self->scroller);
+}
+
+/**
+ * atlas_plan_panel_new:
+ * @index: must outlive the panel
+ */
+AtlasPlanPanel *
+atlas_plan_panel_new (AtlasPlan      *plan,
+                      AtlasPlanIndex *index,
+                      AtlasSelection *selection)
+{
+  AtlasPlanPanel *self = g_object_new (ATLAS_TYPE_PLAN_PANEL, NULL);
+
+  self->plan = g_object_ref (plan);
+  self->index = index;
+  self->selection = g_object_ref (selection);
+  g_signal_connect_swapped (selection, "notify::entity", G_CALLBACK (selection_changed_cb), self);
+  push (self, PAGE_CONTENTS, NULL, NULL);
+  if (atlas_selection_get_entity (selection) != NULL)
+    selection_changed_cb (self);
+  return self;
+}
+
+void
+atlas_plan_panel_open_section (AtlasPlanPanel *self,
+                               const char     *section_id)
+{
+  g_return_if_fail (ATLAS_IS_PLAN_PANEL (self));
+  push (self, PAGE_SECTION, section_id, NULL);
+}
+
+void
+atlas_plan_panel_show_contents (AtlasPlanPanel *self)
+{
+  g_return_if_fail (ATLAS_IS_PLAN_PANEL (self));
+  push (self, PAGE_CONTENTS, NULL, NULL);
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+/**
+ * atlas_plan_panel_get_text:
+ *
+ * Returns: (transfer full): all text the current page shows, for tests
+ */
+char *
+atlas_plan_panel_get_text (AtlasPlanPanel *self)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (self->page, out);
+  return g_string_free (out, FALSE);
+}
+
+const char *
+atlas_plan_panel_get_page (AtlasPlanPanel *self)
+{
+  Page *page = &g_array_index (self->history, Page, self->position);
+
+  return page->kind == PAGE_CONTENTS ? "contents" : page->kind == PAGE_SECTION ? "section" : "entity";
+}
