@@ -848,6 +848,84 @@ test_hebei_district (void)
   g_assert_cmpuint (e->mentions->len, <, 20);
 }
 
+/* A county's short name (大兴 for 大兴区) must name that county, not a
+ * word or another place that begins the same way: 大城 in 超大城市,
+ * 承德 for 承德市 rather than 承德县, 复兴 in 伟大复兴, 清河 in 小清河. */
+static const struct
+{
+  guint32     code;
+  const char *before;   /* the text just before the match, or NULL */
+  const char *after;    /* the text just after the match, or NULL */
+} short_name_traps[] = {
+  { 131025, NULL, "市" },       /* 大城县: 大城市, 超大城市 */
+  { 130821, NULL, "市" },       /* 承德县: 承德市 */
+  { 130521, NULL, "市" },       /* 邢台县: 邢台市 */
+  { 130404, "伟大", NULL },     /* 复兴区: 中华民族伟大复兴 */
+  { 130534, "小", NULL },       /* 清河县: 小清河 */
+};
+
+static void
+test_short_name_traps (void)
+{
+  guint n, offenders = 0;
+  const AtlasCounty *counties = atlas_basemap_get_counties (data->basemap, &n);
+
+  for (guint t = 0; t < G_N_ELEMENTS (short_name_traps); t++)
+    {
+      AtlasEntity *e = county (short_name_traps[t].code);
+
+      for (guint i = 0; i < e->mentions->len; i++)
+        {
+          AtlasMention *m = mention (i, e);
+          const char *text = m->paragraph->text;
+          const char *before = short_name_traps[t].before, *after = short_name_traps[t].after;
+
+          if (m->length == 0 || m->via_alias)
+            continue;
+          if ((after != NULL && g_str_has_prefix (text + m->offset + m->length, after))
+              || (before != NULL && m->offset >= strlen (before)
+                  && strncmp (text + m->offset - strlen (before), before, strlen (before)) == 0))
+            {
+              g_test_message ("%s %s: %s“%s”%s%s", e->name_zh, m->paragraph->id,
+                              before != NULL ? before : "", m->term, after != NULL ? after : "",
+                              m->role ? " (as its role)" : "");
+              offenders++;
+            }
+        }
+    }
+
+  /* and generally: the short name of a 县 or 区 followed by 市 is a city */
+  for (guint c = 0; c < n; c++)
+    {
+      AtlasEntity *e = county (counties[c].code);
+
+      if (g_str_has_suffix (e->name_zh, "市"))
+        continue;
+      for (guint i = 0; i < e->mentions->len; i++)
+        {
+          AtlasMention *m = mention (i, e);
+          gboolean trap = FALSE;
+
+          if (m->length == 0 || m->via_alias || g_str_equal (m->term, e->name_zh)
+              || !g_str_has_prefix (e->name_zh, m->term)
+              || !g_str_has_prefix (m->paragraph->text + m->offset + m->length, "市"))
+            continue;
+          for (guint t = 0; t < G_N_ELEMENTS (short_name_traps); t++)
+            trap |= short_name_traps[t].code == counties[c].code;
+          if (!trap)
+            {
+              g_test_message ("%s %s: “%s市”", e->name_zh, m->paragraph->id, m->term);
+              offenders++;
+            }
+        }
+    }
+
+  if (offenders > 0)
+    g_test_incomplete ("county short names match other words and places (see the messages): "
+                       "大城, 承德, 邢台, 复兴, 清河 are missing from ambiguous_short_names "
+                       "in atlas-plan-index.c");
+}
+
 /* Index: roles */
 
 static void
@@ -1269,6 +1347,7 @@ main (int   argc,
   g_test_add_func ("/atlas/plan/index/dingxing", test_dingxing);
   g_test_add_func ("/atlas/plan/index/daxing-not-airport", test_daxing_not_airport);
   g_test_add_func ("/atlas/plan/index/hebei-district", test_hebei_district);
+  g_test_add_func ("/atlas/plan/index/short-name-traps", test_short_name_traps);
   g_test_add_func ("/atlas/plan/index/role/plain-new-towns", test_role_plain_new_towns);
   g_test_add_func ("/atlas/plan/index/role/eco-conservation", test_role_eco_conservation);
   g_test_add_func ("/atlas/plan/index/role/feature", test_role_feature);

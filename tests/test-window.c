@@ -6,6 +6,7 @@
 
 #include "widgets/atlas-application.h"
 #include "widgets/atlas-layer-panel.h"
+#include "widgets/atlas-plan-panel.h"
 #include "widgets/atlas-window.h"
 #include "atlas-resources.h"
 
@@ -199,6 +200,87 @@ test_layers_and_selection (void)
   close_window (window);
 }
 
+/* Clicking a county shows what the plan says about it; opening section 4.4
+ * and showing it on the map selects the cross-border areas. */
+static void
+test_plan_panel (void)
+{
+  AtlasStartView start = { 39.90, 116.90, 9 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasPlanPanel *panel;
+  AtlasSelection *selection;
+  AtlasEntity *entity;
+  GPtrArray *features;
+  g_autofree char *text = NULL;
+  g_autofree char *section_text = NULL;
+  guint crossborder = 0;
+
+  start.longitude = 116.90;
+  start.latitude = 39.90;
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Plan");
+  window = open_window (app);
+  wait_for_overlays (window);
+  panel = ATLAS_PLAN_PANEL (atlas_window_get_plan_panel (window));
+  g_assert_nonnull (panel);
+  g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "contents");
+  text = atlas_plan_panel_get_text (panel);
+  g_assert_nonnull (strstr (text, "第四章"));
+  g_clear_pointer (&text, g_free);
+
+  /* with no layer shown, a click at 香河 selects the county */
+  atlas_layer_state_set_all_visible (atlas_window_get_layer_state (window), FALSE);
+  atlas_window_select_at (window, 39.76, 117.00);
+  selection = atlas_window_get_selection (window);
+  entity = atlas_selection_get_entity (selection);
+  g_assert_nonnull (entity);
+  g_assert_cmpstr (entity->name_zh, ==, "香河县");
+  g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "entity");
+  text = atlas_plan_panel_get_text (panel);
+  g_test_message ("%.600s", text);
+  g_assert_nonnull (strstr (text, "香河县"));
+  g_assert_nonnull (strstr (text, "通勤圈"));            /* a membership chip */
+  g_assert_nonnull (strstr (text, "通州区与北三县"));
+  g_assert_nonnull (strstr (text, "§ 4.1.2"));           /* a passage with its section */
+
+  /* the contents → section 4.4 → show on the map */
+  atlas_plan_panel_open_section (panel, "4.4");
+  g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "section");
+  section_text = atlas_plan_panel_get_text (panel);
+  g_assert_nonnull (strstr (section_text, "引导跨界地区一体化高质量发展"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "plan.show-section", "s", "4.4"));
+  g_assert_cmpstr (atlas_selection_get_section (selection), ==, "4.4");
+  features = atlas_selection_get_section_features (selection);
+  g_assert_nonnull (features);
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      crossborder += g_str_has_prefix (f->id, "xb_");
+      /* their layers are shown */
+      g_assert_true (atlas_layer_state_get_visible (atlas_window_get_layer_state (window), f->layer));
+    }
+  g_test_message ("section 4.4: %u features, %u cross-border areas", features->len, crossborder);
+  /* 4.4 names six of the seven (通州区与北三县 is in 4.1.2) */
+  g_assert_cmpuint (crossborder, >=, 6);
+  for (const char **id = (const char *[]) { "xb_daxing_airport_zone", "xb_tongwulang", "xb_fangzhuolai",
+                                           "xb_pingjisanxing", "xb_yanhuaichi", "xb_huaifeng", NULL };
+       *id != NULL; id++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < features->len; i++)
+        found |= g_str_equal (((AtlasOverlayFeature *) features->pdata[i])->id, *id);
+      g_assert_true (found);
+    }
+
+  /* back returns to the county */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "plan.back", NULL));
+  g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "entity");
+
+  close_window (window);
+}
+
 static void
 test_missing_basemap (void)
 {
@@ -237,6 +319,7 @@ main (int   argc,
 
   g_test_add_func ("/atlas/window/shows-map", test_window_shows_map);
   g_test_add_func ("/atlas/window/layers-and-selection", test_layers_and_selection);
+  g_test_add_func ("/atlas/window/plan-panel", test_plan_panel);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
 
   return g_test_run ();
