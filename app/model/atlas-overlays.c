@@ -1475,7 +1475,7 @@ parse_group (Loader      *loader,
   if (!json_parser_load_from_data (parser, data, size, &local))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "malformed JSON: %s",
                       local->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "the top level is not an object");
   root = json_node_get_object (json_parser_get_root (parser));
 

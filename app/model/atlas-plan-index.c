@@ -33,6 +33,7 @@ static const char * const role_sections[] = {
 static const char * const ambiguous_short_names[] = {
   "和平", "河东", "河西", "南开", "河北", "红桥", "桥东", "桥西", "新华", "长安", "开平",
   "路南", "路北", "裕华", "运河", "新市", "城区", "矿区", "丰南", "海港", "山海关",
+  "大城", "复兴", "清河", "滨海", "新华", "广阳", "安次",
 };
 
 typedef struct
@@ -276,6 +277,21 @@ feature_cites (const AtlasOverlayFeature *f,
   return FALSE;
 }
 
+/* A feature is cited by a section when it or its layer cites the section
+ * or a part of it. */
+static gboolean
+section_cites (const char                *section_id,
+               const AtlasOverlayFeature *f)
+{
+  for (guint r = 0; f->plan_refs[r] != NULL; r++)
+    if (section_within (f->plan_refs[r], section_id))
+      return TRUE;
+  for (guint r = 0; f->layer->plan_refs[r] != NULL; r++)
+    if (section_within (f->layer->plan_refs[r], section_id))
+      return TRUE;
+  return FALSE;
+}
+
 /* Mentions */
 
 static AtlasMention *
@@ -327,8 +343,8 @@ add_mention (AtlasEntity          *e,
       g_ptr_array_add (e->mentions, m);
     }
 
-  role = !m->via_alias && is_role_section (section->id)
-         && g_utf8_pointer_to_offset (p->text, p->text + m->offset) < ROLE_LEAD_CHARS;
+  m->lead = !m->via_alias && g_utf8_pointer_to_offset (p->text, p->text + m->offset) < ROLE_LEAD_CHARS;
+  role = m->lead && is_role_section (section->id);
   if (e->kind == ATLAS_ENTITY_FEATURE && !m->via_alias
       && feature_cites (e->ref, section->id))
     role = TRUE;
@@ -414,6 +430,9 @@ compare_mentions (gconstpointer a,
 
   if (ma->role != mb->role)
     return ma->role ? -1 : 1;
+  /* of the role paragraphs, first those that open with the name */
+  if (ma->role && ma->lead != mb->lead)
+    return ma->lead ? -1 : 1;
   if (ma->via_alias != mb->via_alias)
     return ma->via_alias ? 1 : -1;
   return ma->paragraph_index < mb->paragraph_index ? -1 : ma->paragraph_index > mb->paragraph_index;
@@ -455,7 +474,7 @@ load_aliases (AtlasPlanIndex  *self,
 
   if (!json_parser_load_from_data (parser, data, size, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
                    "aliases.json: the top level is not a list");
@@ -507,6 +526,19 @@ load_aliases (AtlasPlanIndex  *self,
 
 /* Building */
 
+/* 承德县 is not 承德: a county's short name that is also its city's. */
+static gboolean
+is_prefecture_short_name (const AtlasCounty *counties,
+                          guint              n,
+                          const char        *short_name)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_str_has_prefix (counties[i].prefecture_zh, short_name)
+        && strlen (counties[i].prefecture_zh) == strlen (short_name) + strlen ("市"))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 add_counties (AtlasPlanIndex *self)
 {
@@ -528,7 +560,8 @@ add_counties (AtlasPlanIndex *self)
                       (gpointer) c, c->label_lon, c->label_lat);
       g_hash_table_insert (self->counties, GUINT_TO_POINTER (c->code), e);
       add_term (self, c->name_zh, e, FALSE);
-      add_term (self, short_name, e, FALSE);
+      if (short_name != NULL && !is_prefecture_short_name (counties, n, short_name))
+        add_term (self, short_name, e, FALSE);
     }
 }
 
@@ -839,8 +872,8 @@ atlas_plan_index_memberships (AtlasPlanIndex *self,
 /**
  * atlas_plan_index_features_citing:
  *
- * Returns: (transfer container): the features whose plan_refs cite
- *   @section_id or a part of it
+ * Returns: (transfer container): the features that cite @section_id or a
+ *   part of it, themselves or through their layer
  */
 GPtrArray *
 atlas_plan_index_features_citing (AtlasPlanIndex *self,
@@ -853,12 +886,8 @@ atlas_plan_index_features_citing (AtlasPlanIndex *self,
     {
       AtlasOverlayFeature *f = g_ptr_array_index (features, i);
 
-      for (guint r = 0; f->plan_refs[r] != NULL; r++)
-        if (section_within (f->plan_refs[r], section_id))
-          {
-            g_ptr_array_add (out, f);
-            break;
-          }
+      if (section_cites (section_id, f))
+        g_ptr_array_add (out, f);
     }
   return out;
 }

@@ -40,6 +40,7 @@ typedef struct
   guint                 length;            /* byte length of the match, 0 if none */
   const char           *term;              /* the name that matched */
   gboolean              role;              /* defines the entity's role */
+  gboolean              lead;              /* the name opens the paragraph */
   gboolean              via_alias;         /* matched a collective name */
 } AtlasMention;
 

