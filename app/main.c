@@ -6,7 +6,9 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "export/atlas-export.h"
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
 #include "model/atlas-overlays-json.h"
@@ -175,6 +177,189 @@ search (const char *query,
   return 0;
 }
 
+typedef struct
+{
+  char    *path;
+  char    *format;
+  char    *paper;
+  char    *orientation;
+  char    *dpi;
+  char    *bbox;
+  char    *title;
+  char    *subtitle;
+  char    *book;
+  char    *excerpt;
+} ExportOptions;
+
+static gboolean
+parse_bbox (const char *text,
+            AtlasRect  *r)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  double v[4];
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      char *end;
+
+      v[i] = g_ascii_strtod (g_strstrip (parts[i]), &end);
+      if (*end != '\0' || end == parts[i] || !isfinite (v[i]))
+        return FALSE;
+    }
+  if (v[0] >= v[2] || v[1] >= v[3] || fabs (v[0]) > 180 || fabs (v[2]) > 180
+      || fabs (v[1]) > 85 || fabs (v[3]) > 85)
+    return FALSE;
+  r->x0 = atlas_geo_lon_to_world_x (v[0]);
+  r->x1 = atlas_geo_lon_to_world_x (v[2]);
+  r->y0 = atlas_geo_lat_to_world_y (v[3]);
+  r->y1 = atlas_geo_lat_to_world_y (v[1]);
+  return TRUE;
+}
+
+/* The book's pages: a group's or layer's features, or named entities. */
+static GPtrArray *
+book_entities (AtlasData      *data,
+               AtlasPlanIndex *index,
+               const char     *spec,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  AtlasOverlayGroup *group = atlas_overlays_lookup_group (data->overlays, spec);
+  AtlasOverlayLayer *layer = atlas_overlays_lookup_layer (data->overlays, spec);
+  g_auto(GStrv) parts = NULL;
+
+  if (group != NULL || layer != NULL)
+    {
+      GPtrArray *layers = group != NULL ? group->layers : NULL;
+      guint n = group != NULL ? layers->len : 1;
+
+      for (guint l = 0; l < n; l++)
+        {
+          AtlasOverlayLayer *ly = group != NULL ? g_ptr_array_index (layers, l) : layer;
+
+          for (guint i = 0; i < ly->features->len; i++)
+            g_ptr_array_add (out, atlas_plan_index_get_feature (index, ly->features->pdata[i]));
+        }
+      return g_steal_pointer (&out);
+    }
+
+  parts = g_strsplit (spec, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (parts[i]);
+      AtlasEntity *e = *name != '\0' ? atlas_plan_index_lookup (index, name) : NULL;
+
+      if (e == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("--book: “%s” is no group, layer, place, county or feature"), name);
+          return NULL;
+        }
+      g_ptr_array_add (out, e);
+    }
+  return g_steal_pointer (&out);
+}
+
+static int
+export_map (ExportOptions  *o,
+            const AtlasView *view,
+            AtlasStartView *start,
+            const char     *layers)
+{
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(AtlasExportJob) job = NULL;
+  g_autoptr(AtlasLayerState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlasExportFormat format;
+  AtlasRect bbox;
+  double dpi = 300;
+
+  /* options first: a wrong one is reported before any work */
+  if (o->format != NULL ? !atlas_export_format_from_string (o->format, &format)
+                        : !atlas_export_format_from_path (o->path, &format))
+    {
+      if (o->format != NULL)
+        return fail (_("--format wants pdf, svg or png; got “%s”"), o->format);
+      format = ATLAS_EXPORT_PDF;
+    }
+  if (o->paper != NULL && atlas_paper_lookup (o->paper) == NULL)
+    return fail (_("--paper wants A4, A3, A2, A1, A0 or Letter; got “%s”"), o->paper);
+  if (o->orientation != NULL && !g_str_equal (o->orientation, "landscape")
+      && !g_str_equal (o->orientation, "portrait"))
+    return fail (_("--orientation wants landscape or portrait; got “%s”"), o->orientation);
+  if (o->dpi != NULL)
+    {
+      char *end;
+
+      dpi = g_ascii_strtod (o->dpi, &end);
+      if (*end != '\0' || end == o->dpi || !(dpi >= 72 && dpi <= 600))
+        return fail (_("--dpi wants a number from 72 to 600; got “%s”"), o->dpi);
+    }
+  if (o->bbox != NULL && !parse_bbox (o->bbox, &bbox))
+    return fail (_("--bbox wants W,S,E,N in degrees, e.g. 115.4,39.4,117.5,41.1; got “%s”"), o->bbox);
+  if (o->book != NULL && format != ATLAS_EXPORT_PDF)
+    return fail (_("a briefing book (--book) is written as PDF only"));
+
+  data = load_data_or_fail ();
+  if (data == NULL || (index = load_index (data)) == NULL)
+    return 1;
+
+  job = atlas_export_job_new (data, index);
+  job->format = format;
+  job->dpi = dpi;
+  if (o->paper != NULL)
+    job->paper = atlas_paper_lookup (o->paper);
+  job->landscape = o->orientation == NULL || g_str_equal (o->orientation, "landscape");
+  if (o->title != NULL)
+    {
+      g_free (job->title);
+      job->title = g_strdup (o->title);
+    }
+  job->subtitle = g_strdup (o->subtitle);
+  if (view != NULL)
+    atlas_export_job_set_extent_from_view (job, view->longitude, view->latitude, view->zoom, 1600, 1000);
+  else if (!isnan (start->longitude))
+    atlas_export_job_set_extent_from_view (job, start->longitude, start->latitude,
+                                           isnan (start->zoom) ? 9 : start->zoom, 1600, 1000);
+  if (o->bbox != NULL)
+    job->extent = bbox;
+
+  state = atlas_layer_state_new (data->overlays);
+  if (layers != NULL && !atlas_layer_state_set_visible_ids (state, layers, &error))
+    return fail ("--layers: %s", error->message);
+
+  if (o->book != NULL)
+    {
+      job->book = book_entities (data, index, o->book, &error);
+      if (job->book == NULL)
+        return fail ("%s", error->message);
+      if (layers == NULL)
+        atlas_layer_state_set_all_visible (state, FALSE);
+      if (layers == NULL)
+        for (guint i = 0; i < job->book->len; i++)
+          {
+            AtlasEntity *e = g_ptr_array_index (job->book, i);
+            if (e->kind == ATLAS_ENTITY_FEATURE)
+              atlas_layer_state_set_visible (state, ((AtlasOverlayFeature *) e->ref)->layer, TRUE);
+          }
+    }
+  if (o->excerpt != NULL && (job->excerpt = atlas_plan_index_lookup (index, o->excerpt)) == NULL)
+    return fail (_("--excerpt: no place, county or feature is called “%s”"), o->excerpt);
+
+  memcpy (job->visible, atlas_layer_state_get_visible_array (state),
+          sizeof (gboolean) * atlas_overlays_get_layers (data->overlays)->len);
+
+  if (!atlas_export_write (job, o->path, &error))
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 static int
 export_geojson (const char *path,
                 const char *layers)
@@ -210,6 +395,7 @@ main (int   argc,
   g_autofree char *layers = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *search_text = NULL;
+  ExportOptions export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
@@ -233,6 +419,21 @@ main (int   argc,
       N_("Print what the plan says about a place, county or feature"), N_("NAME_OR_ID") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search_text,
       N_("Search places, counties, features and the plan’s text"), N_("TEXT") },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export.path,
+      N_("Export a map page (PDF, SVG or PNG) without opening a window"), N_("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &export.format, N_("With --export: pdf, svg or png"), N_("FORMAT") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &export.paper, N_("With --export: A4, A3, A2, A1, A0 or Letter"), N_("SIZE") },
+    { "orientation", 0, 0, G_OPTION_ARG_STRING, &export.orientation,
+      N_("With --export: landscape or portrait"), N_("ORIENTATION") },
+    { "dpi", 0, 0, G_OPTION_ARG_STRING, &export.dpi, N_("With --export as PNG: 72 to 600"), N_("DPI") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, &export.bbox, N_("With --export: the extent, in degrees"), N_("W,S,E,N") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &export.title, N_("With --export: the page title"), N_("TEXT") },
+    { "subtitle", 0, 0, G_OPTION_ARG_STRING, &export.subtitle, N_("With --export: the subtitle"), N_("TEXT") },
+    { "excerpt", 0, 0, G_OPTION_ARG_STRING, &export.excerpt,
+      N_("With --export: print the plan’s text about this area beside the map"), N_("NAME_OR_ID") },
+    { "book", 0, 0, G_OPTION_ARG_STRING, &export.book,
+      N_("With --export: a briefing book, one page per area of a group or layer, or of the named areas"),
+      N_("GROUP_OR_IDS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
       N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
     { NULL }
@@ -263,6 +464,12 @@ main (int   argc,
 
   if (json && !list && info_name == NULL && search_text == NULL)
     return fail (_("--json goes with --list-layers, --info or --search"));
+
+  if ((export.format != NULL || export.paper != NULL || export.orientation != NULL || export.dpi != NULL
+       || export.bbox != NULL || export.title != NULL || export.subtitle != NULL || export.book != NULL
+       || export.excerpt != NULL) && export.path == NULL)
+    return fail (_("--format, --paper, --orientation, --dpi, --bbox, --title, --subtitle, --excerpt "
+                   "and --book go with --export=FILE"));
 
   if (list || geojson_path != NULL || info_name != NULL || search_text != NULL)
     {
@@ -310,6 +517,24 @@ main (int   argc,
     }
 
   atlas_register_resource ();
+  if (export.path != NULL)
+    {
+      int status;
+
+      status = export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
+      g_free (export.path);
+      g_free (export.format);
+      g_free (export.paper);
+      g_free (export.orientation);
+      g_free (export.dpi);
+      g_free (export.bbox);
+      g_free (export.title);
+      g_free (export.subtitle);
+      g_free (export.book);
+      g_free (export.excerpt);
+      return status;
+    }
+
   app = atlas_application_new (&start, layers);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

@@ -201,6 +201,7 @@ draw_text (cairo_t    *cr,
   cairo_move_to (cr, x, y);
   cairo_set_source_rgb (cr, r, g, b);
   pango_cairo_show_layout (cr, layout);
+  atlas_text_record (cr, layout, x, y);
   return (double) h / PANGO_SCALE;
 }
 
@@ -649,6 +650,81 @@ write_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* SVG */
+
+static cairo_status_t
+append_cb (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+record_svg_text_cb (gpointer    user_data,
+                    const char *text,
+                    double      x,
+                    double      y,
+                    double      size)
+{
+  GString *out = user_data;
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  char xs[G_ASCII_DTOSTR_BUF_SIZE], ys[G_ASCII_DTOSTR_BUF_SIZE], ss[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (out, "<text x=\"%s\" y=\"%s\" font-size=\"%s\">%s</text>\n",
+                          g_ascii_formatd (xs, sizeof xs, "%.2f", x),
+                          g_ascii_formatd (ys, sizeof ys, "%.2f", y),
+                          g_ascii_formatd (ss, sizeof ss, "%.2f", size), escaped);
+}
+
+/* cairo draws SVG text as glyph outlines; the page's text is added as
+ * real, invisible <text> over them (as in scanned PDFs), so that it can be
+ * searched, selected and read by other programs. */
+static cairo_status_t
+render_svg (AtlasExportJob *job,
+            int             fd)
+{
+  double W, H;
+  g_autoptr(GByteArray) svg = g_byte_array_new ();
+  g_autoptr(GString) texts = g_string_new (NULL);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  const char *end_tag = "</svg>";
+  gsize end;
+
+  atlas_export_page_size_pt (job, &W, &H);
+  surface = cairo_svg_surface_create_for_stream (append_cb, svg, W, H);
+  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
+  cr = cairo_create (surface);
+  atlas_text_set_recorder (cr, record_svg_text_cb, texts);
+  atlas_export_draw_page (job, cr, 0);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    return status;
+
+  /* the last </svg> */
+  for (end = svg->len; end >= strlen (end_tag); end--)
+    if (memcmp (svg->data + end - strlen (end_tag), end_tag, strlen (end_tag)) == 0)
+      break;
+  if (end < strlen (end_tag))
+    return CAIRO_STATUS_WRITE_ERROR;
+  end -= strlen (end_tag);
+
+  if (write_cb (GINT_TO_POINTER (fd), svg->data, end) != CAIRO_STATUS_SUCCESS
+      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) "<g id=\"text\" fill-opacity=\"0\" "
+                   "font-family=\"Noto Sans CJK SC, sans-serif\">\n", 74) != CAIRO_STATUS_SUCCESS
+      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) texts->str, texts->len) != CAIRO_STATUS_SUCCESS
+      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) "</g>\n", 5) != CAIRO_STATUS_SUCCESS
+      || write_cb (GINT_TO_POINTER (fd), svg->data + end, svg->len - end) != CAIRO_STATUS_SUCCESS)
+    return CAIRO_STATUS_WRITE_ERROR;
+  return CAIRO_STATUS_SUCCESS;
+}
+
 static cairo_status_t
 render_to_fd (AtlasExportJob *job,
               int             fd)
@@ -677,16 +753,11 @@ render_to_fd (AtlasExportJob *job,
     }
 
   if (job->format == ATLAS_EXPORT_SVG)
-    {
-      surface = cairo_svg_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
-      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
-    }
-  else
-    {
-      surface = cairo_pdf_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Capital Atlas " PACKAGE_VERSION);
-    }
+    return render_svg (job, fd);
+
+  surface = cairo_pdf_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Capital Atlas " PACKAGE_VERSION);
 
   for (guint p = 0; p < atlas_export_n_pages (job); p++)
     {
@@ -695,8 +766,6 @@ render_to_fd (AtlasExportJob *job,
       atlas_export_draw_page (job, cr, p);
       cairo_destroy (cr);
       cairo_surface_show_page (surface);
-      if (job->format == ATLAS_EXPORT_SVG)
-        break;
     }
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);

@@ -196,6 +196,67 @@ atlas_stroke_feature (cairo_t              *cr,
 
 /* Text */
 
+typedef struct
+{
+  AtlasTextRecorder recorder;
+  gpointer          user_data;
+} Recorder;
+
+static const cairo_user_data_key_t recorder_key;
+
+void
+atlas_text_set_recorder (cairo_t           *cr,
+                         AtlasTextRecorder  recorder,
+                         gpointer           user_data)
+{
+  Recorder *r = g_new (Recorder, 1);
+
+  r->recorder = recorder;
+  r->user_data = user_data;
+  cairo_set_user_data (cr, &recorder_key, r, g_free);
+}
+
+/* Tells the recorder, if any, of a layout drawn with its top-left at
+ * (x, y) in user space. */
+void
+atlas_text_record (cairo_t     *cr,
+                   PangoLayout *layout,
+                   double       x,
+                   double       y)
+{
+  Recorder *r = cairo_get_user_data (cr, &recorder_key);
+  const PangoFontDescription *desc;
+  PangoLayoutIter *iter;
+  double size, dx, dy, one = 1, zero = 0;
+
+  if (r == NULL)
+    return;
+
+  desc = pango_layout_get_font_description (layout);
+  size = desc != NULL ? pango_font_description_get_size (desc) / (double) PANGO_SCALE : 12;
+  cairo_user_to_device_distance (cr, &one, &zero);
+  size *= hypot (one, zero);
+
+  /* one entry per line, at its baseline */
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      g_autofree char *text = NULL;
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      text = g_strndup (pango_layout_get_text (layout) + line->start_index, line->length);
+      dx = x + (double) logical.x / PANGO_SCALE;
+      dy = y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      cairo_user_to_device (cr, &dx, &dy);
+      if (*g_strstrip (text) != '\0')
+        r->recorder (r->user_data, text, dx, dy, size);
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
 static void
 free_context (gpointer data)
 {
@@ -268,6 +329,7 @@ atlas_text_draw_halo (cairo_t         *cr,
   cairo_move_to (cr, x, y);
   atlas_rgba_set (cr, colour);
   pango_cairo_show_layout (cr, layout);
+  atlas_text_record (cr, layout, x, y);
 }
 
 /* Labels of the base map */
@@ -495,6 +557,7 @@ atlas_labels_draw (cairo_t             *cr,
           cairo_move_to (cr, p->text_x - ox, p->text_y - oy);
           atlas_rgba_set (cr, &ls->colour);
           pango_cairo_show_layout (cr, layout);
+          atlas_text_record (cr, layout, p->text_x - ox, p->text_y - oy);
         }
     }
 }

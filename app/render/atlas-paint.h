@@ -57,6 +57,22 @@ void         atlas_stroke_feature    (cairo_t               *cr,
                                       const AtlasPathClip   *clip,
                                       gboolean               close);
 
+/* Export to SVG keeps its text as text: a recorder set on the cairo
+ * context with atlas_text_set_recorder() is told of every text drawn. */
+typedef void (*AtlasTextRecorder) (gpointer     user_data,
+                                   const char  *text,
+                                   double       device_x,
+                                   double       device_y,
+                                   double       device_size);
+
+void         atlas_text_set_recorder (cairo_t               *cr,
+                                      AtlasTextRecorder      recorder,
+                                      gpointer               user_data);
+void         atlas_text_record       (cairo_t               *cr,
+                                      PangoLayout           *layout,
+                                      double                 x,
+                                      double                 y);
+
 PangoLayout *atlas_text_layout_new   (const char            *text,
                                       const char            *font);
 void         atlas_text_draw_halo    (cairo_t               *cr,
