@@ -2,6 +2,7 @@
  *
  *   capital-atlas-bench tiles [--list FILE] [--scale 1|2]
  *   capital-atlas-bench overlay
+ *   capital-atlas-bench export
  *
  * Renders each tile of the list once on one thread (the default list is 500
  * tiles over zooms 5–14 across the region, from a fixed seed) and prints
@@ -16,6 +17,11 @@
  *                                            are cached tiles)
  *   overlay-repaint: median_ms=X p99_ms=Y    drawing every overlay tile of the view, as after
  *                                            toggling a layer, on one thread
+ *
+ * The export command writes an A3 landscape page of the region with the
+ * circles and cross-border areas, as vector PDF and as 300 dpi PNG, and
+ * prints  export: pdf_a3_ms=X png_a3_300_ms=Y pdf_bytes=Z  (data loading
+ * not included).
  */
 
 #include "config.h"
@@ -24,8 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <glib/gstdio.h>
 
 #include "model/atlas-views.h"
+#include "export/atlas-export.h"
 #include "model/atlas-data.h"
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
@@ -238,6 +246,54 @@ bench_overlay (void)
   return 0;
 }
 
+static double
+time_export (AtlasExportJob    *job,
+             AtlasExportFormat  format,
+             const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  job->format = format;
+  if (!atlas_export_write (job, path, &error))
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return -1;
+    }
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static int
+bench_export (void)
+{
+  g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
+  g_autoptr(AtlasExportJob) job = atlas_export_job_new (data, NULL);
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  g_autofree char *dir = g_dir_make_tmp ("atlas-bench-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "a3.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir, "a3.png", NULL);
+  double pdf_ms, png_ms;
+  GStatBuf st = { 0 };
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AtlasOverlayLayer *layer = g_ptr_array_index (layers, i);
+      job->visible[i] = g_str_equal (layer->group->id, "circles") || g_str_equal (layer->group->id, "crossborder");
+    }
+  job->dpi = 300;
+  pdf_ms = time_export (job, ATLAS_EXPORT_PDF, pdf);
+  png_ms = time_export (job, ATLAS_EXPORT_PNG, png);
+  if (pdf_ms < 0 || png_ms < 0)
+    return 1;
+  g_stat (pdf, &st);
+  printf ("export: pdf_a3_ms=%.0f png_a3_300_ms=%.0f pdf_bytes=%lld\n", pdf_ms, png_ms,
+          (long long) st.st_size);
+  g_unlink (pdf);
+  g_unlink (png);
+  g_rmdir (dir);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,16 +320,19 @@ main (int   argc,
       g_printerr ("capital-atlas-bench: %s\n", error->message);
       return 2;
     }
-  if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")))
+  if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")
+                    && !g_str_equal (argv[1], "export")))
     {
       g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
-                  "                            capital-atlas-bench overlay\n");
+                  "                            capital-atlas-bench overlay|export\n");
       return 2;
     }
 
   atlas_register_resource ();
   if (g_str_equal (argv[1], "overlay"))
     return bench_overlay ();
+  if (g_str_equal (argv[1], "export"))
+    return bench_export ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {
