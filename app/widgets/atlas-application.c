@@ -149,8 +149,7 @@ overlays_loaded_cb (GObject      *object,
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (ATLAS_IS_WINDOW (l->data))
       {
-        atlas_window_set_overlays (l->data, self->data->overlays, self->data->plan, self->index,
-                                   problem);
+        atlas_window_set_overlays (l->data, self->data, self->index, problem);
         if (self->start_layers != NULL)
           atlas_window_show_layers (l->data, self->start_layers);
       }
@@ -186,8 +185,7 @@ atlas_application_activate (GApplication *app)
       window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
                                              &self->start_view));
       if (self->overlays_ready)
-        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data->overlays, self->data->plan,
-                                   self->index, NULL);
+        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
       start_loading_overlays (self);
     }
 

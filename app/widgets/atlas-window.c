@@ -11,6 +11,7 @@
 
 #include "atlas-layer-panel.h"
 #include "atlas-plan-panel.h"
+#include "atlas-export-dialog.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
@@ -29,6 +30,7 @@ struct _AtlasWindow
   ShumateMapLayer      *old_overlay_layer;
   AtlasHighlightLayer  *highlight;
   AtlasPlanIndex       *index;      /* owned by the application */
+  AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   guint                 overlay_serial;
@@ -702,6 +704,54 @@ open_section_action (GtkWidget  *widget,
   atlas_plan_panel_open_section (self->plan_panel, g_variant_get_string (parameter, NULL));
 }
 
+/* Export and print */
+
+static AtlasExportDialog *
+open_export_dialog (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double w = gtk_widget_get_width (GTK_WIDGET (self->map)), h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  AtlasRect extent;
+  double zoom;
+  AtlasExportDialog *dialog;
+
+  if (self->data == NULL || self->layer_state == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("The plan’s layers are still loading")));
+      return NULL;
+    }
+
+  atlas_map_viewport_get (viewport, w, h, &extent.x0, &extent.y0, &zoom);
+  extent.x1 = extent.x0 + w / (ATLAS_TILE_SIZE * pow (2, zoom));
+  extent.y1 = extent.y0 + h / (ATLAS_TILE_SIZE * pow (2, zoom));
+  dialog = atlas_export_dialog_new (GTK_WINDOW (self), self->data, self->index,
+                                    atlas_layer_state_get_visible_array (self->layer_state),
+                                    atlas_layer_state_get_opacity_array (self->layer_state),
+                                    extent, atlas_selection_get_entity (self->selection));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  open_export_dialog (ATLAS_WINDOW (widget));
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  AtlasExportDialog *dialog = open_export_dialog (ATLAS_WINDOW (widget));
+
+  if (dialog != NULL)
+    atlas_export_dialog_print (dialog);
+}
+
 /* GObject */
 
 static void
@@ -806,6 +856,10 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-plan", NULL, toggle_plan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-plan", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection", NULL);
 
@@ -884,11 +938,12 @@ loading_placeholder (void)
  */
 void
 atlas_window_set_overlays (AtlasWindow    *self,
-                           AtlasOverlays  *overlays,
-                           AtlasPlan      *plan,
+                           AtlasData      *data,
                            AtlasPlanIndex *index,
                            const char     *problem)
 {
+  AtlasOverlays *overlays = data->overlays;
+  AtlasPlan *plan = data->plan;
   ShumateMap *map;
   GtkEventController *motion;
   GtkGesture *click;
@@ -929,6 +984,7 @@ atlas_window_set_overlays (AtlasWindow    *self,
                             self);
 
   self->index = index;
+  self->data = data;
   if (plan != NULL && index != NULL)
     {
       self->plan_panel = atlas_plan_panel_new (plan, index, self->selection);
@@ -1139,4 +1195,12 @@ atlas_window_get_plan_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->plan_panel);
+}
+
+/* For tests: the export dialog as Ctrl+E opens it. */
+GtkWidget *
+atlas_window_open_export_dialog (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (open_export_dialog (self));
 }

@@ -18,11 +18,11 @@ AtlasWindow     *atlas_window_new             (AtlasApplication     *application
                                                const char           *message,
                                                const AtlasStartView *start_view);
 void             atlas_window_set_overlays    (AtlasWindow          *self,
-                                               AtlasOverlays        *overlays,
-                                               AtlasPlan            *plan,
+                                               AtlasData            *data,
                                                AtlasPlanIndex       *index,
                                                const char           *problem);
 GtkWidget       *atlas_window_get_plan_panel  (AtlasWindow          *self);
+GtkWidget       *atlas_window_open_export_dialog (AtlasWindow       *self);
 void             atlas_window_show_layers     (AtlasWindow          *self,
                                                const char           *ids);
 AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,

@@ -1,0 +1,701 @@
+/* atlas-export-dialog.c — export and print a map page
+ *
+ * Settings on the right, a live preview of the page on the left, drawn by
+ * the same layout engine as the files, on a worker thread; Export writes
+ * the file on a worker thread too, Print goes through GtkPrintOperation.
+ * The settings are remembered.
+ */
+
+#include "config.h"
+
+#include "atlas-export-dialog.h"
+#include "atlas-application.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/atlas-views.h"
+
+struct _AtlasExportDialog
+{
+  AdwWindow        parent_instance;
+
+  AtlasData       *data;
+  AtlasPlanIndex  *index;
+  gboolean        *visible;
+  double          *opacity;
+  AtlasRect        view_extent;
+  AtlasEntity     *selection;
+  GSettings       *settings;
+
+  GtkWidget       *preview;
+  GdkTexture      *preview_texture;
+  GCancellable    *preview_cancellable;
+  guint            preview_id;
+  gboolean         preview_ready;
+  AdwToastOverlay *toasts;
+  AdwEntryRow     *title_row;
+  AdwEntryRow     *subtitle_row;
+  AdwComboRow     *paper_row;
+  AdwComboRow     *orientation_row;
+  AdwComboRow     *format_row;
+  GtkSpinButton   *dpi_spin;
+  AdwComboRow     *extent_row;
+  GtkSwitch       *excerpt_switch;
+  AdwComboRow     *book_row;
+  GtkWidget       *export_button;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasExportDialog, atlas_export_dialog, ADW_TYPE_WINDOW)
+
+static const char * const formats[] = { "pdf", "svg", "png" };
+
+/* The job of the current settings */
+
+AtlasExportJob *
+atlas_export_dialog_build_job (AtlasExportDialog *self)
+{
+  AtlasExportJob *job = atlas_export_job_new (self->data, self->index);
+  guint n_papers, extent = adw_combo_row_get_selected (self->extent_row);
+  const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
+  GPtrArray *layers = atlas_overlays_get_layers (self->data->overlays);
+  GPtrArray *groups = atlas_overlays_get_groups (self->data->overlays);
+  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_row));
+  const char *subtitle = gtk_editable_get_text (GTK_EDITABLE (self->subtitle_row));
+  guint book = adw_combo_row_get_selected (self->book_row);
+
+  job->paper = &papers[MIN (adw_combo_row_get_selected (self->paper_row), n_papers - 1)];
+  job->landscape = adw_combo_row_get_selected (self->orientation_row) == 0;
+  job->format = MIN (adw_combo_row_get_selected (self->format_row), G_N_ELEMENTS (formats) - 1);
+  job->dpi = gtk_spin_button_get_value (self->dpi_spin);
+  if (*title != '\0')
+    {
+      g_free (job->title);
+      job->title = g_strdup (title);
+    }
+  if (*subtitle != '\0')
+    job->subtitle = g_strdup (subtitle);
+  memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
+  memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
+
+  if (extent == 0)
+    job->extent = self->view_extent;
+  else
+    {
+      guint n_views;
+      const AtlasView *views = atlas_views_get_all (&n_views);
+      const AtlasView *v = &views[MIN (extent - 1, n_views - 1)];
+
+      atlas_export_job_set_extent_from_view (job, v->longitude, v->latitude, v->zoom, 1600, 1000);
+    }
+
+  if (gtk_switch_get_active (self->excerpt_switch))
+    job->excerpt = self->selection;
+
+  /* a briefing book of a group: a page per feature, the group's layers shown */
+  if (book > 0 && book <= groups->len && self->index != NULL)
+    {
+      AtlasOverlayGroup *group = g_ptr_array_index (groups, book - 1);
+
+      job->book = g_ptr_array_new ();
+      job->format = ATLAS_EXPORT_PDF;
+      for (guint i = 0; i < layers->len; i++)
+        job->visible[i] = FALSE;
+      for (guint l = 0; l < group->layers->len; l++)
+        {
+          AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
+
+          job->visible[layer->index] = TRUE;
+          for (guint i = 0; i < layer->features->len; i++)
+            g_ptr_array_add (job->book, atlas_plan_index_get_feature (self->index, layer->features->pdata[i]));
+        }
+    }
+
+  return job;
+}
+
+/* Preview */
+
+typedef struct
+{
+  AtlasExportJob *job;
+  int             width, height;
+} PreviewTask;
+
+static void
+preview_task_free (PreviewTask *t)
+{
+  atlas_export_job_free (t->job);
+  g_free (t);
+}
+
+static void
+render_preview_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  PreviewTask *t = task_data;
+  double W, H, k;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GBytes *bytes;
+
+  atlas_export_page_size_pt (t->job, &W, &H);
+  k = MIN (t->width / W, t->height / H);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (1, (int) (W * k)), MAX (1, (int) (H * k)));
+  cr = cairo_create (surface);
+  cairo_scale (cr, k, k);
+  atlas_export_draw_page (t->job, cr, 0);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      cairo_surface_destroy (surface);
+      return;
+    }
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface)
+                                        * cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  g_task_return_pointer (task,
+                         gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                                 cairo_image_surface_get_height (surface),
+                                                 GDK_MEMORY_DEFAULT, bytes,
+                                                 cairo_image_surface_get_stride (surface)),
+                         g_object_unref);
+  g_bytes_unref (bytes);
+}
+
+static void
+preview_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (texture == NULL)
+    return;
+  g_clear_object (&self->preview_texture);
+  self->preview_texture = texture;
+  self->preview_ready = TRUE;
+  gtk_widget_queue_draw (self->preview);
+}
+
+static gboolean
+update_preview_cb (gpointer user_data)
+{
+  AtlasExportDialog *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  PreviewTask *t = g_new0 (PreviewTask, 1);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  self->preview_id = 0;
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  self->preview_cancellable = g_cancellable_new ();
+
+  t->job = atlas_export_dialog_build_job (self);
+  /* before the first allocation, a guess; the resize redraws it */
+  t->width = (gtk_widget_get_width (self->preview) > 0 ? gtk_widget_get_width (self->preview) : 600) * scale - 24;
+  t->height = (gtk_widget_get_height (self->preview) > 0 ? gtk_widget_get_height (self->preview) : 500) * scale - 24;
+  task = g_task_new (self, self->preview_cancellable, preview_done_cb, NULL);
+  g_task_set_task_data (task, t, (GDestroyNotify) preview_task_free);
+  g_task_run_in_thread (task, render_preview_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settings_changed_cb (AtlasExportDialog *self)
+{
+  gboolean png = adw_combo_row_get_selected (self->format_row) == ATLAS_EXPORT_PNG;
+  gboolean book = adw_combo_row_get_selected (self->book_row) > 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dpi_spin), png && !book);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !book);
+  self->preview_ready = FALSE;
+  if (self->preview_id == 0)
+    self->preview_id = g_timeout_add (150, update_preview_cb, self);
+}
+
+static void
+draw_preview_cb (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        user_data)
+{
+  AtlasExportDialog *self = user_data;
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
+  double w, h, x, y;
+
+  cairo_set_source_rgb (cr, 0.55, 0.56, 0.58);
+  cairo_paint (cr);
+  if (self->preview_texture == NULL)
+    return;
+
+  w = gdk_texture_get_width (self->preview_texture) / (double) scale;
+  h = gdk_texture_get_height (self->preview_texture) / (double) scale;
+  x = (width - w) / 2;
+  y = (height - h) / 2;
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
+  cairo_rectangle (cr, x + 3, y + 3, w, h);
+  cairo_fill (cr);
+  {
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                           gdk_texture_get_width (self->preview_texture),
+                                                           gdk_texture_get_height (self->preview_texture));
+
+    gdk_texture_download (self->preview_texture, cairo_image_surface_get_data (surface),
+                          cairo_image_surface_get_stride (surface));
+    cairo_surface_mark_dirty (surface);
+    cairo_surface_set_device_scale (surface, scale, scale);
+    cairo_set_source_surface (cr, surface, x, y);
+    cairo_paint (cr);
+    cairo_surface_destroy (surface);
+  }
+}
+
+/* Export */
+
+static void
+save_settings (AtlasExportDialog *self)
+{
+  guint n_papers;
+  const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
+
+  if (self->settings == NULL)
+    return;
+  g_settings_set_string (self->settings, "export-paper",
+                         papers[MIN (adw_combo_row_get_selected (self->paper_row), n_papers - 1)].id);
+  g_settings_set_boolean (self->settings, "export-landscape",
+                          adw_combo_row_get_selected (self->orientation_row) == 0);
+  g_settings_set_string (self->settings, "export-format",
+                         formats[MIN (adw_combo_row_get_selected (self->format_row), 2)]);
+  g_settings_set_int (self->settings, "export-dpi", gtk_spin_button_get_value_as_int (self->dpi_spin));
+  g_settings_set_string (self->settings, "export-title",
+                         gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
+  g_settings_set_boolean (self->settings, "export-excerpt", gtk_switch_get_active (self->excerpt_switch));
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AtlasExportJob *job = task_data;
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  GError *error = NULL;
+
+  if (atlas_export_write (job, path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+written_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
+  g_autoptr(GError) error = NULL;
+  const char *path = g_object_get_data (G_OBJECT (result), "path");
+
+  gtk_widget_set_sensitive (self->export_button, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Export Failed"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  {
+    g_autofree char *name = g_path_get_basename (path);
+    g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
+
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  }
+}
+
+/**
+ * atlas_export_dialog_export_to:
+ *
+ * Writes the page with the current settings to @path, on a worker thread;
+ * the result shows as a toast or an error dialog.
+ */
+gboolean
+atlas_export_dialog_export_to (AtlasExportDialog  *self,
+                               const char         *path,
+                               GError            **error)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, NULL);
+
+  save_settings (self);
+  g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
+  g_task_set_task_data (task, atlas_export_dialog_build_job (self), (GDestroyNotify) atlas_export_job_free);
+  gtk_widget_set_sensitive (self->export_button, FALSE);
+  g_task_run_in_thread (task, write_thread);
+  return TRUE;
+}
+
+static void
+file_chosen_cb (GtkNativeDialog   *chooser,
+                int                response,
+                AtlasExportDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        atlas_export_dialog_export_to (self, path, NULL);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+export_clicked_cb (AtlasExportDialog *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+  gboolean book = adw_combo_row_get_selected (self->book_row) > 0;
+  const char *ext = book ? "pdf" : formats[MIN (adw_combo_row_get_selected (self->format_row), 2)];
+
+  chooser = gtk_file_chooser_native_new (_("Export Map"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.%s", _("capital-atlas-map"), ext);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (file_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Printing */
+
+typedef struct
+{
+  AtlasExportJob *job;
+} PrintData;
+
+static void
+begin_print_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                AtlasExportJob    *job)
+{
+  gtk_print_operation_set_n_pages (operation, atlas_export_n_pages (job));
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              AtlasExportJob    *job)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double W, H, k;
+
+  /* the layout is in points; fit it into the printable area */
+  atlas_export_page_size_pt (job, &W, &H);
+  k = MIN (gtk_print_context_get_width (context) / W, gtk_print_context_get_height (context) / H);
+  cairo_scale (cr, k, k);
+  atlas_export_draw_page (job, cr, page);
+}
+
+void
+atlas_export_dialog_print (AtlasExportDialog *self)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) paper = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlasExportJob *job = atlas_export_dialog_build_job (self);
+  GtkPrintOperationResult result;
+
+  save_settings (self);
+  paper = gtk_paper_size_new_custom (job->paper->id, job->paper->id, job->paper->width_mm,
+                                     job->paper->height_mm, GTK_UNIT_MM);
+  gtk_page_setup_set_paper_size (setup, paper);
+  gtk_page_setup_set_orientation (setup, job->landscape ? GTK_PAGE_ORIENTATION_LANDSCAPE
+                                                        : GTK_PAGE_ORIENTATION_PORTRAIT);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_job_name (operation, job->title);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), job);
+
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (self), &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Printing Failed"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  atlas_export_job_free (job);
+}
+
+static void
+print_clicked_cb (AtlasExportDialog *self)
+{
+  atlas_export_dialog_print (self);
+}
+
+/* Building */
+
+static AdwComboRow *
+combo_row (const char          *title,
+           const char * const  *items,
+           guint                n_items)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n_items; i++)
+    gtk_string_list_append (list, items[i]);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (row, G_LIST_MODEL (list));
+  return row;
+}
+
+static void
+build (AtlasExportDialog *self)
+{
+  GtkWidget *toolbar = adw_header_bar_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *paned = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *side = gtk_scrolled_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *layout = adw_preferences_group_new ();
+  GtkWidget *content = adw_preferences_group_new ();
+  GtkWidget *print_button = gtk_button_new_with_mnemonic (_("_Print…"));
+  GtkWidget *dpi_row = adw_action_row_new ();
+  GtkWidget *excerpt_row = adw_action_row_new ();
+  guint n_papers, n_views;
+  const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
+  const AtlasView *views = atlas_views_get_all (&n_views);
+  GPtrArray *groups = atlas_overlays_get_groups (self->data->overlays);
+  g_autoptr(GPtrArray) paper_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) extent_names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) book_names = g_ptr_array_new_with_free_func (g_free);
+  const char *orientations[] = { _("Landscape"), _("Portrait") };
+  const char *format_names[] = { _("PDF (vector)"), _("SVG (vector)"), _("PNG (image)") };
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Export and Print"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 1100, 720);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+
+  self->export_button = gtk_button_new_with_mnemonic (_("_Export…"));
+  gtk_widget_add_css_class (self->export_button, "suggested-action");
+  g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
+  g_signal_connect_swapped (print_button, "clicked", G_CALLBACK (print_clicked_cb), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (toolbar), self->export_button);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (toolbar), print_button);
+
+  self->preview = gtk_drawing_area_new ();
+  gtk_widget_set_hexpand (self->preview, TRUE);
+  gtk_widget_set_vexpand (self->preview, TRUE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->preview), draw_preview_cb, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Preview of the page"), -1);
+
+  /* page layout */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (layout), _("Page"));
+  self->title_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title_row), _("Title"));
+  self->subtitle_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->subtitle_row), _("Subtitle"));
+  for (guint i = 0; i < n_papers; i++)
+    g_ptr_array_add (paper_names, (gpointer) papers[i].id);
+  self->paper_row = combo_row (_("Paper"), (const char * const *) paper_names->pdata, n_papers);
+  self->orientation_row = combo_row (_("Orientation"), orientations, 2);
+  self->format_row = combo_row (_("Format"), format_names, 3);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dpi_row), _("Resolution (dots per inch)"));
+  self->dpi_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (72, 600, 1));
+  gtk_widget_set_valign (GTK_WIDGET (self->dpi_spin), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (dpi_row), GTK_WIDGET (self->dpi_spin));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->title_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->subtitle_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->paper_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->orientation_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->format_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), dpi_row);
+
+  /* content */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (content), _("Content"));
+  g_ptr_array_add (extent_names, g_strdup (_("The map’s current view")));
+  for (guint i = 0; i < n_views; i++)
+    g_ptr_array_add (extent_names, g_strdup (_(views[i].name)));
+  self->extent_row = combo_row (_("Extent"), (const char * const *) extent_names->pdata, extent_names->len);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (excerpt_row), _("The selection’s text from the plan"));
+  self->excerpt_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->excerpt_switch), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (excerpt_row), GTK_WIDGET (self->excerpt_switch));
+  gtk_widget_set_sensitive (excerpt_row, self->selection != NULL);
+  if (self->selection != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (excerpt_row), self->selection->name_zh);
+  g_ptr_array_add (book_names, g_strdup (_("No: one page")));
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AtlasOverlayGroup *g = g_ptr_array_index (groups, i);
+      g_ptr_array_add (book_names, g_strdup_printf ("%s %s", g->name_zh, g->name_en));
+    }
+  self->book_row = combo_row (_("Briefing book, a page per area of"),
+                              (const char * const *) book_names->pdata, book_names->len);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->book_row), self->index != NULL);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), GTK_WIDGET (self->extent_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), excerpt_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), GTK_WIDGET (self->book_row));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (layout));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (content));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (side), page);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (side), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (side, 400, -1);
+  gtk_widget_set_hexpand (side, FALSE);
+
+  gtk_box_append (GTK_BOX (paned), self->preview);
+  gtk_box_append (GTK_BOX (paned), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  gtk_box_append (GTK_BOX (paned), side);
+  gtk_box_append (GTK_BOX (box), toolbar);
+  gtk_box_append (GTK_BOX (box), paned);
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (self->toasts, box);
+  adw_window_set_content (ADW_WINDOW (self), GTK_WIDGET (self->toasts));
+
+  /* remembered settings */
+  if (self->settings != NULL)
+    {
+      g_autofree char *paper = g_settings_get_string (self->settings, "export-paper");
+      g_autofree char *format = g_settings_get_string (self->settings, "export-format");
+      g_autofree char *title = g_settings_get_string (self->settings, "export-title");
+
+      for (guint i = 0; i < n_papers; i++)
+        if (g_str_equal (papers[i].id, paper))
+          adw_combo_row_set_selected (self->paper_row, i);
+      for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+        if (g_str_equal (formats[i], format))
+          adw_combo_row_set_selected (self->format_row, i);
+      adw_combo_row_set_selected (self->orientation_row,
+                                  g_settings_get_boolean (self->settings, "export-landscape") ? 0 : 1);
+      gtk_spin_button_set_value (self->dpi_spin, g_settings_get_int (self->settings, "export-dpi"));
+      gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
+      gtk_switch_set_active (self->excerpt_switch, self->selection != NULL
+                             && g_settings_get_boolean (self->settings, "export-excerpt"));
+    }
+  else
+    {
+      adw_combo_row_set_selected (self->paper_row, 1);
+      gtk_spin_button_set_value (self->dpi_spin, 300);
+    }
+
+  g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->subtitle_row, "changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->paper_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->orientation_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->extent_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->book_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->excerpt_switch, "notify::active", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->dpi_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->preview, "resize", G_CALLBACK (settings_changed_cb), self);
+  settings_changed_cb (self);
+}
+
+static void
+atlas_export_dialog_dispose (GObject *object)
+{
+  AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
+
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  if (self->preview_cancellable != NULL)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  g_clear_object (&self->preview_texture);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (atlas_export_dialog_parent_class)->dispose (object);
+}
+
+static void
+atlas_export_dialog_finalize (GObject *object)
+{
+  AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
+
+  g_free (self->visible);
+  g_free (self->opacity);
+
+  G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+atlas_export_dialog_class_init (AtlasExportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = atlas_export_dialog_dispose;
+  object_class->finalize = atlas_export_dialog_finalize;
+  gtk_widget_class_install_action (widget_class, "dialog.close", NULL, close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dialog.close", NULL);
+}
+
+static void
+atlas_export_dialog_init (AtlasExportDialog *self)
+{
+}
+
+/**
+ * atlas_export_dialog_new:
+ * @data: (transfer none): must outlive the dialog
+ * @index: (nullable): for excerpts and books
+ * @visible: per overlay layer, copied
+ * @view_extent: the map's current view, in world coordinates
+ * @selection: (nullable): the selected area, for its text
+ */
+AtlasExportDialog *
+atlas_export_dialog_new (GtkWindow      *parent,
+                         AtlasData      *data,
+                         AtlasPlanIndex *index,
+                         const gboolean *visible,
+                         const double   *opacity,
+                         AtlasRect       view_extent,
+                         AtlasEntity    *selection)
+{
+  AtlasExportDialog *self = g_object_new (ATLAS_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
+  guint n = atlas_overlays_get_layers (data->overlays)->len;
+
+  self->data = data;
+  self->index = index;
+  self->visible = g_memdup2 (visible, sizeof (gboolean) * MAX (n, 1));
+  self->opacity = g_memdup2 (opacity, sizeof (double) * MAX (n, 1));
+  self->view_extent = view_extent;
+  self->selection = selection;
+  self->settings = atlas_application_new_settings ();
+  build (self);
+  return self;
+}
+
+/* For tests: the preview shows the current settings. */
+gboolean
+atlas_export_dialog_preview_ready (AtlasExportDialog *self)
+{
+  return self->preview_ready;
+}

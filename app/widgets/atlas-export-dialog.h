@@ -1,0 +1,27 @@
+/* atlas-export-dialog.h — export and print a map page */
+#pragma once
+
+#include <adwaita.h>
+
+#include "export/atlas-export.h"
+
+G_BEGIN_DECLS
+
+#define ATLAS_TYPE_EXPORT_DIALOG (atlas_export_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (AtlasExportDialog, atlas_export_dialog, ATLAS, EXPORT_DIALOG, AdwWindow)
+
+AtlasExportDialog *atlas_export_dialog_new       (GtkWindow      *parent,
+                                                  AtlasData      *data,
+                                                  AtlasPlanIndex *index,
+                                                  const gboolean *visible,
+                                                  const double   *opacity,
+                                                  AtlasRect       view_extent,
+                                                  AtlasEntity    *selection);
+AtlasExportJob    *atlas_export_dialog_build_job (AtlasExportDialog *self);
+void               atlas_export_dialog_print     (AtlasExportDialog *self);
+gboolean           atlas_export_dialog_export_to (AtlasExportDialog *self,
+                                                  const char        *path,
+                                                  GError           **error);
+gboolean           atlas_export_dialog_preview_ready (AtlasExportDialog *self);
+
+G_END_DECLS
