@@ -7,6 +7,7 @@
 #include "widgets/atlas-application.h"
 #include "widgets/atlas-layer-panel.h"
 #include "widgets/atlas-plan-panel.h"
+#include "widgets/atlas-export-dialog.h"
 #include "widgets/atlas-window.h"
 #include "atlas-resources.h"
 
@@ -280,6 +281,77 @@ test_plan_panel (void)
   close_window (window);
 }
 
+static gboolean
+preview_ready (gpointer dialog)
+{
+  return atlas_export_dialog_preview_ready (dialog);
+}
+
+static gboolean
+file_written (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+wait_until (GSourceFunc condition,
+            gpointer    data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+
+  while (!timed_out && !condition (data))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* Ctrl+E opens the dialog; its preview renders, and Export writes a PDF
+ * of the page with the selection's text. */
+static void
+test_export_dialog (void)
+{
+  AtlasStartView start = { 116.40, 39.90, 9 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atlas-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  AtlasWindow *window;
+  GtkWidget *dialog;
+  AtlasExportJob *job;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Export");
+  window = open_window (app);
+  wait_for_overlays (window);
+  /* earlier tests saved their own layer state in the memory settings */
+  g_assert_true (atlas_layer_state_set_visible_ids (atlas_window_get_layer_state (window), "circles", NULL));
+  atlas_window_select_at (window, 39.90, 116.40);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = atlas_window_open_export_dialog (window);
+  g_assert_true (ATLAS_IS_EXPORT_DIALOG (dialog));
+  wait_until (preview_ready, dialog);
+
+  /* the job follows the map: its visible layers, the selection */
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_true (job->visible[atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")->index]);
+  atlas_export_job_free (job);
+
+  g_assert_true (atlas_export_dialog_export_to (ATLAS_EXPORT_DIALOG (dialog), path, &error));
+  g_assert_no_error (error);
+  wait_until (file_written, path);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 50000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_unlink (path);
+  g_rmdir (dir);
+  close_window (window);
+}
+
 static void
 test_missing_basemap (void)
 {
@@ -319,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/atlas/window/shows-map", test_window_shows_map);
   g_test_add_func ("/atlas/window/layers-and-selection", test_layers_and_selection);
   g_test_add_func ("/atlas/window/plan-panel", test_plan_panel);
+  g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
 
   return g_test_run ();
