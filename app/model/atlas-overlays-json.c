@@ -115,9 +115,14 @@ add_feature_properties (JsonBuilder               *b,
     }
 }
 
-static char *
-builder_to_string (JsonBuilder *b,
-                   gboolean     pretty)
+/**
+ * atlas_json_builder_to_string:
+ *
+ * Returns: (transfer full): the builder's document as text
+ */
+char *
+atlas_json_builder_to_string (JsonBuilder *b,
+                              gboolean     pretty)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (b);
@@ -187,7 +192,7 @@ atlas_overlays_to_json_listing (AtlasOverlays *overlays)
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  return builder_to_string (b, TRUE);
+  return atlas_json_builder_to_string (b, TRUE);
 }
 
 /**
@@ -384,7 +389,7 @@ atlas_overlays_to_geojson (AtlasOverlays  *overlays,
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  text = builder_to_string (b, FALSE);
+  text = atlas_json_builder_to_string (b, FALSE);
   GEOS_finish_r (ctx);
   return text;
 }

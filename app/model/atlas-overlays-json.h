@@ -1,6 +1,8 @@
 /* atlas-overlays-json.h — the overlay layers as JSON and GeoJSON */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "atlas-overlays.h"
 
 G_BEGIN_DECLS
@@ -9,6 +11,8 @@ char     *atlas_overlays_to_json_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_text_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_geojson      (AtlasOverlays   *overlays,
                                           const gboolean  *visible);
+char     *atlas_json_builder_to_string   (JsonBuilder     *builder,
+                                          gboolean         pretty);
 gboolean  atlas_write_file_atomically    (const char      *path,
                                           const char      *contents,
                                           GError         **error);

@@ -9,6 +9,7 @@
  */
 
 #include "atlas-plan-index.h"
+#include "atlas-overlays-json.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -1077,18 +1078,6 @@ add_entity_ref (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
-static char *
-to_string (JsonBuilder *b)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 1);
-  return json_generator_to_data (gen, NULL);
-}
-
 /**
  * atlas_entity_to_json:
  *
@@ -1140,7 +1129,7 @@ atlas_entity_to_json (AtlasPlanIndex *self,
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  return to_string (b);
+  return atlas_json_builder_to_string (b, TRUE);
 }
 
 char *
@@ -1176,5 +1165,5 @@ atlas_search_results_to_json (GArray *results)
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  return to_string (b);
+  return atlas_json_builder_to_string (b, TRUE);
 }

@@ -150,31 +150,41 @@ band_geom (const AtlasGeomLayer *bands,
   return &bands[atlas_basemap_band_for_zoom ((guint) floor (zoom))];
 }
 
+/* Adds the feature's geometry at the viewport's zoom to the path, or,
+ * with @stroke, strokes it with the dash of @cr. */
+static void
+trace_geometry (cairo_t                   *cr,
+                const AtlasOverlayFeature *f,
+                const AtlasViewport       *vp,
+                gboolean                   stroke)
+{
+  const AtlasGeomLayer *g = band_geom (f->geom, vp->zoom);
+  gboolean close = f->shape == ATLAS_SHAPE_POLYGON;
+  AtlasPathClip clip;
+
+  if (g->n_features == 0)
+    return;
+  atlas_path_clip_init (&clip, vp, 64.0);
+  if (stroke)
+    atlas_stroke_feature (cr, g, &g->features[0], &clip, close);
+  else
+    atlas_path_add_feature (cr, g, &g->features[0], vp, &clip, close);
+}
+
 void
 atlas_overlay_draw_feature_path (cairo_t                   *cr,
                                  const AtlasOverlayFeature *f,
                                  const AtlasViewport       *vp)
 {
-  const AtlasGeomLayer *g = band_geom (f->geom, vp->zoom);
-  AtlasPathClip clip;
-
-  atlas_path_clip_init (&clip, vp, 64.0);
-  if (g->n_features > 0)
-    atlas_path_add_feature (cr, g, &g->features[0], vp, &clip, f->shape == ATLAS_SHAPE_POLYGON);
+  trace_geometry (cr, f, vp, FALSE);
 }
 
-/* Strokes the feature's outline or line with the dash of @cr. */
 static void
 stroke_geometry (cairo_t                   *cr,
                  const AtlasOverlayFeature *f,
                  const AtlasViewport       *vp)
 {
-  const AtlasGeomLayer *g = band_geom (f->geom, vp->zoom);
-  AtlasPathClip clip;
-
-  atlas_path_clip_init (&clip, vp, 64.0);
-  if (g->n_features > 0)
-    atlas_stroke_feature (cr, g, &g->features[0], &clip, f->shape == ATLAS_SHAPE_POLYGON);
+  trace_geometry (cr, f, vp, TRUE);
 }
 
 static void
