@@ -595,22 +595,13 @@ unit_geometry (Loader  *loader,
   if (geom != NULL)
     return geom;
 
-  if (code % 10000 == 0 && code != 110000 && code != 120000)
+  if (code % 10000 == 0)
     {
-      /* a province made of several prefectures */
-      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-      GEOSGeometry *coll;
-
-      layer = atlas_basemap_get_layer (loader->basemap, ATLAS_LAYER_PREFECTURES, ATLAS_N_BANDS - 1);
-      for (guint i = 0; i < layer->n_features; i++)
-        if (layer->features[i].code / 10000 == code / 10000)
-          g_ptr_array_add (parts, GEOSGeom_clone_r (ctx, unit_geometry (loader, layer->features[i].code)));
-      if (parts->len == 0)
-        return NULL;
-      coll = GEOSGeom_createCollection_r (ctx, GEOS_GEOMETRYCOLLECTION,
-                                          (GEOSGeometry **) parts->pdata, parts->len);
-      geom = GEOSUnaryUnion_r (ctx, coll);
-      GEOSGeom_destroy_r (ctx, coll);
+      /* a province: its outline, the union of its counties, from the base map */
+      layer = atlas_basemap_get_layer (loader->basemap, ATLAS_LAYER_PROVINCES, ATLAS_N_BANDS - 1);
+      for (guint i = 0; i < layer->n_features && geom == NULL; i++)
+        if (layer->features[i].code == code && layer->features[i].kind == 1)
+          geom = geos_from_feature (ctx, layer, &layer->features[i]);
     }
   else
     {
