@@ -168,9 +168,8 @@ build_layer_row (AtlasLayerPanel   *self,
   GtkWidget *row = adw_expander_row_new ();
   GtkWidget *sw = gtk_switch_new ();
   GtkWidget *scale, *opacity_row, *only_row, *only_button;
-  g_autofree char *subtitle = g_strdup_printf (ngettext ("%s · %u feature", "%s · %u features",
-                                                          layer->features->len),
-                                               layer->name_en, layer->features->len);
+  g_autofree char *count = g_strdup_printf (ngettext ("%u feature", "%u features", layer->features->len),
+                                            layer->features->len);
   const AtlasOverlayStyle *first_style = layer->styles->len > 0 ? layer->styles->pdata[0] : NULL;
   gboolean any_schematic = FALSE;
 
@@ -178,7 +177,10 @@ build_layer_row (AtlasLayerPanel   *self,
     any_schematic |= ((AtlasOverlayFeature *) layer->features->pdata[i])->schematic;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), layer->name_zh);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+  /* the English name only: a longer subtitle pushes the switch out of a
+   * narrow sidebar */
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), layer->name_en);
+  gtk_widget_set_tooltip_text (row, count);
   if (first_style != NULL)
     {
       AtlasOverlayKind kind = layer->features->len > 0 ? kind_of_feature (layer->features->pdata[0])
