@@ -173,6 +173,13 @@ start_loading_overlays (AtlasApplication *self)
   g_task_run_in_thread (task, load_overlays_thread);
 }
 
+static gboolean
+start_loading_overlays_cb (gpointer user_data)
+{
+  start_loading_overlays (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 atlas_application_activate (GApplication *app)
 {
@@ -186,7 +193,10 @@ atlas_application_activate (GApplication *app)
                                              &self->start_view));
       if (self->overlays_ready)
         atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
-      start_loading_overlays (self);
+      /* once the window is presented: the base map shows meanwhile */
+      if (!self->loading_overlays)
+        g_idle_add_full (G_PRIORITY_DEFAULT, start_loading_overlays_cb, g_object_ref (self),
+                         g_object_unref);
     }
 
   gtk_window_present (window);

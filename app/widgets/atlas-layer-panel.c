@@ -142,6 +142,34 @@ feature_activated_cb (AdwActionRow    *row,
 }
 
 static void
+layer_row_expanded_cb (AdwExpanderRow  *row,
+                       GParamSpec      *pspec,
+                       AtlasLayerPanel *self)
+{
+  AtlasOverlayLayer *layer = g_object_get_data (G_OBJECT (row), "layer");
+
+  if (!adw_expander_row_get_expanded (row) || g_object_get_data (G_OBJECT (row), "built") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "built", GINT_TO_POINTER (TRUE));
+
+  for (guint i = 0; i < layer->features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
+      GtkWidget *frow = adw_action_row_new ();
+      g_autofree char *fsub = feature_subtitle (f);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (frow), f->name_zh);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (frow), fsub);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (frow), swatch_new (f->style, kind_of_feature (f),
+                                                                  f->schematic));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (frow), TRUE);
+      g_object_set_data (G_OBJECT (frow), "feature", f);
+      g_signal_connect (frow, "activated", G_CALLBACK (feature_activated_cb), self);
+      adw_expander_row_add_row (row, frow);
+    }
+}
+
+static void
 sync_from_state (AtlasLayerPanel *self)
 {
   GPtrArray *layers = atlas_overlays_get_layers (atlas_layer_state_get_overlays (self->state));
@@ -223,21 +251,9 @@ build_layer_row (AtlasLayerPanel   *self,
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (only_row), only_button);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), only_row);
 
-  for (guint i = 0; i < layer->features->len; i++)
-    {
-      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
-      GtkWidget *frow = adw_action_row_new ();
-      g_autofree char *fsub = feature_subtitle (f);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (frow), f->name_zh);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (frow), fsub);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (frow), swatch_new (f->style, kind_of_feature (f),
-                                                                  f->schematic));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (frow), TRUE);
-      g_object_set_data (G_OBJECT (frow), "feature", f);
-      g_signal_connect (frow, "activated", G_CALLBACK (feature_activated_cb), self);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), frow);
-    }
+  /* the feature rows are built when the row is first expanded */
+  g_object_set_data (G_OBJECT (row), "layer", layer);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (layer_row_expanded_cb), self);
 
   return row;
 }
