@@ -377,15 +377,46 @@ draw_legend (AtlasExportJob *job,
                    : (first->band_km > 0 || layer->kind == ATLAS_OVERLAY_BAND) ? ATLAS_OVERLAY_BAND
                    : ATLAS_OVERLAY_LINE;
 
-          cairo_save (cr);
-          cairo_translate (cr, box->x, y);
-          atlas_overlay_draw_swatch (cr, layer->styles->pdata[0], kind, schematic, sw, sh);
-          cairo_restore (cr);
-          name = schematic ? g_strdup_printf ("%s %s %s", layer->name_zh, layer->name_en, _("(schematic)"))
-                           : g_strdup_printf ("%s %s", layer->name_zh, layer->name_en);
-          th = draw_text (cr, name, "", unit * 0.95, box->x + sw + unit * 0.6, y, box->w - sw - unit * 0.6,
-                          0.15, 0.15, 0.18);
-          y += MAX (th, sh) + unit * 0.35;
+          /* one entry per style class: a layer's classes differ in colour */
+          for (guint c = 0; c < layer->styles->len; c++)
+            {
+              AtlasOverlayStyle *style = g_ptr_array_index (layer->styles, c);
+              gboolean class_schematic = FALSE, used = FALSE;
+
+              for (guint i = 0; i < layer->features->len; i++)
+                {
+                  AtlasOverlayFeature *f = layer->features->pdata[i];
+
+                  if (f->style == style)
+                    {
+                      used = TRUE;
+                      class_schematic |= f->schematic;
+                    }
+                }
+              if (!used)
+                continue;
+              if (y + sh > box->y + box->h)
+                {
+                  skipped++;
+                  break;
+                }
+
+              cairo_save (cr);
+              cairo_translate (cr, box->x, y);
+              atlas_overlay_draw_swatch (cr, style, kind, class_schematic, sw, sh);
+              cairo_restore (cr);
+              g_clear_pointer (&name, g_free);
+              if (layer->styles->len == 1)
+                name = class_schematic ? g_strdup_printf ("%s %s %s", layer->name_zh, layer->name_en, _("(schematic)"))
+                                       : g_strdup_printf ("%s %s", layer->name_zh, layer->name_en);
+              else
+                name = class_schematic ? g_strdup_printf ("%s %s %s", style->name_zh, style->name_en, _("(schematic)"))
+                                       : g_strdup_printf ("%s %s", style->name_zh, style->name_en);
+              th = draw_text (cr, name, "", unit * 0.95, box->x + sw + unit * 0.6, y, box->w - sw - unit * 0.6,
+                              0.15, 0.15, 0.18);
+              y += MAX (th, sh) + unit * 0.35;
+            }
+          (void) schematic;
         }
     }
 
