@@ -6,6 +6,7 @@
 #include "model/atlas-data.h"
 #include "render/atlas-overlay-renderer.h"
 #include "atlas-resources.h"
+#include "atlas-test-util.h"
 
 /* Loaded once (about 2 s) and shared by every test. */
 static AtlasData *data;
@@ -102,21 +103,13 @@ colour_to_argb (const AtlasColor *c)
 static AtlasOverlayLayer *
 layer (const char *id)
 {
-  AtlasOverlayLayer *l = atlas_overlays_lookup_layer (data->overlays, id);
-
-  if (l == NULL)
-    g_error ("no layer “%s” in the overlays", id);
-  return l;
+  return atlas_test_layer (data, id);
 }
 
 static AtlasOverlayFeature *
 feature (const char *id)
 {
-  AtlasOverlayFeature *f = atlas_overlays_lookup_feature (data->overlays, id);
-
-  if (f == NULL)
-    g_error ("no feature “%s” in the overlays", id);
-  return f;
+  return atlas_test_feature (data, id);
 }
 
 /* A renderer of the layers named in @ids (NULL-terminated), each at
@@ -467,12 +460,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  atlas_register_resource ();
-
-  data = atlas_data_load (NULL, TRUE);
-  for (guint i = 0; i < data->problems->len; i++)
-    g_printerr ("# problem loading the data: %s\n", (char *) data->problems->pdata[i]);
-  g_assert_cmpuint (data->problems->len, ==, 0);
+  data = atlas_test_load_data ();
 
   g_test_add_func ("/atlas/overlay-render/zone-tint", test_zone_tint);
   g_test_add_func ("/atlas/overlay-render/toggling", test_toggling);

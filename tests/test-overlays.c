@@ -8,6 +8,7 @@
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
 #include "atlas-resources.h"
+#include "atlas-test-util.h"
 
 #define BROKEN_DIR ATLAS_TEST_DATA_DIR "/layers-broken"
 
@@ -17,21 +18,13 @@ static AtlasData *data;
 static AtlasOverlayFeature *
 feature (const char *id)
 {
-  AtlasOverlayFeature *f = atlas_overlays_lookup_feature (data->overlays, id);
-
-  if (f == NULL)
-    g_error ("no feature “%s” in the overlays", id);
-  return f;
+  return atlas_test_feature (data, id);
 }
 
 static AtlasOverlayLayer *
 layer (const char *id)
 {
-  AtlasOverlayLayer *l = atlas_overlays_lookup_layer (data->overlays, id);
-
-  if (l == NULL)
-    g_error ("no layer “%s” in the overlays", id);
-  return l;
+  return atlas_test_layer (data, id);
 }
 
 static gboolean *
@@ -841,12 +834,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  atlas_register_resource ();
-
-  data = atlas_data_load (NULL, TRUE);
-  for (guint i = 0; i < data->problems->len; i++)
-    g_printerr ("# problem loading the data: %s\n", (char *) data->problems->pdata[i]);
-  g_assert_cmpuint (data->problems->len, ==, 0);
+  data = atlas_test_load_data ();
   g_assert_cmpuint (atlas_overlays_get_features (data->overlays)->len, >, 0);
 
   g_test_add_func ("/atlas/overlays/circle-areas", test_circle_areas);

@@ -10,6 +10,7 @@
 #include "model/atlas-data.h"
 #include "model/atlas-plan-index.h"
 #include "atlas-resources.h"
+#include "atlas-test-util.h"
 
 #define BROKEN_DIR ATLAS_TEST_DATA_DIR "/plan-broken"
 #define ALIASES_RESOURCE "/io/github/capitalatlas/CapitalAtlas/maps/plan/aliases.json"
@@ -1285,12 +1286,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  atlas_register_resource ();
-
-  data = atlas_data_load (NULL, TRUE);
-  for (guint i = 0; i < data->problems->len; i++)
-    g_printerr ("# problem loading the data: %s\n", (char *) data->problems->pdata[i]);
-  g_assert_cmpuint (data->problems->len, ==, 0);
+  data = atlas_test_load_data ();
   g_assert_nonnull (data->plan);
 
   aliases = g_resources_lookup_data (ALIASES_RESOURCE, 0, &error);
