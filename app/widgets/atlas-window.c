@@ -1027,6 +1027,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
   else
     adw_flap_set_reveal_flap (self->plan_flap, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), index != NULL);
+  g_debug ("Layer and plan panels built, %.0f ms after the window was created",
+           (g_get_monotonic_time () - self->created) / 1000.0);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
