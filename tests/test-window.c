@@ -278,6 +278,24 @@ test_plan_panel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "plan.back", NULL));
   g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "entity");
 
+  /* search: the place first, passages after; choosing selects it */
+  {
+    AtlasEntity *chosen;
+
+    g_assert_cmpuint (atlas_window_search (window, "白洋淀"), >=, 4);
+    atlas_window_choose_search_result (window, 0);
+    chosen = atlas_selection_get_entity (selection);
+    g_assert_nonnull (chosen);
+    g_assert_cmpstr (chosen->name_zh, ==, "白洋淀");
+    g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "entity");
+    g_assert_cmpuint (atlas_window_search (window, "没有这样的地方zzz"), ==, 0);
+    /* choosing a passage opens its section */
+    g_assert_cmpuint (atlas_window_search (window, "梯次布局北京平原新城"), >=, 1);
+    atlas_window_choose_search_result (window, 0);
+    g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "section");
+  }
+
+
   close_window (window);
 }
 

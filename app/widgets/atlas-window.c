@@ -35,6 +35,7 @@ struct _AtlasWindow
   AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
+  AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
   guint                 swap_id;
   guint                 painted_id;
@@ -341,13 +342,39 @@ motion_cb (GtkEventControllerMotion *controller,
 
   atlas_highlight_layer_set_hover (self->highlight, f);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->map), f != NULL ? "pointer" : NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->map), f != NULL ? f->name_zh : NULL);
+  self->hover = f;
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self->map));
+}
+
+/* The hovered feature's name; a label of our own, as the default tooltip
+ * wraps Chinese text after every character. */
+static gboolean
+query_tooltip_cb (GtkWidget   *widget,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  AtlasWindow *self)
+{
+  GtkWidget *label;
+  g_autofree char *text = NULL;
+
+  if (self->hover == NULL)
+    return FALSE;
+  text = g_strdup_printf ("%s\n%s", self->hover->name_zh, self->hover->name_en);
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), FALSE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_tooltip_set_custom (tooltip, label);
+  return TRUE;
 }
 
 static void
 leave_cb (GtkEventControllerMotion *controller,
           AtlasWindow              *self)
 {
+  self->hover = NULL;
   atlas_highlight_layer_set_hover (self->highlight, NULL);
 }
 
@@ -1031,6 +1058,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
            (g_get_monotonic_time () - self->created) / 1000.0);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (map), TRUE);
+  g_signal_connect (map, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (map), motion);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -1241,4 +1270,31 @@ atlas_window_open_export_dialog (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return GTK_WIDGET (open_export_dialog (self));
+}
+
+/**
+ * atlas_window_search:
+ *
+ * Types @text into the search entry, as a user would.
+ *
+ * Returns: the number of results listed
+ */
+guint
+atlas_window_search (AtlasWindow *self,
+                     const char  *text)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* the entry reports changes after a delay; do not wait for it */
+  search_changed_cb (self);
+  return self->search_hits != NULL ? self->search_hits->len : 0;
+}
+
+/* Chooses the @i-th search result, as Enter or a click would. */
+void
+atlas_window_choose_search_result (AtlasWindow *self,
+                                   guint        i)
+{
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  activate_result (self, i);
 }
