@@ -1552,6 +1552,119 @@ compare_named (gconstpointer a,
   return g_strcmp0 (((NamedBytes *) a)->name, ((NamedBytes *) b)->name);
 }
 
+/* Loading runs on up to two threads, a file at a time: each file makes a
+ * partial set of groups, layers and features (with its own GEOS context),
+ * merged in file order afterwards, so the result and its errors do not
+ * depend on the threads. */
+
+typedef struct
+{
+  GArray         *files;      /* NamedBytes, sorted */
+  AtlasOverlays **partials;   /* one per file */
+  GError        **errors;     /* one per file */
+  AtlasBasemap   *basemap;
+  AtlasGazetteer *gazetteer;
+  AtlasPlan      *plan;
+  gint            next;
+} LoadJob;
+
+static gpointer
+load_files_thread (gpointer data)
+{
+  LoadJob *job = data;
+  GHashTable *county_geoms = g_hash_table_new (NULL, NULL);
+  GEOSContextHandle_t cache_ctx = NULL;
+  guint i;
+
+  while ((i = (guint) g_atomic_int_add (&job->next, 1)) < job->files->len)
+    {
+      NamedBytes *nb = &g_array_index (job->files, NamedBytes, i);
+      AtlasOverlays *partial = g_object_new (ATLAS_TYPE_OVERLAYS, NULL);
+      Loader loader = { partial, job->basemap, job->gazetteer, job->plan, county_geoms, nb->name, NULL };
+
+      /* the county cache's geometries outlive this file's context: GEOS
+       * keeps a factory alive while its geometries are */
+      if (cache_ctx == NULL)
+        cache_ctx = GEOS_init_r ();
+      job->partials[i] = partial;
+      parse_group (&loader, nb->bytes, &job->errors[i]);
+    }
+
+  if (cache_ctx != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, county_geoms);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        GEOSGeom_destroy_r (cache_ctx, value);
+      GEOS_finish_r (cache_ctx);
+    }
+  g_hash_table_unref (county_geoms);
+  return NULL;
+}
+
+/* Moves a file's groups, layers and features into @self. */
+static gboolean
+merge_partial (AtlasOverlays  *self,
+               AtlasOverlays  *partial,
+               const char     *file,
+               GError        **error)
+{
+  gsize n;
+  gpointer *items;
+  gboolean ok = TRUE;
+
+  items = g_ptr_array_steal (partial->features, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      AtlasOverlayFeature *f = items[i];
+
+      f->index = self->features->len;
+      g_ptr_array_add (self->features, f);
+      if (ok && !g_hash_table_insert (self->feature_index, f->id, f))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: feature “%s”: the id is used twice", file, f->id);
+          ok = FALSE;
+        }
+    }
+  g_free (items);
+
+  items = g_ptr_array_steal (partial->layers, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      AtlasOverlayLayer *l = items[i];
+
+      l->index = self->layers->len;
+      g_ptr_array_add (self->layers, l);
+      if (ok && !g_hash_table_insert (self->layer_index, l->id, l))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: layer id “%s” is used twice", file, l->id);
+          ok = FALSE;
+        }
+    }
+  g_free (items);
+
+  items = g_ptr_array_steal (partial->groups, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      AtlasOverlayGroup *g = items[i];
+
+      g_ptr_array_add (self->groups, g);
+      if (ok && !g_hash_table_insert (self->group_index, g->id, g))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: group id “%s” is used twice", file, g->id);
+          ok = FALSE;
+        }
+    }
+  g_free (items);
+
+  return ok;
+}
+
 static AtlasOverlays *
 load (GArray          *files,
       AtlasBasemap    *basemap,
@@ -1560,30 +1673,37 @@ load (GArray          *files,
       GError         **error)
 {
   g_autoptr(AtlasOverlays) self = g_object_new (ATLAS_TYPE_OVERLAYS, NULL);
-  Loader loader = { self, basemap, gazetteer, plan, NULL, NULL, NULL };
+  LoadJob job = { files, NULL, NULL, basemap, gazetteer, plan, 0 };
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 2);
+  GThread *helper = NULL;
   gboolean ok = TRUE;
 
-  loader.county_geoms = g_hash_table_new (NULL, NULL);
   g_array_sort (files, compare_named);
+  job.partials = g_new0 (AtlasOverlays *, MAX (files->len, 1));
+  job.errors = g_new0 (GError *, MAX (files->len, 1));
 
-  for (guint i = 0; i < files->len && ok; i++)
+  if (n_threads > 1 && files->len > 1)
+    helper = g_thread_new ("atlas-load-layers", load_files_thread, &job);
+  load_files_thread (&job);
+  if (helper != NULL)
+    g_thread_join (helper);
+
+  for (guint i = 0; i < files->len; i++)
     {
       NamedBytes *nb = &g_array_index (files, NamedBytes, i);
 
-      loader.file = nb->name;
-      loader.feature = NULL;
-      ok = parse_group (&loader, nb->bytes, error);
+      if (ok && job.errors[i] != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&job.errors[i]));
+          ok = FALSE;
+        }
+      if (ok)
+        ok = merge_partial (self, job.partials[i], nb->name, error);
+      g_clear_error (&job.errors[i]);
+      g_clear_object (&job.partials[i]);
     }
-
-  {
-    GHashTableIter iter;
-    gpointer value;
-
-    g_hash_table_iter_init (&iter, loader.county_geoms);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      GEOSGeom_destroy_r (self->geos, value);
-    g_hash_table_unref (loader.county_geoms);
-  }
+  g_free (job.partials);
+  g_free (job.errors);
 
   if (!ok)
     return NULL;
