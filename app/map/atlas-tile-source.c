@@ -37,7 +37,8 @@ typedef struct
 typedef struct
 {
   GBytes *pixels;
-  int     size;
+  int     size;     /* width */
+  int     height;
   int     stride;
 } TileResult;
 
@@ -48,6 +49,24 @@ tile_result_free (gpointer data)
 
   g_bytes_unref (result->pixels);
   g_free (result);
+}
+
+static gboolean
+surface_is_clear (cairo_surface_t *surface)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int width = cairo_image_surface_get_width (surface), height = cairo_image_surface_get_height (surface);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+
+      for (int x = 0; x < width; x++)
+        if (row[x] != 0)
+          return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -65,10 +84,20 @@ render_job (gpointer data,
     return;
 
   surface = atlas_painter_render_tile (self->painter, job->zoom, job->x, job->y, job->scale);
+
+  /* an overlay tile with nothing on it: one transparent pixel, stretched,
+   * instead of 256 KB (1 MB on HiDPI) in the tile cache */
+  if (!self->painter->opaque && surface_is_clear (surface))
+    {
+      cairo_surface_destroy (surface);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+    }
+
   result = g_new0 (TileResult, 1);
   result->size = cairo_image_surface_get_width (surface);
+  result->height = cairo_image_surface_get_height (surface);
   result->stride = cairo_image_surface_get_stride (surface);
-  size = (gsize) result->stride * result->size;
+  size = (gsize) result->stride * result->height;
   result->pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), size,
                                                (GDestroyNotify) cairo_surface_destroy, surface);
 
@@ -107,7 +136,7 @@ tile_rendered_cb (GObject      *object,
       return;
     }
 
-  texture = gdk_memory_texture_new (tile_result->size, tile_result->size, GDK_MEMORY_DEFAULT,
+  texture = gdk_memory_texture_new (tile_result->size, tile_result->height, GDK_MEMORY_DEFAULT,
                                     tile_result->pixels, tile_result->stride);
   tile_result_free (tile_result);
 
