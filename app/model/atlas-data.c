@@ -9,6 +9,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 static GBytes *
 read_bytes (GFile       *maps_dir,
             const char  *relative,
@@ -59,6 +63,8 @@ atlas_data_load_overlays (AtlasData  *data,
                           GFile      *maps_dir,
                           GError    **error)
 {
+  AtlasOverlays *overlays;
+
   if (atlas_basemap_is_empty (data->basemap) || data->gazetteer == NULL || data->plan == NULL)
     {
       g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_REFERENCE,
@@ -67,14 +73,21 @@ atlas_data_load_overlays (AtlasData  *data,
     }
 
   if (maps_dir == NULL)
-    return atlas_overlays_new_from_resource (ATLAS_RESOURCE_MAPS "/layers", data->basemap,
-                                             data->gazetteer, data->plan, error);
+    overlays = atlas_overlays_new_from_resource (ATLAS_RESOURCE_MAPS "/layers", data->basemap,
+                                                 data->gazetteer, data->plan, error);
   else
     {
       g_autoptr(GFile) dir = g_file_get_child (maps_dir, "layers");
-      return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan,
-                                                error);
+      overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan,
+                                                    error);
     }
+
+#ifdef __GLIBC__
+  /* The GEOS unions leave tens of megabytes of freed memory in the
+   * loader threads' malloc arenas: give it back. */
+  malloc_trim (0);
+#endif
+  return overlays;
 }
 
 AtlasData *
