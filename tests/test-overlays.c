@@ -1,8 +1,11 @@
 /* test-overlays.c — the plan's overlay layers: figures, members, nesting,
  * traceability to the plan, hit testing, layer state and broken files */
 
+#define _POSIX_C_SOURCE 200809L
+
 #include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "model/atlas-data.h"
@@ -719,7 +722,7 @@ load_fixture (const char  *name,
   g_autofree char *path = g_build_filename (BROKEN_DIR, name, NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (path);
 
-  return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, error);
+  return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, NULL, error);
 }
 
 static void
@@ -819,11 +822,69 @@ test_empty_directory (void)
   g_autoptr(AtlasOverlays) overlays = NULL;
 
   g_assert_no_error (error);
-  overlays = atlas_overlays_new_from_directory (file, data->basemap, data->gazetteer, data->plan,
+  overlays = atlas_overlays_new_from_directory (file, data->basemap, data->gazetteer, data->plan, NULL,
                                                 &error);
   g_assert_null (overlays);
   g_assert_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX);
   g_test_message ("%s", error->message);
+  g_rmdir (dir);
+}
+
+/* A broken layer file costs its own group only: the others load, and
+ * the problem names the file. */
+static void
+test_broken_file_left_out (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atlas-maps-XXXXXX", &error);
+  g_autofree char *layers = g_build_filename (dir, "layers", NULL);
+  const char *groups[] = { "circles", "structure", "crossborder", "industry", "transport", "ecology",
+                           "culture", "safety" };
+  g_autoptr(GFile) maps = g_file_new_for_path (dir);
+  g_autoptr(AtlasData) loaded = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (layers, 0755), ==, 0);
+  for (const char **name = (const char *[]) { "basemap", "gazetteer.tsv", "plan", NULL }; *name; name++)
+    {
+      g_autofree char *from = g_build_filename (ATLAS_SOURCE_MAPS_DIR, *name, NULL);
+      g_autofree char *to = g_build_filename (dir, *name, NULL);
+      g_assert_cmpint (symlink (from, to), ==, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s.json", groups[i]);
+      g_autofree char *from = g_build_filename (ATLAS_SOURCE_MAPS_DIR, "layers", file, NULL);
+      g_autofree char *to = g_build_filename (layers, file, NULL);
+
+      if (g_str_equal (groups[i], "ecology"))
+        g_assert_true (g_file_set_contents (to, "{ \"id\": \"ecology\", \"layers\": [", -1, NULL));
+      else
+        g_assert_cmpint (symlink (from, to), ==, 0);
+    }
+
+  loaded = atlas_data_load (maps, TRUE);
+  g_assert_cmpuint (loaded->problems->len, ==, 1);
+  g_test_message ("%s", (char *) loaded->problems->pdata[0]);
+  g_assert_nonnull (strstr (loaded->problems->pdata[0], "ecology.json"));
+  g_assert_cmpuint (atlas_overlays_get_groups (loaded->overlays)->len, ==, 7);
+  g_assert_null (atlas_overlays_lookup_group (loaded->overlays, "ecology"));
+  g_assert_nonnull (atlas_overlays_lookup_feature (loaded->overlays, "commuting_circle"));
+  /* indices are dense after leaving a file out */
+  for (guint i = 0; i < atlas_overlays_get_features (loaded->overlays)->len; i++)
+    g_assert_cmpuint (((AtlasOverlayFeature *) atlas_overlays_get_features (loaded->overlays)->pdata[i])->index, ==, i);
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s/%s.json", layers, groups[i]);
+      g_unlink (file);
+    }
+  g_rmdir (layers);
+  for (const char **name = (const char *[]) { "basemap", "gazetteer.tsv", "plan", NULL }; *name; name++)
+    {
+      g_autofree char *path = g_build_filename (dir, *name, NULL);
+      g_unlink (path);
+    }
   g_rmdir (dir);
 }
 
@@ -838,6 +899,7 @@ main (int   argc,
   g_assert_cmpuint (atlas_overlays_get_features (data->overlays)->len, >, 0);
 
   g_test_add_func ("/atlas/overlays/circle-areas", test_circle_areas);
+  g_test_add_func ("/atlas/overlays/broken-file-left-out", test_broken_file_left_out);
   g_test_add_func ("/atlas/overlays/stated-areas", test_stated_areas);
   g_test_add_func ("/atlas/overlays/circle-members", test_circle_members);
   g_test_add_func ("/atlas/overlays/nesting", test_nesting);

@@ -54,13 +54,15 @@ read_bytes (GFile       *maps_dir,
  *
  * Loads the overlay layers, resolving their geometry: the slow part of
  * loading (GEOS unions), so the application runs it on a worker thread.
- * Only reads @data, which is immutable.
+ * Only reads @data, which is immutable. A broken layer file is left out
+ * and named in @problems; the others load.
  *
  * Returns: (transfer full) (nullable): the overlays, or %NULL with @error set
  */
 AtlasOverlays *
 atlas_data_load_overlays (AtlasData  *data,
                           GFile      *maps_dir,
+                          GPtrArray  *problems,
                           GError    **error)
 {
   AtlasOverlays *overlays;
@@ -74,12 +76,12 @@ atlas_data_load_overlays (AtlasData  *data,
 
   if (maps_dir == NULL)
     overlays = atlas_overlays_new_from_resource (ATLAS_RESOURCE_MAPS "/layers", data->basemap,
-                                                 data->gazetteer, data->plan, error);
+                                                 data->gazetteer, data->plan, problems, error);
   else
     {
       g_autoptr(GFile) dir = g_file_get_child (maps_dir, "layers");
       overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan,
-                                                    error);
+                                                    problems, error);
     }
 
 #ifdef __GLIBC__
@@ -137,7 +139,12 @@ atlas_data_load (GFile    *maps_dir,
 
   if (with_overlays)
     {
-      data->overlays = atlas_data_load_overlays (data, maps_dir, &error);
+      g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+
+      data->overlays = atlas_data_load_overlays (data, maps_dir, skipped, &error);
+      for (guint i = 0; i < skipped->len; i++)
+        g_ptr_array_add (data->problems, g_strdup_printf (_("Plan layers: %s"),
+                                                          (char *) skipped->pdata[i]));
       if (data->overlays == NULL)
         {
           g_ptr_array_add (data->problems, g_strdup_printf (_("Plan layers: %s"), error->message));

@@ -24,6 +24,7 @@ AtlasData     *atlas_data_load          (GFile      *maps_dir,
                                          gboolean    with_overlays);
 AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *maps_dir,
+                                         GPtrArray  *problems,
                                          GError    **error);
 void           atlas_data_free          (AtlasData  *data);
 

@@ -1604,16 +1604,56 @@ load_files_thread (gpointer data)
   return NULL;
 }
 
-/* Moves a file's groups, layers and features into @self. */
+/* Whether a file's ids clash with those already merged. */
 static gboolean
-merge_partial (AtlasOverlays  *self,
+check_partial (AtlasOverlays  *self,
                AtlasOverlays  *partial,
                const char     *file,
                GError        **error)
 {
+  for (guint i = 0; i < partial->features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (partial->features, i);
+
+      if (g_hash_table_contains (self->feature_index, f->id))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: feature “%s”: the id is used twice", file, f->id);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < partial->layers->len; i++)
+    {
+      AtlasOverlayLayer *l = g_ptr_array_index (partial->layers, i);
+
+      if (g_hash_table_contains (self->layer_index, l->id))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: layer id “%s” is used twice", file, l->id);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < partial->groups->len; i++)
+    {
+      AtlasOverlayGroup *g = g_ptr_array_index (partial->groups, i);
+
+      if (g_hash_table_contains (self->group_index, g->id))
+        {
+          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                       "%s: group id “%s” is used twice", file, g->id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Moves a checked file's groups, layers and features into @self. */
+static void
+merge_partial (AtlasOverlays *self,
+               AtlasOverlays *partial)
+{
   gsize n;
   gpointer *items;
-  gboolean ok = TRUE;
 
   items = g_ptr_array_steal (partial->features, &n);
   for (gsize i = 0; i < n; i++)
@@ -1622,12 +1662,7 @@ merge_partial (AtlasOverlays  *self,
 
       f->index = self->features->len;
       g_ptr_array_add (self->features, f);
-      if (ok && !g_hash_table_insert (self->feature_index, f->id, f))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: feature “%s”: the id is used twice", file, f->id);
-          ok = FALSE;
-        }
+      g_hash_table_insert (self->feature_index, f->id, f);
     }
   g_free (items);
 
@@ -1638,12 +1673,7 @@ merge_partial (AtlasOverlays  *self,
 
       l->index = self->layers->len;
       g_ptr_array_add (self->layers, l);
-      if (ok && !g_hash_table_insert (self->layer_index, l->id, l))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: layer id “%s” is used twice", file, l->id);
-          ok = FALSE;
-        }
+      g_hash_table_insert (self->layer_index, l->id, l);
     }
   g_free (items);
 
@@ -1653,23 +1683,19 @@ merge_partial (AtlasOverlays  *self,
       AtlasOverlayGroup *g = items[i];
 
       g_ptr_array_add (self->groups, g);
-      if (ok && !g_hash_table_insert (self->group_index, g->id, g))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: group id “%s” is used twice", file, g->id);
-          ok = FALSE;
-        }
+      g_hash_table_insert (self->group_index, g->id, g);
     }
   g_free (items);
-
-  return ok;
 }
 
+/* With @problems, a broken file is left out and its error added there;
+ * without, the first error fails the whole load. */
 static AtlasOverlays *
 load (GArray          *files,
       AtlasBasemap    *basemap,
       AtlasGazetteer  *gazetteer,
       AtlasPlan       *plan,
+      GPtrArray       *problems,
       GError         **error)
 {
   g_autoptr(AtlasOverlays) self = g_object_new (ATLAS_TYPE_OVERLAYS, NULL);
@@ -1691,15 +1717,20 @@ load (GArray          *files,
   for (guint i = 0; i < files->len; i++)
     {
       NamedBytes *nb = &g_array_index (files, NamedBytes, i);
+      GError *file_error = g_steal_pointer (&job.errors[i]);
 
-      if (ok && job.errors[i] != NULL)
+      if (ok && file_error == NULL)
+        check_partial (self, job.partials[i], nb->name, &file_error);
+      if (ok && file_error == NULL)
+        merge_partial (self, job.partials[i]);
+      else if (ok && problems != NULL)
+        g_ptr_array_add (problems, g_strdup (file_error->message));
+      else if (ok)
         {
-          g_propagate_error (error, g_steal_pointer (&job.errors[i]));
+          g_propagate_error (error, g_steal_pointer (&file_error));
           ok = FALSE;
         }
-      if (ok)
-        ok = merge_partial (self, job.partials[i], nb->name, error);
-      g_clear_error (&job.errors[i]);
+      g_clear_error (&file_error);
       g_clear_object (&job.partials[i]);
     }
   g_free (job.partials);
@@ -1712,11 +1743,17 @@ load (GArray          *files,
   return g_steal_pointer (&self);
 }
 
+/**
+ * atlas_overlays_new_from_resource:
+ * @problems: (nullable): where to add the errors of files left out; with
+ *   %NULL any error fails the load
+ */
 AtlasOverlays *
 atlas_overlays_new_from_resource (const char      *resource_path,
                                   AtlasBasemap    *basemap,
                                   AtlasGazetteer  *gazetteer,
                                   AtlasPlan       *plan,
+                                  GPtrArray       *problems,
                                   GError         **error)
 {
   g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (NamedBytes));
@@ -1745,7 +1782,7 @@ atlas_overlays_new_from_resource (const char      *resource_path,
                    "no layer files in the application's resources");
       return NULL;
     }
-  return load (files, basemap, gazetteer, plan, error);
+  return load (files, basemap, gazetteer, plan, problems, error);
 }
 
 AtlasOverlays *
@@ -1753,6 +1790,7 @@ atlas_overlays_new_from_directory (GFile           *directory,
                                    AtlasBasemap    *basemap,
                                    AtlasGazetteer  *gazetteer,
                                    AtlasPlan       *plan,
+                                   GPtrArray       *problems,
                                    GError         **error)
 {
   g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (NamedBytes));
@@ -1792,7 +1830,7 @@ atlas_overlays_new_from_directory (GFile           *directory,
                    "%s: no layer files (*.json)", path);
       return NULL;
     }
-  return load (files, basemap, gazetteer, plan, error);
+  return load (files, basemap, gazetteer, plan, problems, error);
 }
 
 AtlasOverlays *

@@ -60,7 +60,7 @@ typedef struct
 {
   AtlasOverlays  *overlays;
   AtlasPlanIndex *index;
-  char           *index_problem;
+  GPtrArray      *problems;
 } Loaded;
 
 static void
@@ -68,7 +68,7 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->overlays);
   g_clear_pointer (&loaded->index, atlas_plan_index_free);
-  g_free (loaded->index_problem);
+  g_ptr_array_unref (loaded->problems);
   g_free (loaded);
 }
 
@@ -85,7 +85,15 @@ load_overlays_thread (GTask        *task,
   g_autoptr(GBytes) aliases = NULL;
   AtlasData view;
 
-  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, &error);
+  loaded->problems = g_ptr_array_new_with_free_func (g_free);
+  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, loaded->problems, &error);
+  for (guint i = 0; i < loaded->problems->len; i++)
+    {
+      char *raw = loaded->problems->pdata[i];
+
+      loaded->problems->pdata[i] = g_strdup_printf (_("Plan layers: %s"), raw);
+      g_free (raw);
+    }
   if (loaded->overlays == NULL)
     {
       loaded_free (loaded);
@@ -108,7 +116,7 @@ load_overlays_thread (GTask        *task,
       loaded->index = atlas_plan_index_new (&view, aliases, &error);
       if (loaded->index == NULL)
         {
-          loaded->index_problem = g_strdup_printf (_("Plan index: %s"), error->message);
+          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan index: %s"), error->message));
           g_clear_error (&error);
         }
     }
@@ -137,9 +145,10 @@ overlays_loaded_cb (GObject      *object,
     {
       g_set_object (&self->data->overlays, loaded->overlays);
       self->index = g_steal_pointer (&loaded->index);
-      if (loaded->index_problem != NULL)
+      if (loaded->problems->len > 0)
         {
-          problem = g_strdup (loaded->index_problem);
+          g_ptr_array_add (loaded->problems, NULL);
+          problem = g_strjoinv ("; ", (char **) loaded->problems->pdata);
           g_warning ("Data not loaded: %s", problem);
         }
       loaded_free (loaded);
