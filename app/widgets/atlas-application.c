@@ -23,6 +23,7 @@ struct _AtlasApplication
   char                 *problems;
   gboolean              loading_overlays;
   gboolean              overlays_ready;
+  gint64                activated;
   AtlasPlanIndex       *index;
 };
 
@@ -182,10 +183,19 @@ start_loading_overlays (AtlasApplication *self)
   g_task_run_in_thread (task, load_overlays_thread);
 }
 
+/* The overlays start loading once the base map's first view is painted
+ * (or after a second at most): on two cores, loading them meanwhile only
+ * delays the map the user sees first. */
 static gboolean
 start_loading_overlays_cb (gpointer user_data)
 {
-  start_loading_overlays (user_data);
+  AtlasApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && ATLAS_IS_WINDOW (window) && !atlas_window_is_base_painted (ATLAS_WINDOW (window))
+      && g_get_monotonic_time () - self->activated < G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  start_loading_overlays (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -202,10 +212,12 @@ atlas_application_activate (GApplication *app)
                                              &self->start_view));
       if (self->overlays_ready)
         atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
-      /* once the window is presented: the base map shows meanwhile */
       if (!self->loading_overlays)
-        g_idle_add_full (G_PRIORITY_DEFAULT, start_loading_overlays_cb, g_object_ref (self),
-                         g_object_unref);
+        {
+          self->activated = g_get_monotonic_time ();
+          g_timeout_add_full (G_PRIORITY_DEFAULT, 15, start_loading_overlays_cb, g_object_ref (self),
+                              g_object_unref);
+        }
     }
 
   gtk_window_present (window);

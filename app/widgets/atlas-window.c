@@ -1298,3 +1298,11 @@ atlas_window_choose_search_result (AtlasWindow *self,
   g_return_if_fail (ATLAS_IS_WINDOW (self));
   activate_result (self, i);
 }
+
+/* Whether the base map's first view is painted. */
+gboolean
+atlas_window_is_base_painted (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), FALSE);
+  return self->base_painted;
+}

@@ -23,6 +23,7 @@ void             atlas_window_set_overlays    (AtlasWindow          *self,
                                                const char           *problem);
 GtkWidget       *atlas_window_get_plan_panel  (AtlasWindow          *self);
 GtkWidget       *atlas_window_open_export_dialog (AtlasWindow       *self);
+gboolean         atlas_window_is_base_painted (AtlasWindow          *self);
 guint            atlas_window_search          (AtlasWindow          *self,
                                                const char           *text);
 void             atlas_window_choose_search_result (AtlasWindow     *self,
