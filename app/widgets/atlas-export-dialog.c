@@ -51,6 +51,25 @@ G_DEFINE_FINAL_TYPE (AtlasExportDialog, atlas_export_dialog, ADW_TYPE_WINDOW)
 
 static const char * const formats[] = { "pdf", "svg", "png" };
 
+/* The jobs read the application's data on worker threads: the
+ * application stays until they are done, even if its windows close. */
+static GApplication *
+hold_application (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (app != NULL)
+    g_application_hold (app);
+  return app;
+}
+
+static void
+release_application (gpointer app)
+{
+  if (app != NULL)
+    g_application_release (app);
+}
+
 /* The job of the current settings */
 
 AtlasExportJob *
@@ -177,6 +196,7 @@ preview_done_cb (GObject      *object,
   AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
   GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), NULL);
 
+  release_application (user_data);
   if (texture == NULL)
     return;
   g_clear_object (&self->preview_texture);
@@ -202,7 +222,7 @@ update_preview_cb (gpointer user_data)
   /* before the first allocation, a guess; the resize redraws it */
   t->width = (gtk_widget_get_width (self->preview) > 0 ? gtk_widget_get_width (self->preview) : 600) * scale - 24;
   t->height = (gtk_widget_get_height (self->preview) > 0 ? gtk_widget_get_height (self->preview) : 500) * scale - 24;
-  task = g_task_new (self, self->preview_cancellable, preview_done_cb, NULL);
+  task = g_task_new (self, self->preview_cancellable, preview_done_cb, hold_application ());
   g_task_set_task_data (task, t, (GDestroyNotify) preview_task_free);
   g_task_run_in_thread (task, render_preview_thread);
   return G_SOURCE_REMOVE;
@@ -306,6 +326,7 @@ written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char *path = g_object_get_data (G_OBJECT (result), "path");
 
+  release_application (user_data);
   gtk_widget_set_sensitive (self->export_button, TRUE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -334,7 +355,7 @@ atlas_export_dialog_export_to (AtlasExportDialog  *self,
                                const char         *path,
                                GError            **error)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, NULL);
+  g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, hold_application ());
 
   save_settings (self);
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
