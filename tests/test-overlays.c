@@ -888,6 +888,68 @@ test_broken_file_left_out (void)
   g_rmdir (dir);
 }
 
+static void
+assert_same_zones (AtlasData *a,
+                   AtlasData *b)
+{
+  GPtrArray *fa = atlas_overlays_get_features (a->overlays), *fb = atlas_overlays_get_features (b->overlays);
+
+  g_assert_cmpuint (fa->len, ==, fb->len);
+  for (guint i = 0; i < fa->len; i++)
+    {
+      AtlasOverlayFeature *x = fa->pdata[i], *y = fb->pdata[i];
+
+      g_assert_cmpstr (x->id, ==, y->id);
+      g_assert_true (isnan (x->area_km2) == isnan (y->area_km2));
+      if (!isnan (x->area_km2))
+        g_assert_cmpfloat_with_epsilon (x->area_km2, y->area_km2, 1e-6);
+      g_assert_cmpuint (x->counties->len, ==, y->counties->len);
+      g_assert_cmpuint (x->geom[ATLAS_N_BANDS - 1].n_points, ==, y->geom[ATLAS_N_BANDS - 1].n_points);
+    }
+}
+
+/* The unions kept on disk give the same zones as computing them, and a
+ * damaged cache file is only a cache miss. */
+static void
+test_union_cache (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-cache-XXXXXX", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("ATLAS_CACHE_DIR"));
+  g_autoptr(AtlasData) first = NULL;
+  g_autoptr(AtlasData) second = NULL;
+  g_autoptr(AtlasData) third = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+  guint files = 0;
+
+  g_setenv ("ATLAS_CACHE_DIR", dir, TRUE);
+  first = atlas_data_load (NULL, TRUE);
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      files++;
+      g_assert_true (g_str_has_prefix (name, "unions-"));
+      /* second run: from the cache */
+      second = atlas_data_load (NULL, TRUE);
+      g_test_message ("computed in %.0f ms, from the cache in %.0f ms", first->load_ms, second->load_ms);
+      assert_same_zones (first, second);
+      /* damaged: truncated in the middle of an entry */
+      g_assert_true (g_file_set_contents (path, "ATLU\1\0\0\0\5\0\0\0\xff\xff\0\0garbage", 21, NULL));
+      third = atlas_data_load (NULL, TRUE);
+      g_assert_cmpuint (third->problems->len, ==, 0);
+      assert_same_zones (first, third);
+      g_unlink (path);
+    }
+  g_assert_cmpuint (files, ==, 1);
+  g_rmdir (dir);
+  if (saved != NULL)
+    g_setenv ("ATLAS_CACHE_DIR", saved, TRUE);
+  else
+    g_unsetenv ("ATLAS_CACHE_DIR");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -900,6 +962,7 @@ main (int   argc,
 
   g_test_add_func ("/atlas/overlays/circle-areas", test_circle_areas);
   g_test_add_func ("/atlas/overlays/broken-file-left-out", test_broken_file_left_out);
+  g_test_add_func ("/atlas/overlays/union-cache", test_union_cache);
   g_test_add_func ("/atlas/overlays/stated-areas", test_stated_areas);
   g_test_add_func ("/atlas/overlays/circle-members", test_circle_members);
   g_test_add_func ("/atlas/overlays/nesting", test_nesting);

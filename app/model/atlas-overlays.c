@@ -27,6 +27,8 @@ G_DEFINE_QUARK (atlas-overlays-error-quark, atlas_overlays_error)
 
 /* Loading context */
 
+typedef struct _UnionCache UnionCache;
+
 typedef struct
 {
   AtlasOverlays  *self;
@@ -36,6 +38,7 @@ typedef struct
   GHashTable     *county_geoms;   /* code → GEOSGeometry (lon/lat), lazily */
   const char     *file;
   const char     *feature;
+  UnionCache     *cache;          /* nullable */
 } Loader;
 
 static gboolean
@@ -618,6 +621,15 @@ unit_geometry (Loader  *loader,
   return geom;
 }
 
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  guint32 ca = *(const guint32 *) a, cb = *(const guint32 *) b;
+
+  return ca < cb ? -1 : ca > cb;
+}
+
 /* Member counties of a code: itself, or those of the prefecture/province. */
 static gboolean
 expand_code (Loader  *loader,
@@ -832,6 +844,201 @@ lines_to_bands (GEOSContextHandle_t  ctx,
     }
 }
 
+/* The unions of counties, kept on disk between runs
+ *
+ * A union depends only on the list of units and on the base map's unit
+ * polygons: the cache file is named by a digest of those polygons, and
+ * each entry by the sorted list of codes. Entries are WKB. A missing,
+ * unreadable or foreign file is simply a cache miss; the file is written
+ * to a temporary name and renamed.
+ */
+
+struct _UnionCache
+{
+  GMutex      lock;
+  char       *path;       /* nullable: no cache */
+  GHashTable *entries;    /* key → GBytes (WKB) */
+  gboolean    dirty;
+};
+
+#define UNION_CACHE_MAGIC "ATLU"
+#define UNION_CACHE_VERSION 1
+
+static void
+digest_layer (GChecksum            *sum,
+              const AtlasGeomLayer *layer)
+{
+  g_checksum_update (sum, (const guchar *) &layer->n_features, sizeof layer->n_features);
+  for (guint i = 0; i < layer->n_features; i++)
+    g_checksum_update (sum, (const guchar *) &layer->features[i].code, sizeof (guint32));
+  g_checksum_update (sum, (const guchar *) layer->points, (gsize) layer->n_points * sizeof (AtlasPoint));
+}
+
+static UnionCache *
+union_cache_open (AtlasBasemap *basemap)
+{
+  UnionCache *cache = g_new0 (UnionCache, 1);
+  const char *dir = g_getenv ("ATLAS_CACHE_DIR");
+  g_autofree char *default_dir = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *name = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0, pos;
+  guint32 n;
+
+  g_mutex_init (&cache->lock);
+  cache->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  if (g_getenv ("ATLAS_NO_CACHE") != NULL)
+    return cache;
+  if (dir == NULL || *dir == '\0')
+    dir = default_dir = g_build_filename (g_get_user_cache_dir (), "capital-atlas", NULL);
+
+  g_checksum_update (sum, (const guchar *) UNION_CACHE_MAGIC, 4);
+  digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1));
+  digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_PREFECTURES, ATLAS_N_BANDS - 1));
+  digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_PROVINCES, ATLAS_N_BANDS - 1));
+  name = g_strdup_printf ("unions-v%d-%.16s.bin", UNION_CACHE_VERSION, g_checksum_get_string (sum));
+  cache->path = g_build_filename (dir, name, NULL);
+
+  if (!g_file_get_contents (cache->path, &contents, &length, NULL)
+      || length < 12 || memcmp (contents, UNION_CACHE_MAGIC, 4) != 0)
+    return cache;
+
+  memcpy (&n, contents + 8, 4);
+  n = GUINT32_FROM_LE (n);
+  pos = 12;
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint32 key_len, wkb_len;
+
+      if (length - pos < 4)
+        break;
+      memcpy (&key_len, contents + pos, 4);
+      key_len = GUINT32_FROM_LE (key_len);
+      pos += 4;
+      if (key_len > length - pos || length - pos - key_len < 4)
+        break;
+      memcpy (&wkb_len, contents + pos + key_len, 4);
+      wkb_len = GUINT32_FROM_LE (wkb_len);
+      if (wkb_len > length - pos - key_len - 4)
+        break;
+      g_hash_table_insert (cache->entries, g_strndup (contents + pos, key_len),
+                           g_bytes_new (contents + pos + key_len + 4, wkb_len));
+      pos += key_len + 4 + wkb_len;
+    }
+  return cache;
+}
+
+static void
+append_u32 (GByteArray *out,
+            guint32     v)
+{
+  v = GUINT32_TO_LE (v);
+  g_byte_array_append (out, (const guint8 *) &v, 4);
+}
+
+static void
+union_cache_close (UnionCache *cache)
+{
+  if (cache->path != NULL && cache->dirty)
+    {
+      g_autoptr(GByteArray) out = g_byte_array_new ();
+      g_autofree char *dir = g_path_get_dirname (cache->path);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_byte_array_append (out, (const guint8 *) UNION_CACHE_MAGIC, 4);
+      append_u32 (out, UNION_CACHE_VERSION);
+      append_u32 (out, g_hash_table_size (cache->entries));
+      g_hash_table_iter_init (&iter, cache->entries);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          gsize size;
+          const guint8 *wkb = g_bytes_get_data (value, &size);
+
+          append_u32 (out, strlen (key));
+          g_byte_array_append (out, key, strlen (key));
+          append_u32 (out, size);
+          g_byte_array_append (out, wkb, size);
+        }
+      /* a cache that cannot be written is only slower next time */
+      if (g_mkdir_with_parents (dir, 0755) == 0)
+        g_file_set_contents_full (cache->path, (const char *) out->data, out->len,
+                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL);
+    }
+  g_hash_table_unref (cache->entries);
+  g_mutex_clear (&cache->lock);
+  g_free (cache->path);
+  g_free (cache);
+}
+
+/* "110000,120114,131002" */
+static char *
+union_key (GArray *codes)
+{
+  g_autoptr(GArray) sorted = g_array_copy (codes);
+  GString *key = g_string_new (NULL);
+
+  g_array_sort (sorted, (GCompareFunc) compare_codes);
+  for (guint i = 0; i < sorted->len; i++)
+    g_string_append_printf (key, "%s%06u", i ? "," : "", g_array_index (sorted, guint32, i));
+  return g_string_free (key, FALSE);
+}
+
+static GEOSGeometry *
+union_cache_lookup (UnionCache          *cache,
+                    GEOSContextHandle_t  ctx,
+                    const char          *key)
+{
+  GBytes *wkb;
+  GEOSGeometry *geom = NULL;
+
+  if (cache == NULL || cache->path == NULL)
+    return NULL;
+  g_mutex_lock (&cache->lock);
+  wkb = g_hash_table_lookup (cache->entries, key);
+  if (wkb != NULL)
+    {
+      GEOSWKBReader *reader = GEOSWKBReader_create_r (ctx);
+      gsize size;
+      const guchar *data = g_bytes_get_data (wkb, &size);
+
+      geom = GEOSWKBReader_read_r (ctx, reader, data, size);
+      GEOSWKBReader_destroy_r (ctx, reader);
+      if (geom != NULL && GEOSGeomTypeId_r (ctx, geom) != GEOS_MULTIPOLYGON)
+        {
+          GEOSGeom_destroy_r (ctx, geom);
+          geom = NULL;
+        }
+    }
+  g_mutex_unlock (&cache->lock);
+  return geom;
+}
+
+static void
+union_cache_store (UnionCache          *cache,
+                   GEOSContextHandle_t  ctx,
+                   const char          *key,
+                   const GEOSGeometry  *geom)
+{
+  GEOSWKBWriter *writer;
+  unsigned char *wkb;
+  size_t size = 0;
+
+  if (cache == NULL || cache->path == NULL)
+    return;
+  writer = GEOSWKBWriter_create_r (ctx);
+  wkb = GEOSWKBWriter_write_r (ctx, writer, geom, &size);
+  GEOSWKBWriter_destroy_r (ctx, writer);
+  if (wkb == NULL)
+    return;
+  g_mutex_lock (&cache->lock);
+  g_hash_table_insert (cache->entries, g_strdup (key), g_bytes_new (wkb, size));
+  cache->dirty = TRUE;
+  g_mutex_unlock (&cache->lock);
+  GEOSFree_r (ctx, wkb);
+}
+
 static gboolean
 has_duplicates (GArray *codes,
                 guint   first)
@@ -853,6 +1060,8 @@ union_of_codes (Loader      *loader,
   GEOSContextHandle_t ctx = loader->self->geos;
   guint first_member = members->len;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree char *key = NULL;
   GEOSGeometry *coll, *result;
 
   for (guint i = 0; i < json_array_get_length (codes); i++)
@@ -860,27 +1069,46 @@ union_of_codes (Loader      *loader,
       JsonNode *node = json_array_get_element (codes, i);
       const char *text;
       guint64 code;
-      const GEOSGeometry *unit;
+      guint32 code32;
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
           set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "county codes must be strings");
-          goto fail;
+          return NULL;
         }
       text = json_node_get_string (node);
       if (!g_ascii_string_to_unsigned (text, 10, 100000, 999999, &code, NULL)
-          || !expand_code (loader, code, members) || (unit = unit_geometry (loader, code)) == NULL)
+          || !expand_code (loader, code, members))
         {
           set_error (error, loader, ATLAS_OVERLAYS_ERROR_REFERENCE, "unknown county code “%s”", text);
-          goto fail;
+          return NULL;
         }
-      g_ptr_array_add (parts, GEOSGeom_clone_r (ctx, unit));
+      code32 = code;
+      g_array_append_val (units, code32);
     }
 
-  if (parts->len == 0)
+  if (units->len == 0)
     {
       set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "an empty list of counties");
       return NULL;
+    }
+
+  key = union_key (units);
+  result = union_cache_lookup (loader->cache, ctx, key);
+  if (result != NULL)
+    return result;
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      const GEOSGeometry *unit = unit_geometry (loader, g_array_index (units, guint32, i));
+
+      if (unit == NULL)
+        {
+          set_error (error, loader, ATLAS_OVERLAYS_ERROR_REFERENCE, "unknown county code “%06u”",
+                     g_array_index (units, guint32, i));
+          goto fail;
+        }
+      g_ptr_array_add (parts, GEOSGeom_clone_r (ctx, unit));
     }
 
   coll = GEOSGeom_createCollection_r (ctx, GEOS_GEOMETRYCOLLECTION, (GEOSGeometry **) parts->pdata,
@@ -902,7 +1130,9 @@ union_of_codes (Loader      *loader,
       set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY, "the union of its counties failed");
       return NULL;
     }
-  return remove_slivers (ctx, result);
+  result = remove_slivers (ctx, result);
+  union_cache_store (loader->cache, ctx, key, result);
+  return result;
 
 fail:
   for (guint i = 0; i < parts->len; i++)
@@ -1565,6 +1795,7 @@ typedef struct
   AtlasBasemap   *basemap;
   AtlasGazetteer *gazetteer;
   AtlasPlan      *plan;
+  UnionCache     *cache;
   gint            next;
 } LoadJob;
 
@@ -1580,7 +1811,8 @@ load_files_thread (gpointer data)
     {
       NamedBytes *nb = &g_array_index (job->files, NamedBytes, i);
       AtlasOverlays *partial = g_object_new (ATLAS_TYPE_OVERLAYS, NULL);
-      Loader loader = { partial, job->basemap, job->gazetteer, job->plan, county_geoms, nb->name, NULL };
+      Loader loader = { partial, job->basemap, job->gazetteer, job->plan, county_geoms, nb->name, NULL,
+                        job->cache };
 
       /* the county cache's geometries outlive this file's context: GEOS
        * keeps a factory alive while its geometries are */
@@ -1699,12 +1931,13 @@ load (GArray          *files,
       GError         **error)
 {
   g_autoptr(AtlasOverlays) self = g_object_new (ATLAS_TYPE_OVERLAYS, NULL);
-  LoadJob job = { files, NULL, NULL, basemap, gazetteer, plan, 0 };
+  LoadJob job = { files, NULL, NULL, basemap, gazetteer, plan, NULL, 0 };
   guint n_threads = CLAMP (g_get_num_processors (), 1, 2);
   GThread *helper = NULL;
   gboolean ok = TRUE;
 
   g_array_sort (files, compare_named);
+  job.cache = union_cache_open (basemap);
   job.partials = g_new0 (AtlasOverlays *, MAX (files->len, 1));
   job.errors = g_new0 (GError *, MAX (files->len, 1));
 
@@ -1713,6 +1946,7 @@ load (GArray          *files,
   load_files_thread (&job);
   if (helper != NULL)
     g_thread_join (helper);
+  union_cache_close (job.cache);
 
   for (guint i = 0; i < files->len; i++)
     {
