@@ -713,6 +713,7 @@ static const BrokenCase broken_cases[] = {
   { "top-level-array", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "object" },
   { "coordinate-types", ATLAS_OVERLAYS_ERROR_GEOMETRY, "typed_coordinates", "[lon, lat]" },
   { "dash-types", ATLAS_OVERLAYS_ERROR_SYNTAX, NULL, "dash" },
+  { "duplicate-across-files", ATLAS_OVERLAYS_ERROR_SYNTAX, "mini_beisan", "used twice" },
 };
 
 static AtlasOverlays *

@@ -1836,6 +1836,22 @@ load_files_thread (gpointer data)
   return NULL;
 }
 
+/* The first id of @items already in @index. Features, layers and groups
+ * all start with their id. */
+static const char *
+first_clash (GPtrArray  *items,
+             GHashTable *index)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *id = *(const char * const *) g_ptr_array_index (items, i);
+
+      if (g_hash_table_contains (index, id))
+        return id;
+    }
+  return NULL;
+}
+
 /* Whether a file's ids clash with those already merged. */
 static gboolean
 check_partial (AtlasOverlays  *self,
@@ -1843,40 +1859,18 @@ check_partial (AtlasOverlays  *self,
                const char     *file,
                GError        **error)
 {
-  for (guint i = 0; i < partial->features->len; i++)
-    {
-      AtlasOverlayFeature *f = g_ptr_array_index (partial->features, i);
+  const char *id;
 
-      if (g_hash_table_contains (self->feature_index, f->id))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: feature “%s”: the id is used twice", file, f->id);
-          return FALSE;
-        }
-    }
-  for (guint i = 0; i < partial->layers->len; i++)
-    {
-      AtlasOverlayLayer *l = g_ptr_array_index (partial->layers, i);
-
-      if (g_hash_table_contains (self->layer_index, l->id))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: layer id “%s” is used twice", file, l->id);
-          return FALSE;
-        }
-    }
-  for (guint i = 0; i < partial->groups->len; i++)
-    {
-      AtlasOverlayGroup *g = g_ptr_array_index (partial->groups, i);
-
-      if (g_hash_table_contains (self->group_index, g->id))
-        {
-          g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                       "%s: group id “%s” is used twice", file, g->id);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  if ((id = first_clash (partial->features, self->feature_index)) != NULL)
+    g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                 "%s: feature “%s”: the id is used twice", file, id);
+  else if ((id = first_clash (partial->layers, self->layer_index)) != NULL)
+    g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                 "%s: layer id “%s” is used twice", file, id);
+  else if ((id = first_clash (partial->groups, self->group_index)) != NULL)
+    g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                 "%s: group id “%s” is used twice", file, id);
+  return id == NULL;
 }
 
 /* Moves a checked file's groups, layers and features into @self. */

@@ -109,6 +109,7 @@ typedef struct _AtlasOverlayGroup AtlasOverlayGroup;
 typedef struct _AtlasOverlayLayer AtlasOverlayLayer;
 typedef struct _AtlasOverlayFeature AtlasOverlayFeature;
 
+/* Features, layers and groups start with their id (the loader relies on it). */
 struct _AtlasOverlayFeature
 {
   char                *id;
