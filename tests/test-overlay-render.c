@@ -209,6 +209,41 @@ test_zone_tint (void)
   cairo_surface_destroy (surface);
 }
 
+/* A feature switched off within its shown layer is not drawn. */
+static void
+test_hidden_feature (void)
+{
+  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  GPtrArray *features = atlas_overlays_get_features (data->overlays);
+  g_autofree gboolean *visible = g_new0 (gboolean, layers->len);
+  g_autofree double *opacity = g_new (double, layers->len);
+  g_autofree gboolean *hidden = g_new0 (gboolean, features->len);
+  AtlasOverlayFeature *f = feature ("commuting_circle");
+  g_autoptr(AtlasOverlayRenderer) shown = NULL;
+  g_autoptr(AtlasOverlayRenderer) without = NULL;
+  guint tx, ty;
+  cairo_surface_t *a, *b;
+  double n = ATLAS_TILE_SIZE * pow (2, 9);
+  int x, y;
+
+  for (guint i = 0; i < layers->len; i++)
+    opacity[i] = 1.0;
+  visible[f->layer->index] = TRUE;
+  shown = atlas_overlay_renderer_new_full (data->overlays, visible, opacity, hidden);
+  hidden[f->index] = TRUE;
+  without = atlas_overlay_renderer_new_full (data->overlays, visible, opacity, hidden);
+
+  atlas_geo_lonlat_to_tile (116.70, 39.52, 9, &tx, &ty);
+  x = (int) (atlas_geo_lon_to_world_x (116.70) * n - tx * ATLAS_TILE_SIZE);
+  y = (int) (atlas_geo_lat_to_world_y (39.52) * n - ty * ATLAS_TILE_SIZE);
+  a = atlas_painter_render_tile (atlas_overlay_renderer_as_painter (shown), 9, tx, ty, 1);
+  b = atlas_painter_render_tile (atlas_overlay_renderer_as_painter (without), 9, tx, ty, 1);
+  g_assert_cmpuint ((*(guint32 *) (cairo_image_surface_get_data (a) + y * cairo_image_surface_get_stride (a) + 4 * x)) >> 24, >, 0);
+  g_assert_cmpuint ((*(guint32 *) (cairo_image_surface_get_data (b) + y * cairo_image_surface_get_stride (b) + 4 * x)) >> 24, ==, 0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
 static void
 test_toggling (void)
 {
@@ -464,6 +499,7 @@ main (int   argc,
 
   g_test_add_func ("/atlas/overlay-render/zone-tint", test_zone_tint);
   g_test_add_func ("/atlas/overlay-render/toggling", test_toggling);
+  g_test_add_func ("/atlas/overlay-render/hidden-feature", test_hidden_feature);
   g_test_add_func ("/atlas/overlay-render/tiles-seamless", test_tiles_seamless);
   g_test_add_func ("/atlas/overlay-render/schematic-outline", test_schematic_outline);
   g_test_add_func ("/atlas/overlay-render/point-symbols", test_point_symbols);

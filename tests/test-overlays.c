@@ -889,6 +889,35 @@ test_broken_file_left_out (void)
   g_rmdir (dir);
 }
 
+/* Features switched off: by hit testing, and kept in the settings' form. */
+static void
+test_hidden_features (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  g_autoptr(AtlasLayerState) restored = atlas_layer_state_new (data->overlays);
+  g_autoptr(GVariant) saved = NULL;
+  AtlasOverlayFeature *commuting = feature ("commuting_circle");
+  double x = atlas_geo_lon_to_world_x (116.70), y = atlas_geo_lat_to_world_y (39.52);
+  AtlasOverlayFeature *f;
+
+  g_assert_true (atlas_layer_state_get_feature_visible (state, commuting));
+  f = atlas_overlays_hit_full (data->overlays, atlas_layer_state_get_visible_array (state),
+                               atlas_layer_state_get_hidden_features (state), x, y, 9, 4);
+  g_assert_true (f == commuting);
+
+  atlas_layer_state_set_feature_visible (state, commuting, FALSE);
+  f = atlas_overlays_hit_full (data->overlays, atlas_layer_state_get_visible_array (state),
+                               atlas_layer_state_get_hidden_features (state), x, y, 9, 4);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->id, ==, "functional_circle");
+
+  saved = g_variant_ref_sink (atlas_layer_state_hidden_to_variant (state));
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
+  atlas_layer_state_apply_hidden_variant (restored, saved);
+  g_assert_false (atlas_layer_state_get_feature_visible (restored, commuting));
+  g_assert_true (atlas_layer_state_get_feature_visible (restored, feature ("functional_circle")));
+}
+
 static void
 assert_same_zones (AtlasData *a,
                    AtlasData *b)
@@ -964,6 +993,7 @@ main (int   argc,
   g_test_add_func ("/atlas/overlays/circle-areas", test_circle_areas);
   g_test_add_func ("/atlas/overlays/broken-file-left-out", test_broken_file_left_out);
   g_test_add_func ("/atlas/overlays/union-cache", test_union_cache);
+  g_test_add_func ("/atlas/overlays/hidden-features", test_hidden_features);
   g_test_add_func ("/atlas/overlays/stated-areas", test_stated_areas);
   g_test_add_func ("/atlas/overlays/circle-members", test_circle_members);
   g_test_add_func ("/atlas/overlays/nesting", test_nesting);

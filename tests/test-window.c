@@ -191,6 +191,34 @@ test_layers_and_selection (void)
   /* 石家庄 is in neither */
   g_assert_null (atlas_window_select_at (window, 38.04, 114.51));
 
+  /* a feature's own switch: off hides it within its shown layer */
+  {
+    AtlasOverlayFeature *commuting_circle = atlas_overlays_lookup_feature (overlays, "commuting_circle");
+    GtkWidget *fsw = atlas_layer_panel_get_feature_switch (ATLAS_LAYER_PANEL (panel), commuting_circle);
+    GtkWidget *gsw = atlas_layer_panel_get_group_switch (ATLAS_LAYER_PANEL (panel), "circles");
+
+    g_assert_nonnull (fsw);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (fsw)));
+    gtk_switch_set_active (GTK_SWITCH (fsw), FALSE);
+    g_assert_false (atlas_layer_state_get_feature_visible (state, commuting_circle));
+    g_assert_true (atlas_layer_state_get_visible (state, commuting));
+    /* the click now finds the functional circle */
+    f = atlas_window_select_at (window, 39.52, 116.70);
+    g_assert_nonnull (f);
+    g_assert_cmpstr (f->id, ==, "functional_circle");
+    gtk_switch_set_active (GTK_SWITCH (fsw), TRUE);
+    g_assert_true (atlas_layer_state_get_feature_visible (state, commuting_circle));
+
+    /* the group's switch hides and shows all of it */
+    g_assert_nonnull (gsw);
+    gtk_switch_set_active (GTK_SWITCH (gsw), FALSE);
+    g_assert_false (atlas_layer_state_get_visible (state, commuting));
+    g_assert_false (atlas_layer_state_get_visible (state, functional));
+    gtk_switch_set_active (GTK_SWITCH (gsw), TRUE);
+    g_assert_true (atlas_layer_state_get_visible (state, commuting));
+    g_assert_true (atlas_layer_state_get_visible (state, functional));
+  }
+
   /* hiding the layer of the selection clears it */
   atlas_window_select_at (window, 39.52, 116.70);
   gtk_switch_set_active (GTK_SWITCH (atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel),

@@ -112,6 +112,7 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->date);
   g_free (job->visible);
   g_free (job->opacity);
+  g_free (job->hidden);
   g_clear_pointer (&job->book, g_ptr_array_unref);
   g_free (job);
 }
@@ -236,8 +237,9 @@ draw_map (AtlasExportJob  *job,
   double scale, cx = (extent->x0 + extent->x1) / 2, cy = (extent->y0 + extent->y1) / 2;
   AtlasViewport vp;
   g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (job->data->basemap);
-  g_autoptr(AtlasOverlayRenderer) overlays = atlas_overlay_renderer_new (job->data->overlays,
-                                                                          job->visible, job->opacity);
+  g_autoptr(AtlasOverlayRenderer) overlays = atlas_overlay_renderer_new_full (job->data->overlays,
+                                                                               job->visible, job->opacity,
+                                                                               job->hidden);
 
   zoom = CLAMP (zoom, 3, 16);
   scale = ATLAS_TILE_SIZE * pow (2, zoom);
@@ -387,7 +389,7 @@ draw_legend (AtlasExportJob *job,
                 {
                   AtlasOverlayFeature *f = layer->features->pdata[i];
 
-                  if (f->style == style)
+                  if (f->style == style && !(job->hidden != NULL && job->hidden[f->index]))
                     {
                       used = TRUE;
                       class_schematic |= f->schematic;

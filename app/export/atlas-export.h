@@ -55,6 +55,7 @@ typedef struct
   AtlasRect         extent;      /* world coordinates to fit into the map frame */
   gboolean         *visible;     /* per overlay layer */
   double           *opacity;     /* per overlay layer */
+  gboolean         *hidden;      /* nullable: per feature, switched off */
   AtlasEntity      *excerpt;     /* nullable: show its role text beside the map */
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
 } AtlasExportJob;

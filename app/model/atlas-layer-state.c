@@ -17,6 +17,8 @@ struct _AtlasLayerState
   gboolean      *visible;
   double        *opacity;
   guint          n_layers;
+  gboolean      *hidden_features;   /* per feature: switched off within a shown layer */
+  guint          n_features;
 };
 
 G_DEFINE_FINAL_TYPE (AtlasLayerState, atlas_layer_state, G_TYPE_OBJECT)
@@ -36,6 +38,7 @@ atlas_layer_state_finalize (GObject *object)
 
   g_free (self->visible);
   g_free (self->opacity);
+  g_free (self->hidden_features);
   g_clear_object (&self->overlays);
 
   G_OBJECT_CLASS (atlas_layer_state_parent_class)->finalize (object);
@@ -75,6 +78,8 @@ atlas_layer_state_new (AtlasOverlays *overlays)
 
   self->overlays = g_object_ref (overlays);
   self->n_layers = layers->len;
+  self->n_features = atlas_overlays_get_features (overlays)->len;
+  self->hidden_features = g_new0 (gboolean, MAX (self->n_features, 1));
   self->visible = g_new0 (gboolean, MAX (layers->len, 1));
   self->opacity = g_new (double, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
@@ -267,6 +272,67 @@ atlas_layer_state_apply_variant (AtlasLayerState *self,
         continue;
       self->visible[layer->index] = visible;
       self->opacity[layer->index] = isfinite (opacity) ? CLAMP (opacity, 0.0, 1.0) : 1.0;
+    }
+  changed (self);
+}
+
+gboolean
+atlas_layer_state_get_feature_visible (AtlasLayerState     *self,
+                                       AtlasOverlayFeature *feature)
+{
+  g_return_val_if_fail (feature->index < self->n_features, FALSE);
+  return !self->hidden_features[feature->index];
+}
+
+/* Switches one feature off or on within its layer. */
+void
+atlas_layer_state_set_feature_visible (AtlasLayerState     *self,
+                                       AtlasOverlayFeature *feature,
+                                       gboolean             visible)
+{
+  g_return_if_fail (feature->index < self->n_features);
+  if (self->hidden_features[feature->index] == !visible)
+    return;
+  self->hidden_features[feature->index] = !visible;
+  changed (self);
+}
+
+const gboolean *
+atlas_layer_state_get_hidden_features (AtlasLayerState *self)
+{
+  return self->hidden_features;
+}
+
+/* The ids of the features switched off, for the settings: as. */
+GVariant *
+atlas_layer_state_hidden_to_variant (AtlasLayerState *self)
+{
+  GVariantBuilder builder;
+  GPtrArray *features = atlas_overlays_get_features (self->overlays);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_STRING_ARRAY);
+  for (guint i = 0; i < self->n_features; i++)
+    if (self->hidden_features[i])
+      g_variant_builder_add (&builder, "s", ((AtlasOverlayFeature *) features->pdata[i])->id);
+  return g_variant_builder_end (&builder);
+}
+
+void
+atlas_layer_state_apply_hidden_variant (AtlasLayerState *self,
+                                        GVariant        *hidden)
+{
+  GVariantIter iter;
+  const char *id;
+
+  if (hidden == NULL || !g_variant_is_of_type (hidden, G_VARIANT_TYPE_STRING_ARRAY))
+    return;
+  g_variant_iter_init (&iter, hidden);
+  while (g_variant_iter_next (&iter, "&s", &id))
+    {
+      AtlasOverlayFeature *f = atlas_overlays_lookup_feature (self->overlays, id);
+
+      if (f != NULL)
+        self->hidden_features[f->index] = TRUE;
     }
   changed (self);
 }

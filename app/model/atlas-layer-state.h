@@ -32,6 +32,15 @@ gboolean         atlas_layer_state_set_visible_ids   (AtlasLayerState   *self,
                                                       GError           **error);
 const gboolean  *atlas_layer_state_get_visible_array (AtlasLayerState   *self);
 const double    *atlas_layer_state_get_opacity_array (AtlasLayerState   *self);
+gboolean         atlas_layer_state_get_feature_visible (AtlasLayerState     *self,
+                                                        AtlasOverlayFeature *feature);
+void             atlas_layer_state_set_feature_visible (AtlasLayerState     *self,
+                                                        AtlasOverlayFeature *feature,
+                                                        gboolean             visible);
+const gboolean  *atlas_layer_state_get_hidden_features (AtlasLayerState     *self);
+GVariant        *atlas_layer_state_hidden_to_variant   (AtlasLayerState     *self);
+void             atlas_layer_state_apply_hidden_variant (AtlasLayerState    *self,
+                                                         GVariant           *hidden);
 GVariant        *atlas_layer_state_to_variant        (AtlasLayerState   *self);
 void             atlas_layer_state_apply_variant     (AtlasLayerState   *self,
                                                       GVariant          *state);

@@ -2233,13 +2233,29 @@ atlas_overlays_hit (AtlasOverlays  *self,
                     double          zoom,
                     double          tolerance_px)
 {
+  return atlas_overlays_hit_full (self, visible, NULL, world_x, world_y, zoom, tolerance_px);
+}
+
+/**
+ * atlas_overlays_hit_full:
+ * @hidden: (nullable): per feature, switched off within a shown layer
+ */
+AtlasOverlayFeature *
+atlas_overlays_hit_full (AtlasOverlays  *self,
+                         const gboolean *visible,
+                         const gboolean *hidden,
+                         double          world_x,
+                         double          world_y,
+                         double          zoom,
+                         double          tolerance_px)
+{
   AtlasOverlayFeature *best = NULL;
 
   for (guint i = 0; i < self->features->len; i++)
     {
       AtlasOverlayFeature *f = g_ptr_array_index (self->features, i);
 
-      if (!visible[f->layer->index])
+      if (!visible[f->layer->index] || (hidden != NULL && hidden[f->index]))
         continue;
       if (best != NULL && hit_rank (f) > hit_rank (best))
         continue;

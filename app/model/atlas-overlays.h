@@ -195,6 +195,13 @@ AtlasOverlayFeature *atlas_overlays_hit            (AtlasOverlays  *self,
                                                       double          world_y,
                                                       double          zoom,
                                                       double          tolerance_px);
+AtlasOverlayFeature *atlas_overlays_hit_full       (AtlasOverlays  *self,
+                                                      const gboolean *visible,
+                                                      const gboolean *hidden,
+                                                      double          world_x,
+                                                      double          world_y,
+                                                      double          zoom,
+                                                      double          tolerance_px);
 gboolean             atlas_overlay_feature_hit       (const AtlasOverlayFeature *feature,
                                                       double                     world_x,
                                                       double                     world_y,

@@ -709,6 +709,19 @@ atlas_overlay_renderer_new (AtlasOverlays  *overlays,
                             const gboolean *visible,
                             const double   *opacity)
 {
+  return atlas_overlay_renderer_new_full (overlays, visible, opacity, NULL);
+}
+
+/**
+ * atlas_overlay_renderer_new_full:
+ * @hidden: (nullable): per feature, switched off within a shown layer
+ */
+AtlasOverlayRenderer *
+atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
+                                 const gboolean *visible,
+                                 const double   *opacity,
+                                 const gboolean *hidden)
+{
   AtlasOverlayRenderer *self = g_new0 (AtlasOverlayRenderer, 1);
   GPtrArray *layers = atlas_overlays_get_layers (overlays);
   GPtrArray *groups = atlas_overlays_get_groups (overlays);
@@ -739,7 +752,9 @@ atlas_overlay_renderer_new (AtlasOverlays  *overlays,
           for (guint i = 0; i < layer->features->len; i++)
             {
               AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
-              g_ptr_array_add (self->passes[pass_for_feature (f)], f);
+
+              if (hidden == NULL || !hidden[f->index])
+                g_ptr_array_add (self->passes[pass_for_feature (f)], f);
             }
         }
     }

@@ -11,6 +11,10 @@ typedef struct _AtlasOverlayRenderer AtlasOverlayRenderer;
 AtlasOverlayRenderer *atlas_overlay_renderer_new        (AtlasOverlays        *overlays,
                                                          const gboolean       *visible,
                                                          const double         *opacity);
+AtlasOverlayRenderer *atlas_overlay_renderer_new_full   (AtlasOverlays        *overlays,
+                                                         const gboolean       *visible,
+                                                         const double         *opacity,
+                                                         const gboolean       *hidden);
 AtlasPainter         *atlas_overlay_renderer_as_painter (AtlasOverlayRenderer *self);
 void                  atlas_overlay_renderer_unref      (AtlasOverlayRenderer *self);
 

@@ -25,6 +25,7 @@ struct _AtlasExportDialog
   AtlasPlanIndex  *index;
   gboolean        *visible;
   double          *opacity;
+  gboolean        *hidden;
   AtlasRect        view_extent;
   AtlasEntity     *selection;
   GSettings       *settings;
@@ -97,6 +98,8 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
     job->subtitle = g_strdup (subtitle);
   memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
   memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
+  job->hidden = g_memdup2 (self->hidden, sizeof (gboolean)
+                                         * MAX (atlas_overlays_get_features (self->data->overlays)->len, 1));
 
   if (extent == 0)
     job->extent = self->view_extent;
@@ -654,6 +657,7 @@ atlas_export_dialog_finalize (GObject *object)
 
   g_free (self->visible);
   g_free (self->opacity);
+  g_free (self->hidden);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -687,26 +691,28 @@ atlas_export_dialog_init (AtlasExportDialog *self)
  * atlas_export_dialog_new:
  * @data: (transfer none): must outlive the dialog
  * @index: (nullable): for excerpts and books
- * @visible: per overlay layer, copied
+ * @layers: the layers shown, copied
  * @view_extent: the map's current view, in world coordinates
  * @selection: (nullable): the selected area, for its text
  */
 AtlasExportDialog *
-atlas_export_dialog_new (GtkWindow      *parent,
-                         AtlasData      *data,
-                         AtlasPlanIndex *index,
-                         const gboolean *visible,
-                         const double   *opacity,
-                         AtlasRect       view_extent,
-                         AtlasEntity    *selection)
+atlas_export_dialog_new (GtkWindow       *parent,
+                         AtlasData       *data,
+                         AtlasPlanIndex  *index,
+                         AtlasLayerState *layers,
+                         AtlasRect        view_extent,
+                         AtlasEntity     *selection)
 {
   AtlasExportDialog *self = g_object_new (ATLAS_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
   guint n = atlas_overlays_get_layers (data->overlays)->len;
+  guint n_features = atlas_overlays_get_features (data->overlays)->len;
 
   self->data = data;
   self->index = index;
-  self->visible = g_memdup2 (visible, sizeof (gboolean) * MAX (n, 1));
-  self->opacity = g_memdup2 (opacity, sizeof (double) * MAX (n, 1));
+  self->visible = g_memdup2 (atlas_layer_state_get_visible_array (layers), sizeof (gboolean) * MAX (n, 1));
+  self->opacity = g_memdup2 (atlas_layer_state_get_opacity_array (layers), sizeof (double) * MAX (n, 1));
+  self->hidden = g_memdup2 (atlas_layer_state_get_hidden_features (layers),
+                            sizeof (gboolean) * MAX (n_features, 1));
   self->view_extent = view_extent;
   self->selection = selection;
   self->settings = atlas_application_new_settings ();

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "export/atlas-export.h"
+#include "model/atlas-layer-state.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +14,7 @@ G_DECLARE_FINAL_TYPE (AtlasExportDialog, atlas_export_dialog, ATLAS, EXPORT_DIAL
 AtlasExportDialog *atlas_export_dialog_new       (GtkWindow      *parent,
                                                   AtlasData      *data,
                                                   AtlasPlanIndex *index,
-                                                  const gboolean *visible,
-                                                  const double   *opacity,
+                                                  AtlasLayerState *layers,
                                                   AtlasRect       view_extent,
                                                   AtlasEntity    *selection);
 AtlasExportJob    *atlas_export_dialog_build_job (AtlasExportDialog *self);

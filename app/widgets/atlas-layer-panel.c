@@ -24,6 +24,9 @@ struct _AtlasLayerPanel
   GtkWidget       *scroller;
   GHashTable      *switches;   /* layer id → GtkSwitch */
   GHashTable      *scales;     /* layer id → GtkScale */
+  GHashTable      *feature_switches;  /* feature id → GtkSwitch, once built */
+  GHashTable      *group_switches;    /* group id → GtkSwitch */
+  GHashTable      *rows;              /* layer id → AdwExpanderRow */
   gboolean         syncing;
 };
 
@@ -120,6 +123,32 @@ switch_active_cb (GtkSwitch       *sw,
 }
 
 static void
+feature_switch_cb (GtkSwitch       *sw,
+                   GParamSpec      *pspec,
+                   AtlasLayerPanel *self)
+{
+  AtlasOverlayFeature *f = g_object_get_data (G_OBJECT (sw), "feature");
+
+  if (self->syncing)
+    return;
+  /* switching a feature on shows its layer too */
+  if (gtk_switch_get_active (sw))
+    atlas_layer_state_set_visible (self->state, f->layer, TRUE);
+  atlas_layer_state_set_feature_visible (self->state, f, gtk_switch_get_active (sw));
+}
+
+static void
+group_switch_cb (GtkSwitch       *sw,
+                 GParamSpec      *pspec,
+                 AtlasLayerPanel *self)
+{
+  AtlasOverlayGroup *group = g_object_get_data (G_OBJECT (sw), "group");
+
+  if (!self->syncing)
+    atlas_layer_state_set_group_visible (self->state, group, gtk_switch_get_active (sw));
+}
+
+static void
 scale_changed_cb (GtkRange        *range,
                   AtlasLayerPanel *self)
 {
@@ -162,6 +191,18 @@ layer_row_expanded_cb (AdwExpanderRow  *row,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (frow), fsub);
       adw_action_row_add_prefix (ADW_ACTION_ROW (frow), swatch_new (f->style, kind_of_feature (f),
                                                                   f->schematic));
+      {
+        GtkWidget *sw = gtk_switch_new ();
+
+        gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+        gtk_switch_set_active (GTK_SWITCH (sw), atlas_layer_state_get_feature_visible (self->state, f));
+        gtk_widget_set_tooltip_text (sw, _("Show or hide this feature"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, f->name_zh, -1);
+        g_object_set_data (G_OBJECT (sw), "feature", f);
+        g_signal_connect (sw, "notify::active", G_CALLBACK (feature_switch_cb), self);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (frow), sw);
+        g_hash_table_insert (self->feature_switches, f->id, sw);
+      }
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (frow), TRUE);
       g_object_set_data (G_OBJECT (frow), "feature", f);
       g_signal_connect (frow, "activated", G_CALLBACK (feature_activated_cb), self);
@@ -185,7 +226,30 @@ sync_from_state (AtlasLayerPanel *self)
         gtk_switch_set_active (sw, atlas_layer_state_get_visible (self->state, layer));
       if (scale != NULL)
         gtk_range_set_value (scale, 100 * atlas_layer_state_get_opacity (self->state, layer));
+      for (guint k = 0; k < layer->features->len; k++)
+        {
+          AtlasOverlayFeature *f = g_ptr_array_index (layer->features, k);
+          GtkSwitch *fsw = g_hash_table_lookup (self->feature_switches, f->id);
+
+          if (fsw != NULL)
+            gtk_switch_set_active (fsw, atlas_layer_state_get_feature_visible (self->state, f));
+        }
     }
+  {
+    GPtrArray *groups = atlas_overlays_get_groups (atlas_layer_state_get_overlays (self->state));
+
+    for (guint g = 0; g < groups->len; g++)
+      {
+        AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
+        GtkSwitch *gsw = g_hash_table_lookup (self->group_switches, group->id);
+        gboolean any = FALSE;
+
+        for (guint l = 0; l < group->layers->len; l++)
+          any |= atlas_layer_state_get_visible (self->state, group->layers->pdata[l]);
+        if (gsw != NULL)
+          gtk_switch_set_active (gsw, any);
+      }
+  }
   self->syncing = FALSE;
 }
 
@@ -253,6 +317,7 @@ build_layer_row (AtlasLayerPanel   *self,
 
   /* the feature rows are built when the row is first expanded */
   g_object_set_data (G_OBJECT (row), "layer", layer);
+  g_hash_table_insert (self->rows, layer->id, row);
   g_signal_connect (row, "notify::expanded", G_CALLBACK (layer_row_expanded_cb), self);
 
   return row;
@@ -288,6 +353,17 @@ build_group (AtlasLayerPanel   *self,
   g_menu_append_item (menu, show);
   g_menu_append_item (menu, hide);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+  {
+    GtkWidget *sw = gtk_switch_new ();
+
+    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (sw, _("Show or hide the whole group"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, group->name_zh, -1);
+    g_object_set_data (G_OBJECT (sw), "group", group);
+    g_signal_connect (sw, "notify::active", G_CALLBACK (group_switch_cb), self);
+    gtk_box_append (GTK_BOX (header), sw);
+    g_hash_table_insert (self->group_switches, group->id, sw);
+  }
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
   gtk_widget_add_css_class (menu_button, "flat");
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
@@ -439,6 +515,9 @@ atlas_layer_panel_finalize (GObject *object)
 
   g_hash_table_unref (self->switches);
   g_hash_table_unref (self->scales);
+  g_hash_table_unref (self->feature_switches);
+  g_hash_table_unref (self->group_switches);
+  g_hash_table_unref (self->rows);
 
   G_OBJECT_CLASS (atlas_layer_panel_parent_class)->finalize (object);
 }
@@ -475,6 +554,9 @@ atlas_layer_panel_init (AtlasLayerPanel *self)
 {
   self->switches = g_hash_table_new (g_str_hash, g_str_equal);
   self->scales = g_hash_table_new (g_str_hash, g_str_equal);
+  self->feature_switches = g_hash_table_new (g_str_hash, g_str_equal);
+  self->group_switches = g_hash_table_new (g_str_hash, g_str_equal);
+  self->rows = g_hash_table_new (g_str_hash, g_str_equal);
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
@@ -494,4 +576,29 @@ atlas_layer_panel_get_switch (AtlasLayerPanel *self,
                               const char      *layer_id)
 {
   return g_hash_table_lookup (self->switches, layer_id);
+}
+
+/**
+ * atlas_layer_panel_get_feature_switch:
+ *
+ * The switch of a feature, expanding its layer's row as a click would.
+ *
+ * Returns: (nullable) (transfer none): the switch
+ */
+GtkWidget *
+atlas_layer_panel_get_feature_switch (AtlasLayerPanel     *self,
+                                      AtlasOverlayFeature *feature)
+{
+  AdwExpanderRow *row = g_hash_table_lookup (self->rows, feature->layer->id);
+
+  if (row != NULL)
+    adw_expander_row_set_expanded (row, TRUE);
+  return g_hash_table_lookup (self->feature_switches, feature->id);
+}
+
+GtkWidget *
+atlas_layer_panel_get_group_switch (AtlasLayerPanel *self,
+                                    const char      *group_id)
+{
+  return g_hash_table_lookup (self->group_switches, group_id);
 }

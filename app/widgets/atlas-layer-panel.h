@@ -15,5 +15,9 @@ AtlasLayerPanel *atlas_layer_panel_new         (AtlasLayerState *state,
                                                 AtlasSelection  *selection);
 GtkWidget       *atlas_layer_panel_get_switch  (AtlasLayerPanel *self,
                                                 const char      *layer_id);
+GtkWidget       *atlas_layer_panel_get_feature_switch (AtlasLayerPanel     *self,
+                                                       AtlasOverlayFeature *feature);
+GtkWidget       *atlas_layer_panel_get_group_switch   (AtlasLayerPanel     *self,
+                                                       const char          *group_id);
 
 G_END_DECLS

@@ -166,9 +166,10 @@ refresh_overlays (AtlasWindow *self)
   if (self->layer_state == NULL)
     return;
 
-  renderer = atlas_overlay_renderer_new (self->overlays,
-                                         atlas_layer_state_get_visible_array (self->layer_state),
-                                         atlas_layer_state_get_opacity_array (self->layer_state));
+  renderer = atlas_overlay_renderer_new_full (self->overlays,
+                                              atlas_layer_state_get_visible_array (self->layer_state),
+                                              atlas_layer_state_get_opacity_array (self->layer_state),
+                                              atlas_layer_state_get_hidden_features (self->layer_state));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
   g_clear_object (&self->overlay_source);
   self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
@@ -194,10 +195,14 @@ layer_state_changed_cb (AtlasWindow *self)
 
   refresh_overlays (self);
   if (self->settings != NULL)
-    g_settings_set_value (self->settings, "layers",
-                          atlas_layer_state_to_variant (self->layer_state));
-  /* a selection on a layer just hidden goes with it */
-  if (selected != NULL && !atlas_layer_state_get_visible (self->layer_state, selected->layer))
+    {
+      g_settings_set_value (self->settings, "layers", atlas_layer_state_to_variant (self->layer_state));
+      g_settings_set_value (self->settings, "hidden-features",
+                            atlas_layer_state_hidden_to_variant (self->layer_state));
+    }
+  /* a selection on a layer or feature just hidden goes with it */
+  if (selected != NULL && (!atlas_layer_state_get_visible (self->layer_state, selected->layer)
+                           || !atlas_layer_state_get_feature_visible (self->layer_state, selected)))
     atlas_selection_set_feature (self->selection, NULL);
 }
 
@@ -315,9 +320,10 @@ feature_at_location (AtlasWindow *self,
 
   if (self->layer_state == NULL)
     return NULL;
-  return atlas_overlays_hit (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
-                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
-                             shumate_viewport_get_zoom_level (viewport), 4.0);
+  return atlas_overlays_hit_full (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
+                                  atlas_layer_state_get_hidden_features (self->layer_state),
+                                  atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
+                                  shumate_viewport_get_zoom_level (viewport), 4.0);
 }
 
 static AtlasOverlayFeature *
@@ -783,9 +789,7 @@ open_export_dialog (AtlasWindow *self)
   atlas_map_viewport_get (viewport, w, h, &extent.x0, &extent.y0, &zoom);
   extent.x1 = extent.x0 + w / (ATLAS_TILE_SIZE * pow (2, zoom));
   extent.y1 = extent.y0 + h / (ATLAS_TILE_SIZE * pow (2, zoom));
-  dialog = atlas_export_dialog_new (GTK_WINDOW (self), self->data, self->index,
-                                    atlas_layer_state_get_visible_array (self->layer_state),
-                                    atlas_layer_state_get_opacity_array (self->layer_state),
+  dialog = atlas_export_dialog_new (GTK_WINDOW (self), self->data, self->index, self->layer_state,
                                     extent, atlas_selection_get_entity (self->selection));
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
@@ -1028,6 +1032,9 @@ atlas_window_set_overlays (AtlasWindow    *self,
     {
       saved = g_settings_get_value (self->settings, "layers");
       atlas_layer_state_apply_variant (self->layer_state, saved);
+      g_clear_pointer (&saved, g_variant_unref);
+      saved = g_settings_get_value (self->settings, "hidden-features");
+      atlas_layer_state_apply_hidden_variant (self->layer_state, saved);
       adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, "sidebar-visible"));
     }
 
