@@ -13,6 +13,16 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+/* A member whose value is a string. */
+void
+atlas_json_add_string (JsonBuilder *b,
+                       const char  *name,
+                       const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
 static void
 add_string_array (JsonBuilder  *b,
                   const char   *name,
@@ -75,24 +85,15 @@ static void
 add_feature_properties (JsonBuilder               *b,
                         const AtlasOverlayFeature *f)
 {
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, f->id);
-  json_builder_set_member_name (b, "name_zh");
-  json_builder_add_string_value (b, f->name_zh);
-  json_builder_set_member_name (b, "name_en");
-  json_builder_add_string_value (b, f->name_en);
-  json_builder_set_member_name (b, "group");
-  json_builder_add_string_value (b, f->layer->group->id);
-  json_builder_set_member_name (b, "layer");
-  json_builder_add_string_value (b, f->layer->id);
-  json_builder_set_member_name (b, "class");
-  json_builder_add_string_value (b, f->style->id);
-  json_builder_set_member_name (b, "class_name_en");
-  json_builder_add_string_value (b, f->style->name_en);
-  json_builder_set_member_name (b, "geometry_source");
-  json_builder_add_string_value (b, atlas_geometry_source_to_string (f->source));
-  json_builder_set_member_name (b, "geometry_kind");
-  json_builder_add_string_value (b, shape_name (f->shape));
+  atlas_json_add_string (b, "id", f->id);
+  atlas_json_add_string (b, "name_zh", f->name_zh);
+  atlas_json_add_string (b, "name_en", f->name_en);
+  atlas_json_add_string (b, "group", f->layer->group->id);
+  atlas_json_add_string (b, "layer", f->layer->id);
+  atlas_json_add_string (b, "class", f->style->id);
+  atlas_json_add_string (b, "class_name_en", f->style->name_en);
+  atlas_json_add_string (b, "geometry_source", atlas_geometry_source_to_string (f->source));
+  atlas_json_add_string (b, "geometry_kind", shape_name (f->shape));
   add_string_array (b, "plan_refs", f->plan_refs);
   json_builder_set_member_name (b, "schematic");
   json_builder_add_boolean_value (b, f->schematic);
@@ -110,8 +111,7 @@ add_feature_properties (JsonBuilder               *b,
     }
   if (f->note != NULL)
     {
-      json_builder_set_member_name (b, "note");
-      json_builder_add_string_value (b, f->note);
+      atlas_json_add_string (b, "note", f->note);
     }
 }
 
@@ -152,12 +152,9 @@ atlas_overlays_to_json_listing (AtlasOverlays *overlays)
       AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, group->id);
-      json_builder_set_member_name (b, "name_zh");
-      json_builder_add_string_value (b, group->name_zh);
-      json_builder_set_member_name (b, "name_en");
-      json_builder_add_string_value (b, group->name_en);
+      atlas_json_add_string (b, "id", group->id);
+      atlas_json_add_string (b, "name_zh", group->name_zh);
+      atlas_json_add_string (b, "name_en", group->name_en);
       add_string_array (b, "plan_refs", group->plan_refs);
       json_builder_set_member_name (b, "layers");
       json_builder_begin_array (b);
@@ -166,14 +163,10 @@ atlas_overlays_to_json_listing (AtlasOverlays *overlays)
           AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, layer->id);
-          json_builder_set_member_name (b, "name_zh");
-          json_builder_add_string_value (b, layer->name_zh);
-          json_builder_set_member_name (b, "name_en");
-          json_builder_add_string_value (b, layer->name_en);
-          json_builder_set_member_name (b, "kind");
-          json_builder_add_string_value (b, atlas_overlay_kind_to_string (layer->kind));
+          atlas_json_add_string (b, "id", layer->id);
+          atlas_json_add_string (b, "name_zh", layer->name_zh);
+          atlas_json_add_string (b, "name_en", layer->name_en);
+          atlas_json_add_string (b, "kind", atlas_overlay_kind_to_string (layer->kind));
           add_string_array (b, "plan_refs", layer->plan_refs);
           json_builder_set_member_name (b, "features");
           json_builder_begin_array (b);
@@ -364,8 +357,7 @@ atlas_overlays_to_geojson (AtlasOverlays  *overlays,
   char *text;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "FeatureCollection");
+  atlas_json_add_string (b, "type", "FeatureCollection");
   json_builder_set_member_name (b, "features");
   json_builder_begin_array (b);
   for (guint i = 0; i < features->len; i++)
@@ -375,10 +367,8 @@ atlas_overlays_to_geojson (AtlasOverlays  *overlays,
       if (!visible[f->layer->index])
         continue;
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, "Feature");
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, f->id);
+      atlas_json_add_string (b, "type", "Feature");
+      atlas_json_add_string (b, "id", f->id);
       add_geometry (b, ctx, f);
       json_builder_set_member_name (b, "properties");
       json_builder_begin_object (b);

@@ -11,6 +11,9 @@ char     *atlas_overlays_to_json_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_text_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_geojson      (AtlasOverlays   *overlays,
                                           const gboolean  *visible);
+void      atlas_json_add_string          (JsonBuilder     *builder,
+                                          const char      *name,
+                                          const char      *value);
 char     *atlas_json_builder_to_string   (JsonBuilder     *builder,
                                           gboolean         pretty);
 gboolean  atlas_write_file_atomically    (const char      *path,

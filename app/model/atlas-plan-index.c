@@ -1030,12 +1030,9 @@ add_mention_json (JsonBuilder        *b,
                   const AtlasMention *m)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "section");
-  json_builder_add_string_value (b, m->section->id);
-  json_builder_set_member_name (b, "section_title");
-  json_builder_add_string_value (b, m->section->title_zh);
-  json_builder_set_member_name (b, "paragraph");
-  json_builder_add_string_value (b, m->paragraph->id);
+  atlas_json_add_string (b, "section", m->section->id);
+  atlas_json_add_string (b, "section_title", m->section->title_zh);
+  atlas_json_add_string (b, "paragraph", m->paragraph->id);
   json_builder_set_member_name (b, "match");
   if (m->length > 0)
     {
@@ -1046,8 +1043,7 @@ add_mention_json (JsonBuilder        *b,
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "via_alias");
   json_builder_add_boolean_value (b, m->via_alias);
-  json_builder_set_member_name (b, "text");
-  json_builder_add_string_value (b, m->paragraph->text);
+  atlas_json_add_string (b, "text", m->paragraph->text);
   json_builder_end_object (b);
 }
 
@@ -1056,24 +1052,17 @@ add_entity_ref (JsonBuilder *b,
                 AtlasEntity *e)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, atlas_entity_kind_to_string (e->kind));
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, e->id);
-  json_builder_set_member_name (b, "name_zh");
-  json_builder_add_string_value (b, e->name_zh);
-  json_builder_set_member_name (b, "name_en");
-  json_builder_add_string_value (b, e->name_en);
-  json_builder_set_member_name (b, "context");
-  json_builder_add_string_value (b, e->context);
+  atlas_json_add_string (b, "kind", atlas_entity_kind_to_string (e->kind));
+  atlas_json_add_string (b, "id", e->id);
+  atlas_json_add_string (b, "name_zh", e->name_zh);
+  atlas_json_add_string (b, "name_en", e->name_en);
+  atlas_json_add_string (b, "context", e->context);
   if (e->kind == ATLAS_ENTITY_FEATURE)
     {
       const AtlasOverlayFeature *f = e->ref;
 
-      json_builder_set_member_name (b, "group");
-      json_builder_add_string_value (b, f->layer->group->id);
-      json_builder_set_member_name (b, "layer");
-      json_builder_add_string_value (b, f->layer->id);
+      atlas_json_add_string (b, "group", f->layer->group->id);
+      atlas_json_add_string (b, "layer", f->layer->id);
     }
   json_builder_end_object (b);
 }
