@@ -20,46 +20,59 @@ timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Iterates the main loop until the map's tiles (base map, or overlays)
- * are all painted. */
+/* Iterates the main loop until @condition holds, for @seconds at most. */
 static void
-wait_for_source (AtlasWindow *window,
-                 gboolean     overlays)
+wait_until (GSourceFunc condition,
+            gpointer    data,
+            guint       seconds)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-  AtlasTileSource *source;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
 
-  while (!timed_out)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      source = overlays ? atlas_window_get_overlay_source (window)
-                        : atlas_window_get_tile_source (window);
-      if (gtk_widget_get_mapped (GTK_WIDGET (window)) && atlas_tile_source_get_filled (source) > 0
-          && atlas_tile_source_get_pending (source) == 0)
-        break;
-    }
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-wait_for_tiles (AtlasWindow *window)
-{
-  wait_for_source (window, FALSE);
-}
-
-/* Iterates the main loop until the plan's layers are loaded. */
-static void
-wait_for_overlays (AtlasWindow *window)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (!timed_out && atlas_window_get_layer_state (window) == NULL)
+  while (!timed_out && !condition (data))
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
+}
+
+static gboolean
+source_painted (AtlasWindow     *window,
+                AtlasTileSource *source)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (window)) && source != NULL
+         && atlas_tile_source_get_filled (source) > 0 && atlas_tile_source_get_pending (source) == 0;
+}
+
+static gboolean
+base_painted (gpointer window)
+{
+  return source_painted (window, atlas_window_get_tile_source (window));
+}
+
+static gboolean
+overlays_painted (gpointer window)
+{
+  return source_painted (window, atlas_window_get_overlay_source (window));
+}
+
+static gboolean
+overlays_loaded (gpointer window)
+{
+  return atlas_window_get_layer_state (window) != NULL;
+}
+
+/* Until the map's tiles are all painted. */
+static void
+wait_for_tiles (AtlasWindow *window)
+{
+  wait_until (base_painted, window, 30);
+}
+
+/* Until the plan's layers are loaded. */
+static void
+wait_for_overlays (AtlasWindow *window)
+{
+  wait_until (overlays_loaded, window, 60);
 }
 
 static AtlasWindow *
@@ -169,7 +182,7 @@ test_layers_and_selection (void)
   g_assert_true (atlas_layer_state_get_visible (state, commuting));
   g_assert_false (atlas_layer_state_get_visible (state, functional));
   g_assert_true (atlas_window_get_overlay_source (window) != before);
-  wait_for_source (window, TRUE);
+  wait_until (overlays_painted, window, 30);
   g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_overlay_source (window)), >, 0);
 
   /* saved for the next start */
@@ -339,19 +352,6 @@ file_written (gpointer path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
-static void
-wait_until (GSourceFunc condition,
-            gpointer    data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
 /* Ctrl+E opens the dialog; its preview renders, and Export writes a PDF
  * of the page with the selection's text. */
 static void
@@ -378,7 +378,7 @@ test_export_dialog (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
   dialog = atlas_window_open_export_dialog (window);
   g_assert_true (ATLAS_IS_EXPORT_DIALOG (dialog));
-  wait_until (preview_ready, dialog);
+  wait_until (preview_ready, dialog, 60);
 
   /* the job follows the map: its visible layers, the selection */
   job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
@@ -387,7 +387,7 @@ test_export_dialog (void)
 
   g_assert_true (atlas_export_dialog_export_to (ATLAS_EXPORT_DIALOG (dialog), path, &error));
   g_assert_no_error (error);
-  wait_until (file_written, path);
+  wait_until (file_written, path, 60);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 50000);
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
