@@ -189,6 +189,7 @@ typedef struct
   char    *subtitle;
   char    *book;
   char    *excerpt;
+  guint    figure;    /* 0: none */
 } ExportOptions;
 
 static gboolean
@@ -262,6 +263,69 @@ book_entities (AtlasData      *data,
   return g_steal_pointer (&out);
 }
 
+/* How many figures the data has (their numbers run from 1), without
+ * loading the layers: enough to check --figure before opening a window. */
+static guint
+count_figures (void)
+{
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
+  g_autoptr(GFile) maps = dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+  g_autoptr(GFile) file = maps != NULL ? g_file_get_child (maps, "figures.json") : NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AtlasFigures) figures = NULL;
+  guint n = 0;
+
+  bytes = file != NULL ? g_file_load_bytes (file, NULL, NULL, NULL)
+                       : g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/figures.json", 0, NULL);
+  if (bytes != NULL)
+    figures = atlas_figures_new_from_bytes (bytes, "figures.json", NULL, NULL, NULL);
+  while (figures != NULL && atlas_figures_lookup (figures, n + 1) != NULL)
+    n++;
+  return n;
+}
+
+/* --figure=N or --book=figures: the plan's figures as plates. */
+static int
+export_plates (AtlasExportJob *job,
+               ExportOptions  *o)
+{
+  AtlasFigures *figures = job->data->figures;
+  g_autoptr(GError) error = NULL;
+
+  if (figures == NULL)
+    {
+      g_printerr ("capital-atlas: %s\n", _("the plan’s figures are missing from the data"));
+      return 1;
+    }
+  job->plates = g_ptr_array_new ();
+  if (o->figure != 0)
+    {
+      const AtlasFigure *f = atlas_figures_lookup (figures, o->figure);
+
+      if (f == NULL)
+        return fail (_("--figure wants a number from 1 to %u; got “%u”"),
+                     atlas_figures_get_n_figures (figures), o->figure);
+      g_ptr_array_add (job->plates, (gpointer) f);
+      g_free (job->title);
+      job->title = g_strdup (f->title_zh);
+    }
+  else
+    {
+      for (guint i = 0; i < atlas_figures_get_n_figures (figures); i++)
+        g_ptr_array_add (job->plates, (gpointer) atlas_figures_get_figure (figures, i));
+      g_free (job->title);
+      job->title = g_strdup_printf ("%s · %s", _("Figures of the plan"),
+                                    job->data->plan != NULL ? atlas_plan_get_title (job->data->plan) : "");
+    }
+
+  if (!atlas_export_write (job, o->path, &error))
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 static int
 export_map (ExportOptions  *o,
             const AtlasView *view,
@@ -330,6 +394,9 @@ export_map (ExportOptions  *o,
   state = atlas_layer_state_new (data->overlays);
   if (layers != NULL && !atlas_layer_state_set_visible_ids (state, layers, &error))
     return fail ("--layers: %s", error->message);
+
+  if (o->figure != 0 || g_strcmp0 (o->book, "figures") == 0)
+    return export_plates (job, o);
 
   if (o->book != NULL)
     {
@@ -400,6 +467,7 @@ main (int   argc,
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
   g_autofree char *view_ids = NULL;
+  g_autofree char *figure_text = NULL;
   g_autofree char *description = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -409,6 +477,8 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view_id, N_("Open on a preset view"), N_("NAME") },
+    { "figure", 0, 0, G_OPTION_ARG_STRING, &figure_text,
+      N_("Open (or export) one of the plan’s six figures"), N_("N") },
     { "center", 0, 0, G_OPTION_ARG_STRING, &center, N_("Centre the map on a point"), N_("LAT,LON") },
     { "zoom", 0, 0, G_OPTION_ARG_STRING, &zoom_text, N_("Zoom level, 5 to 14"), N_("Z") },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &layers,
@@ -432,7 +502,8 @@ main (int   argc,
     { "excerpt", 0, 0, G_OPTION_ARG_STRING, &export.excerpt,
       N_("With --export: print the plan’s text about this area beside the map"), N_("NAME_OR_ID") },
     { "book", 0, 0, G_OPTION_ARG_STRING, &export.book,
-      N_("With --export: a briefing book, one page per area of a group or layer, or of the named areas"),
+      N_("With --export: a briefing book, one page per area of a group or layer, or of the named "
+         "areas; “figures”: the plan’s six figures"),
       N_("GROUP_OR_IDS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
       N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
@@ -470,6 +541,21 @@ main (int   argc,
        || export.excerpt != NULL) && export.path == NULL)
     return fail (_("--format, --paper, --orientation, --dpi, --bbox, --title, --subtitle, --excerpt "
                    "and --book go with --export=FILE"));
+
+  if (figure_text != NULL)
+    {
+      guint n_figures;
+
+      atlas_register_resource ();
+      n_figures = count_figures ();
+      if (!atlas_figure_parse_number (figure_text, &export.figure) || export.figure > n_figures)
+        return fail (_("--figure wants a number from 1 to %u (the plan’s figures); got “%s”"),
+                     n_figures, figure_text);
+      if (view_id != NULL || center != NULL || zoom_text != NULL || layers != NULL || export.bbox != NULL
+          || export.book != NULL || export.excerpt != NULL || export.title != NULL || export.subtitle != NULL)
+        return fail (_("--figure sets the layers, the extent and the title: it does not go with --view, "
+                       "--center, --zoom, --layers, --bbox, --book, --excerpt, --title or --subtitle"));
+    }
 
   if (list || geojson_path != NULL || info_name != NULL || search_text != NULL)
     {
@@ -536,5 +622,7 @@ main (int   argc,
     }
 
   app = atlas_application_new (&start, layers);
+  if (export.figure != 0)
+    atlas_application_set_start_figure (app, export.figure);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

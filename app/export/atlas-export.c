@@ -114,6 +114,7 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->opacity);
   g_free (job->hidden);
   g_clear_pointer (&job->book, g_ptr_array_unref);
+  g_clear_pointer (&job->plates, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -149,6 +150,8 @@ atlas_export_page_size_pt (AtlasExportJob *job,
 guint
 atlas_export_n_pages (AtlasExportJob *job)
 {
+  if (job->plates != NULL)
+    return MAX (job->plates->len, 1);
   return job->book != NULL ? job->book->len + 1 : 1;
 }
 
@@ -460,6 +463,54 @@ draw_excerpt (AtlasExportJob *job,
   cairo_restore (cr);
 }
 
+/* A plate's note, bottom right in the map frame (the sea or the land
+ * beyond the region on every figure): that the figure is a
+ * schematic, the plan's formula it draws and the sections it illustrates. */
+static void
+draw_figure_note (AtlasExportJob *job,
+                  cairo_t        *cr,
+                  const Box      *frame,
+                  double          unit)
+{
+  const AtlasFigure *f = job->figure;
+  double w = MIN (frame->w * 0.34, unit * 26), pad = unit * 0.7, x, y;
+  double h = 0;
+  g_autoptr(GString) refs = g_string_new (NULL);
+  const AtlasSection *first = job->data->plan != NULL ? atlas_plan_lookup (job->data->plan, f->plan_refs[0])
+                                                      : NULL;
+  const char *disclaimer = "图中界线、位置及范围仅为示意，不作为划界依据。";
+  g_autofree char *sources = NULL;
+
+  for (guint i = 0; f->plan_refs[i] != NULL; i++)
+    g_string_append_printf (refs, "%s%s", i > 0 ? "、" : "", f->plan_refs[i]);
+  sources = g_strdup_printf (_("Drawn from the plan’s sections %s%s%s"), refs->str,
+                             first != NULL ? " · " : "", first != NULL ? first->title_zh : "");
+
+  /* measure, then draw on a white ground */
+  h = text_height (cr, "示意图", unit * 1.5, -1) + unit * 0.3;
+  if (f->summary_zh != NULL)
+    h += text_height (cr, f->summary_zh, unit * 0.95, w - 2 * pad) + unit * 0.3;
+  h += text_height (cr, sources, unit * 0.8, w - 2 * pad) + unit * 0.2;
+  h += text_height (cr, disclaimer, unit * 0.8, w - 2 * pad);
+  x = frame->x + frame->w - w - unit;
+  y = frame->y + frame->h - h - 2 * pad - unit;
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  cairo_rectangle (cr, x, y, w, h + 2 * pad);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.72, 0.16, 0.12);
+  cairo_set_line_width (cr, 0.9);
+  cairo_stroke (cr);
+
+  x += pad;
+  y += pad;
+  y += draw_text (cr, "示意图", "Bold", unit * 1.5, x, y, -1, 0.72, 0.16, 0.12) + unit * 0.3;
+  if (f->summary_zh != NULL)
+    y += draw_text (cr, f->summary_zh, "Bold", unit * 0.95, x, y, w - 2 * pad, 0.12, 0.12, 0.14)
+         + unit * 0.3;
+  y += draw_text (cr, sources, "", unit * 0.8, x, y, w - 2 * pad, 0.3, 0.3, 0.33) + unit * 0.2;
+  draw_text (cr, disclaimer, "", unit * 0.8, x, y, w - 2 * pad, 0.3, 0.3, 0.33);
+}
+
 /* Pages */
 
 static const char *
@@ -541,6 +592,8 @@ draw_map_page (AtlasExportJob  *job,
     }
 
   draw_map (job, cr, &frame, extent);
+  if (job->figure != NULL)
+    draw_figure_note (job, cr, &frame, unit);
 
   {
     Box legend = column;
@@ -632,6 +685,33 @@ entity_extent (AtlasExportJob *job,
   return r;
 }
 
+/* One of the plan's figures: its layers (stressed ones at full opacity,
+ * the others muted), its extent, its title exactly as the plan names it. */
+static void
+draw_plate (AtlasExportJob    *job,
+            cairo_t           *cr,
+            const AtlasFigure *figure)
+{
+  AtlasExportJob plate = *job;
+  guint n = atlas_overlays_get_layers (job->data->overlays)->len;
+  g_autofree gboolean *visible = g_new0 (gboolean, MAX (n, 1));
+  g_autofree double *opacity = g_new0 (double, MAX (n, 1));
+  AtlasRect extent = atlas_figure_get_extent (figure);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", figure->title_en,
+                                               job->data->plan != NULL ? atlas_plan_get_title (job->data->plan)
+                                                                       : "");
+
+  atlas_figure_get_layers (job->data->figures, figure, job->data->overlays, visible, opacity);
+  plate.visible = visible;
+  plate.opacity = opacity;
+  plate.hidden = NULL;
+  plate.book = NULL;
+  plate.plates = NULL;
+  plate.excerpt = NULL;
+  plate.figure = figure;
+  draw_map_page (&plate, cr, figure->title_zh, subtitle, &extent, NULL);
+}
+
 /**
  * atlas_export_draw_page:
  * @cr: a context whose user space is the page, in points
@@ -641,6 +721,11 @@ atlas_export_draw_page (AtlasExportJob *job,
                         cairo_t        *cr,
                         guint           page)
 {
+  if (job->plates != NULL && job->plates->len > 0 && job->data->figures != NULL)
+    {
+      draw_plate (job, cr, g_ptr_array_index (job->plates, MIN (page, job->plates->len - 1)));
+      return;
+    }
   if (job->book == NULL)
     {
       draw_map_page (job, cr, job->title, job->subtitle, &job->extent, job->excerpt);

@@ -58,6 +58,8 @@ typedef struct
   gboolean         *hidden;      /* nullable: per feature, switched off */
   AtlasEntity      *excerpt;     /* nullable: show its role text beside the map */
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
+  GPtrArray        *plates;      /* nullable: const AtlasFigure of data->figures, one plate per page */
+  const AtlasFigure *figure;     /* nullable: set on the copy of the job that draws a plate */
 } AtlasExportJob;
 
 GQuark            atlas_export_error_quark   (void);

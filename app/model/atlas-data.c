@@ -92,6 +92,39 @@ atlas_data_load_overlays (AtlasData  *data,
   return overlays;
 }
 
+/* A folder of data being prepared may have no figures yet: that is no
+ * problem, the figures are then missing from the menus. */
+gboolean
+atlas_data_has_figures (GFile *maps_dir)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (maps_dir == NULL)
+    return TRUE;
+  file = g_file_get_child (maps_dir, "figures.json");
+  return g_file_query_exists (file, NULL);
+}
+
+/**
+ * atlas_data_load_figures:
+ * @overlays: (nullable): the loaded layers the figures are checked against
+ *
+ * Returns: (transfer full) (nullable): the plan's figures, or %NULL with
+ *   @error set
+ */
+AtlasFigures *
+atlas_data_load_figures (AtlasData      *data,
+                         GFile          *maps_dir,
+                         AtlasOverlays  *overlays,
+                         GError        **error)
+{
+  g_autoptr(GBytes) bytes = read_bytes (maps_dir, "figures.json", error);
+
+  if (bytes == NULL)
+    return NULL;
+  return atlas_figures_new_from_bytes (bytes, "figures.json", overlays, data->plan, error);
+}
+
 AtlasData *
 atlas_data_load (GFile    *maps_dir,
                  gboolean  with_overlays)
@@ -151,6 +184,18 @@ atlas_data_load (GFile    *maps_dir,
           g_clear_error (&error);
           data->overlays = atlas_overlays_new_empty ();
         }
+      else if (atlas_data_has_figures (maps_dir))
+        {
+          /* a layer file left out is reported already: do not report the
+           * figures that name its layers again */
+          data->figures = atlas_data_load_figures (data, maps_dir,
+                                                   skipped->len == 0 ? data->overlays : NULL, &error);
+          if (data->figures == NULL)
+            {
+              g_ptr_array_add (data->problems, g_strdup_printf (_("Plan figures: %s"), error->message));
+              g_clear_error (&error);
+            }
+        }
     }
 
   if (data->overlays == NULL)
@@ -166,6 +211,7 @@ atlas_data_free (AtlasData *data)
   g_clear_object (&data->gazetteer);
   g_clear_object (&data->plan);
   g_clear_object (&data->overlays);
+  g_clear_object (&data->figures);
   g_ptr_array_unref (data->problems);
   g_free (data);
 }

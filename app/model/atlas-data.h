@@ -2,6 +2,7 @@
 #pragma once
 
 #include "atlas-basemap.h"
+#include "atlas-figures.h"
 #include "atlas-gazetteer.h"
 #include "atlas-overlays.h"
 #include "atlas-plan.h"
@@ -16,6 +17,7 @@ typedef struct
   AtlasGazetteer *gazetteer;   /* nullable */
   AtlasPlan      *plan;        /* nullable */
   AtlasOverlays  *overlays;
+  AtlasFigures   *figures;     /* nullable: the plan's figures, once the overlays are loaded */
   GPtrArray      *problems;    /* char *: what could not be loaded, for the user */
   double          load_ms;
 } AtlasData;
@@ -26,6 +28,11 @@ AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *maps_dir,
                                          GPtrArray  *problems,
                                          GError    **error);
+gboolean       atlas_data_has_figures   (GFile      *maps_dir);
+AtlasFigures  *atlas_data_load_figures  (AtlasData     *data,
+                                         GFile         *maps_dir,
+                                         AtlasOverlays *overlays,
+                                         GError       **error);
 void           atlas_data_free          (AtlasData  *data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasData, atlas_data_free)

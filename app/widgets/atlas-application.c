@@ -17,6 +17,7 @@ struct _AtlasApplication
 
   AtlasStartView        start_view;
   char                 *start_layers;
+  guint                 start_figure;
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
@@ -60,6 +61,7 @@ ensure_data (AtlasApplication *self)
 typedef struct
 {
   AtlasOverlays  *overlays;
+  AtlasFigures   *figures;
   AtlasPlanIndex *index;
   GPtrArray      *problems;
 } Loaded;
@@ -68,6 +70,7 @@ static void
 loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->overlays);
+  g_clear_object (&loaded->figures);
   g_clear_pointer (&loaded->index, atlas_plan_index_free);
   g_ptr_array_unref (loaded->problems);
   g_free (loaded);
@@ -102,6 +105,17 @@ load_overlays_thread (GTask        *task,
       return;
     }
 
+  if (atlas_data_has_figures (self->maps_dir))
+    {
+      loaded->figures = atlas_data_load_figures (self->data, self->maps_dir,
+                                                 loaded->problems->len == 0 ? loaded->overlays : NULL,
+                                                 &error);
+      if (loaded->figures == NULL)
+        {
+          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan figures: %s"), error->message));
+          g_clear_error (&error);
+        }
+    }
   if (self->data->plan != NULL)
     {
       if (self->maps_dir == NULL)
@@ -145,6 +159,7 @@ overlays_loaded_cb (GObject      *object,
   else
     {
       g_set_object (&self->data->overlays, loaded->overlays);
+      g_set_object (&self->data->figures, loaded->figures);
       self->index = g_steal_pointer (&loaded->index);
       if (loaded->problems->len > 0)
         {
@@ -160,6 +175,8 @@ overlays_loaded_cb (GObject      *object,
     if (ATLAS_IS_WINDOW (l->data))
       {
         atlas_window_set_overlays (l->data, self->data, self->index, problem);
+        if (self->start_figure != 0)
+          atlas_window_show_figure (l->data, self->start_figure, FALSE);
         if (self->start_layers != NULL)
           atlas_window_show_layers (l->data, self->start_layers);
       }
@@ -342,6 +359,15 @@ atlas_application_new (const AtlasStartView *start_view,
   self->start_view = *start_view;
   self->start_layers = g_strdup (start_layers);
   return self;
+}
+
+/* Opens the first window on one of the plan's figures (--figure). */
+void
+atlas_application_set_start_figure (AtlasApplication *self,
+                                    guint             number)
+{
+  g_return_if_fail (ATLAS_IS_APPLICATION (self));
+  self->start_figure = number;
 }
 
 /**

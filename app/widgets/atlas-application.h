@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (AtlasApplication, atlas_application, ATLAS, APPLICATION, A
 
 AtlasApplication *atlas_application_new            (const AtlasStartView *start_view,
                                                     const char           *start_layers);
+void              atlas_application_set_start_figure (AtlasApplication *self,
+                                                      guint             number);
 GSettings        *atlas_application_new_settings   (void);
 
 G_END_DECLS

@@ -154,9 +154,42 @@ toc_row_activated_cb (GtkListBox     *list,
                       AtlasPlanPanel *self)
 {
   const char *id = g_object_get_data (G_OBJECT (row), "section");
+  guint figure = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "figure"));
 
-  if (id != NULL)
+  if (figure != 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.figure", "u", figure);
+  else if (id != NULL)
     atlas_plan_panel_open_section (self, id);
+}
+
+/* The plan's figures ("图02 …"), each opening the figure on the map. */
+static void
+append_figure_rows (GtkListBox         *list,
+                    const AtlasSection *figures)
+{
+  for (guint p = 0; p < figures->n_paragraphs; p++)
+    {
+      const char *text = figures->paragraphs[p].text;
+      const char *digits = g_str_has_prefix (text, "图") ? text + strlen ("图") : NULL;
+      g_autofree char *number_text = digits != NULL ? g_strndup (digits, strspn (digits, "0123456789")) : NULL;
+      guint number;
+      GtkWidget *row, *label;
+
+      if (!atlas_figure_parse_number (number_text, &number))
+        continue;
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, 24);
+      gtk_widget_set_margin_end (label, 8);
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_widget_set_tooltip_text (row, _("Show this figure on the map"));
+      g_object_set_data (G_OBJECT (row), "figure", GUINT_TO_POINTER (number));
+      gtk_list_box_append (list, row);
+    }
 }
 
 static GtkWidget *
@@ -198,6 +231,8 @@ build_contents (AtlasPlanPanel *self)
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
       g_object_set_data_full (G_OBJECT (row), "section", g_strdup (s->id), g_free);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
+      if (g_str_equal (s->kind, "figures"))
+        append_figure_rows (GTK_LIST_BOX (list), s);
     }
 
   gtk_box_append (GTK_BOX (box), list);

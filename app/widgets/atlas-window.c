@@ -485,6 +485,14 @@ view_action (GtkWidget  *widget,
 }
 
 static void
+figure_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  atlas_window_show_figure (ATLAS_WINDOW (widget), g_variant_get_uint32 (parameter), TRUE);
+}
+
+static void
 zoom_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -872,6 +880,27 @@ build_views_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+/* Views → Plan figures, once the figures are loaded. */
+static void
+add_figures_menu (AtlasWindow  *self,
+                  AtlasFigures *figures)
+{
+  GMenuModel *views = gtk_menu_button_get_menu_model (self->views_button);
+  g_autoptr(GMenu) submenu = g_menu_new ();
+
+  if (figures == NULL || !G_IS_MENU (views))
+    return;
+  for (guint i = 0; i < atlas_figures_get_n_figures (figures); i++)
+    {
+      const AtlasFigure *f = atlas_figures_get_figure (figures, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (f->title_zh, NULL);
+
+      g_menu_item_set_action_and_target (item, "win.figure", "u", f->number);
+      g_menu_append_item (submenu, item);
+    }
+  g_menu_append_submenu (G_MENU (views), _("Plan figures"), G_MENU_MODEL (submenu));
+}
+
 static void
 atlas_window_class_init (AtlasWindowClass *klass)
 {
@@ -909,6 +938,7 @@ atlas_window_class_init (AtlasWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "win.open-section", "s", open_section_action);
+  gtk_widget_class_install_action (widget_class, "win.figure", "u", figure_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.pan", "(dd)", pan_action);
@@ -1031,6 +1061,14 @@ atlas_window_set_overlays (AtlasWindow    *self,
   if (self->settings != NULL)
     {
       saved = g_settings_get_value (self->settings, "layers");
+      if (g_variant_n_children (saved) == 0 && data->figures != NULL
+          && atlas_figures_lookup (data->figures, ATLAS_FIRST_FIGURE) != NULL)
+        {
+          /* first start: the plan's spatial structure; later, what the user left */
+          g_clear_pointer (&saved, g_variant_unref);
+          saved = g_variant_ref_sink (atlas_figure_to_layer_variant (
+            data->figures, atlas_figures_lookup (data->figures, ATLAS_FIRST_FIGURE), self->overlays));
+        }
       atlas_layer_state_apply_variant (self->layer_state, saved);
       g_clear_pointer (&saved, g_variant_unref);
       saved = g_settings_get_value (self->settings, "hidden-features");
@@ -1053,6 +1091,7 @@ atlas_window_set_overlays (AtlasWindow    *self,
 
   self->index = index;
   self->data = data;
+  add_figures_menu (self, data->figures);
   if (plan != NULL && index != NULL)
     {
       self->plan_panel = atlas_plan_panel_new (plan, index, self->selection);
@@ -1198,6 +1237,56 @@ atlas_window_get_overlay_source (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return self->overlay_source;
+}
+
+/**
+ * atlas_window_show_figure:
+ * @number: the plan's number of the figure (图02 → 2)
+ *
+ * Opens one of the plan's figures: shows its layers (the ones it stresses
+ * at full opacity, the others muted) and frames its extent at the largest
+ * whole zoom level that shows all of it.
+ *
+ * Returns: %FALSE (and a toast) when there is no such figure
+ */
+gboolean
+atlas_window_show_figure (AtlasWindow *self,
+                          guint        number,
+                          gboolean     animate)
+{
+  AtlasFigures *figures;
+  const AtlasFigure *figure;
+  g_autoptr(GVariant) layers = NULL;
+  AtlasRect r;
+  double w, h, zoom;
+
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), FALSE);
+  figures = self->data != NULL ? self->data->figures : NULL;
+  figure = figures != NULL ? atlas_figures_lookup (figures, number) : NULL;
+  if (figure == NULL || self->layer_state == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("No such figure")));
+      return FALSE;
+    }
+
+  layers = g_variant_ref_sink (atlas_figure_to_layer_variant (figures, figure, self->overlays));
+  atlas_layer_state_apply_variant (self->layer_state, layers);
+  r = atlas_figure_get_extent (figure);
+  w = gtk_widget_get_width (GTK_WIDGET (self->map));
+  h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  if (w < 100 || h < 100)
+    {
+      int dw, dh;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &dw, &dh);
+      w = MAX (dw, 480);
+      h = MAX (dh, 360);
+    }
+  zoom = floor (log2 (MIN (w / ((r.x1 - r.x0) * ATLAS_TILE_SIZE), h / ((r.y1 - r.y0) * ATLAS_TILE_SIZE))));
+  go_to (self, atlas_geo_world_x_to_lon ((r.x0 + r.x1) / 2), atlas_geo_world_y_to_lat ((r.y0 + r.y1) / 2),
+         zoom, animate);
+  adw_window_title_set_subtitle (self->window_title, figure->title_zh);
+  return TRUE;
 }
 
 /* Shows exactly the given layers or groups (the --layers option). */

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The figure a first start shows: 图02, the plan's spatial structure. */
+#define ATLAS_FIRST_FIGURE 2
+
 #define ATLAS_TYPE_WINDOW (atlas_window_get_type ())
 G_DECLARE_FINAL_TYPE (AtlasWindow, atlas_window, ATLAS, WINDOW, AdwApplicationWindow)
 
@@ -28,6 +31,9 @@ guint            atlas_window_search          (AtlasWindow          *self,
                                                const char           *text);
 void             atlas_window_choose_search_result (AtlasWindow     *self,
                                                     guint            i);
+gboolean         atlas_window_show_figure     (AtlasWindow          *self,
+                                               guint                 number,
+                                               gboolean              animate);
 void             atlas_window_show_layers     (AtlasWindow          *self,
                                                const char           *ids);
 AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,
