@@ -40,6 +40,12 @@ check stray-argument 2 "unexpected argument" somefile
 check json-needs-list 2 "list-layers" --json
 check list-layers 0 "commuting_circle" --list-layers
 check list-layers-json 0 '"stated_area_km2" : 27000' --list-layers --json
+check figure-too-high 2 "from 1 to 6" --figure=7
+check figure-zero 2 "from 1 to 6" --figure=0
+check figure-not-number 2 "from 1 to 6" --figure=two
+check figure-with-view 2 "does not go with" --figure=2 --view=beijing
+check figure-with-layers 2 "does not go with" --figure=2 --layers=circles
+check help-lists-figure 0 "--figure=N" --help
 check export-unknown-layer 2 "unknown layer" --export-geojson=/tmp/never-written.geojson --layers=atlantis
 
 tmp=$(mktemp -d)
@@ -70,6 +76,7 @@ chmod 755 "$tmp/ro"; rm -rf "$tmp"
 
 check_one_line one-line-unknown-view --view=atlantis
 check_one_line one-line-bad-center --center=1,2,3
+check_one_line one-line-bad-figure --figure=7
 
 echo "1..$count"
 [ "$failures" -eq 0 ]

@@ -52,6 +52,52 @@ check "page 2 is titled 通州区与北三县" 'pdftotext -f 2 -l 2 "$tmp/book.p
 check "page 8 is titled 怀丰地区" 'pdftotext -f 8 -l 8 "$tmp/book.pdf" - | head -1 | grep -q "怀丰"'
 check "each area page quotes the plan" 'pdftotext -f 3 -l 3 "$tmp/book.pdf" - | grep -q "§ 4.4"'
 
+# the plan's six figures as plates: A3 landscape by default, the title exactly as the plan
+# names it, a legend of the figure's own layers, the schematic note, scale, sources
+title_01="图01 首都都市圈空间范围示意图" title_02="图02 首都都市圈空间结构规划图"
+title_03="图03 首都都市圈文化遗产保护传承格局图" title_04="图04 首都都市圈产业发展空间格局规划示意图"
+title_05="图05 首都都市圈综合交通体系规划示意图" title_06="图06 首都都市圈生态空间格局规划示意图"
+legend_01="产业协同圈 功能圈 通勤圈 河北节点城市"
+legend_02="一核 两翼 京津走廊 京雄走廊 北京新城 产业协同圈"
+legend_03="山海轴线 大运河文化带 长城文化带 世界文化遗产 红色文化主题片区"
+legend_04="京津走廊 产业带 沿海经济带 重点创新平台 重大科研设施"
+legend_05="六条放射型廊道 沿海廊道 首都都市圈内环 首都都市圈外环 北京双枢纽机场"
+legend_06="燕山—太行山生态安全屏障 一道绿隔城市公园环 渤海近岸海域生态保护带 河流生态廊道 重要湖库"
+absent_01="生态" absent_02="文化带" absent_03="放射型廊道" absent_04="机场" absent_05="生态安全屏障" absent_06="文化带"
+for n in 1 2 3 4 5 6; do
+  eval "title=\$title_0$n"
+  "$bin" --export="$tmp/fig$n.pdf" --figure=$n >"$tmp/out" 2>&1
+  check "figure $n: the plate is written" '[ $? -eq 0 ] && [ -s "$tmp/fig$n.pdf" ]'
+  size=$(pdfinfo "$tmp/fig$n.pdf" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p')
+  check "figure $n: A3 landscape (got $size)" '[ "$size" = "1190.55 841.89" ]'
+  pdftotext "$tmp/fig$n.pdf" "$tmp/fig$n.txt"
+  check "figure $n: titled “$title”" 'head -1 "$tmp/fig$n.txt" | grep -qF "$title"'
+  eval "legend=\$legend_0$n absent=\$absent_0$n"
+  for entry in $legend; do
+    check "figure $n: the legend lists $entry" 'grep -qF "$entry" "$tmp/fig$n.txt"'
+  done
+  check "figure $n: no legend entry of other figures ($absent)" '! grep -qF "$absent" "$tmp/fig$n.txt"'
+  check "figure $n: the schematic note, the scale and the sources" 'grep -qF "示意图" "$tmp/fig$n.txt" && grep -q "km" "$tmp/fig$n.txt" && grep -q "1 : " "$tmp/fig$n.txt" && grep -q "GSHHG" "$tmp/fig$n.txt" && grep -qF "现代化首都都市圈空间协同规划" "$tmp/fig$n.txt"'
+done
+check "figure 2 cites its sections of the plan" 'grep -qF "2.5" "$tmp/fig2.txt" && grep -qF "一核两翼、双城多点、双廊多圈" "$tmp/fig2.txt"'
+bytes=$(stat -c %s "$tmp/fig2.pdf")
+check "a plate is under 10 MB (got $bytes bytes)" '[ "$bytes" -lt 10485760 ]'
+"$bin" --export="$tmp/fig5.pdf" --figure=5 --paper=A4 --orientation=portrait >"$tmp/out" 2>&1
+size=$(pdfinfo "$tmp/fig5.pdf" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p')
+check "figure 5 on A4 portrait (got $size)" '[ "$size" = "595.276 841.89" ]'
+"$bin" --export="$tmp/fig3.svg" --figure=3 >"$tmp/out" 2>&1
+check "figure 3 as SVG has its title as text" 'xmllint --noout "$tmp/fig3.svg" && grep -q "<text[^>]*>图03 首都都市圈文化遗产保护传承格局图</text>" "$tmp/fig3.svg"'
+"$bin" --export="$tmp/figures.pdf" --book=figures >"$tmp/out" 2>&1
+pages=$(pdfinfo "$tmp/figures.pdf" | sed -n 's/^Pages: *//p')
+check "--book=figures has the six plates (got $pages pages)" '[ "$pages" = 6 ]'
+for n in 1 2 3 4 5 6; do
+  check "--book=figures: page $n is 图0$n" 'pdftotext -f $n -l $n "$tmp/figures.pdf" - | head -1 | grep -q "^图0$n 首都都市圈"'
+done
+"$bin" --export="$tmp/figures.png" --book=figures >"$tmp/out" 2>&1; status=$?
+check "--book=figures as PNG exits 2 with one line, no file" '[ $status -eq 2 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && [ ! -e "$tmp/figures.png" ]'
+"$bin" --export="$tmp/bad.pdf" --figure=7 >"$tmp/out" 2>&1; status=$?
+check "--figure=7 exits 2 with one line, no file" '[ $status -eq 2 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && [ ! -e "$tmp/bad.pdf" ]'
+
 # errors: clear, non-zero, nothing left behind
 mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
 "$bin" --export="$tmp/ro/x.pdf" --view=region >"$tmp/out" 2>&1; status=$?

@@ -117,6 +117,20 @@ test_window_shows_map (void)
   g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (viewport), 9, 1e-9);
   g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 39.90, 1e-6);
 
+  /* a first start (no saved layers) shows the plan's spatial structure,
+   * figure 02: its layers, the circles muted behind them */
+  {
+    AtlasLayerState *state = atlas_window_get_layer_state (window);
+    AtlasOverlays *overlays = atlas_layer_state_get_overlays (state);
+
+    g_assert_true (atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (overlays, "structure.core")));
+    g_assert_true (atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (overlays, "structure.corridors")));
+    g_assert_true (atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (overlays, "circles.industrial")));
+    g_assert_cmpfloat (atlas_layer_state_get_opacity (state, atlas_overlays_lookup_layer (overlays, "circles.industrial")), <, 1.0);
+    g_assert_false (atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (overlays, "circles.beijing_eco")));
+    g_assert_false (atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (overlays, "ecology.screen")));
+  }
+
   /* A preset view moves the map there. */
   atlas_window_go_to_view (window, "shijiazhuang", FALSE);
   g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 114.51, 1e-6);
@@ -398,6 +412,150 @@ test_export_dialog (void)
   close_window (window);
 }
 
+/* The menu model of a menu button under @widget that has a "Plan figures"
+ * submenu, and that submenu. */
+static GMenuModel *
+find_figures_submenu (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
+    {
+      GMenuModel *model = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
+
+      for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+        {
+          g_autofree char *label = NULL;
+          GMenuModel *sub = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+
+          if (sub != NULL && g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label)
+              && g_str_equal (label, "Plan figures"))
+            return sub;
+          g_clear_object (&sub);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GMenuModel *found = find_figures_submenu (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The plan panel's contents row that opens figure @number. */
+static GtkWidget *
+find_figure_row (GtkWidget *widget,
+                 guint      number)
+{
+  if (GTK_IS_LIST_BOX_ROW (widget)
+      && GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "figure")) == number)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_figure_row (child, number);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+layer_shown (AtlasWindow *window,
+             const char  *id)
+{
+  AtlasLayerState *state = atlas_window_get_layer_state (window);
+
+  return atlas_layer_state_get_visible (state, atlas_overlays_lookup_layer (atlas_layer_state_get_overlays (state), id));
+}
+
+/* After the first start the remembered layers win; the plan's figures open
+ * from the Views menu's action and from the plan's contents, and frame
+ * their extent at a whole zoom level. */
+static void
+test_figures (void)
+{
+  AtlasStartView start = { NAN, NAN, NAN };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  g_autoptr(GSettings) settings = atlas_application_new_settings ();
+  g_autoptr(GVariant) saved = g_settings_get_value (settings, "layers");
+  g_autoptr(GMenuModel) submenu = NULL;
+  ShumateViewport *viewport;
+  AtlasLayerState *state;
+  AtlasWindow *window;
+  GtkWidget *row;
+  GVariantIter iter;
+  const char *id;
+  gboolean visible;
+  double opacity, zoom;
+  guint checked = 0;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Figures");
+  window = open_window (app);
+  wait_for_overlays (window);
+  state = atlas_window_get_layer_state (window);
+  viewport = atlas_window_get_viewport (window);
+
+  /* earlier tests left their layers in the settings: those win over figure 02 */
+  g_assert_cmpuint (g_variant_n_children (saved), >, 0);
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "{&s(bd)}", &id, &visible, &opacity))
+    {
+      g_assert_cmpint (layer_shown (window, id), ==, visible);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, atlas_overlays_get_layers (atlas_layer_state_get_overlays (state))->len);
+
+  /* Views → Plan figures lists the six, each opening its figure */
+  submenu = find_figures_submenu (GTK_WIDGET (window));
+  g_assert_nonnull (submenu);
+  g_assert_cmpint (g_menu_model_get_n_items (submenu), ==, 6);
+  {
+    g_autofree char *label = NULL;
+    g_autofree char *action = NULL;
+    g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (submenu, 4, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_UINT32);
+
+    g_assert_true (g_menu_model_get_item_attribute (submenu, 4, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_cmpstr (label, ==, "图05 首都都市圈综合交通体系规划示意图");
+    g_assert_true (g_menu_model_get_item_attribute (submenu, 4, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.figure");
+    g_assert_cmpuint (g_variant_get_uint32 (target), ==, 5);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.figure", "u", 5));
+  g_assert_true (layer_shown (window, "transport.radial"));
+  g_assert_true (layer_shown (window, "transport.airports"));
+  g_assert_false (layer_shown (window, "culture.belts"));
+  g_assert_false (layer_shown (window, "structure.core"));
+
+  /* framed at a whole zoom level, centred on its extent */
+  g_assert_true (atlas_window_show_figure (window, 6, FALSE));
+  g_assert_true (layer_shown (window, "ecology.screen"));
+  g_assert_false (layer_shown (window, "transport.radial"));
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  g_test_message ("figure 06 at zoom %g, map %d x %d", zoom, gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpfloat (zoom, ==, floor (zoom));
+  g_assert_cmpfloat (zoom, >=, 5);
+  g_assert_cmpfloat (zoom, <=, 8);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 116.8, 1e-6);
+
+  /* the plan's contents list the figures (附图); a row opens its figure */
+  row = find_figure_row (atlas_window_get_plan_panel (window), 3);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (row));
+  g_assert_true (layer_shown (window, "culture.mountain_sea_axes"));
+  g_assert_false (layer_shown (window, "ecology.screen"));
+
+  /* no such figure: nothing changes */
+  g_assert_false (atlas_window_show_figure (window, 9, FALSE));
+  g_assert_true (layer_shown (window, "culture.mountain_sea_axes"));
+
+  close_window (window);
+}
+
 static void
 test_missing_basemap (void)
 {
@@ -438,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/atlas/window/layers-and-selection", test_layers_and_selection);
   g_test_add_func ("/atlas/window/plan-panel", test_plan_panel);
   g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/atlas/window/figures", test_figures);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
 
   return g_test_run ();
