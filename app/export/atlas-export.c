@@ -478,7 +478,7 @@ draw_figure_note (AtlasExportJob *job,
   g_autoptr(GString) refs = g_string_new (NULL);
   const AtlasSection *first = job->data->plan != NULL ? atlas_plan_lookup (job->data->plan, f->plan_refs[0])
                                                       : NULL;
-  const char *disclaimer = "图中界线、位置及范围仅为示意，不作为划界依据。";
+  const char *disclaimer = _("Lines, positions and extents are schematic and no basis for boundaries.");
   g_autofree char *sources = NULL;
 
   for (guint i = 0; f->plan_refs[i] != NULL; i++)
