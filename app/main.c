@@ -154,9 +154,12 @@ info (const char *name,
     g_print ("%s\n", text);
   else
     {
-      g_autoptr(GArray) members = atlas_plan_index_memberships_full (index, entity);
-      g_autoptr(GArray) inside = atlas_plan_index_inside (index, entity);
-      g_autoptr(GPtrArray) inside_mentions = atlas_plan_index_inside_mentions (index, entity, inside);
+      g_autoptr(GArray) members = NULL;
+      g_autoptr(GArray) inside = NULL;
+      g_autoptr(GPtrArray) inside_mentions = NULL;
+
+      atlas_plan_index_relations (index, entity, &members, &inside);
+      inside_mentions = atlas_plan_index_inside_mentions (index, entity, inside);
 
       g_print ("%s %s (%s, %s)\n", entity->name_zh, entity->name_en,
                atlas_entity_kind_to_string (entity->kind), entity->context);

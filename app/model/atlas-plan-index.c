@@ -1061,26 +1061,29 @@ point_in_geom (const AtlasGeomLayer *g,
   return inside;
 }
 
+/* A county's polygon; @band is ATLAS_N_BANDS - 1 (full detail) or coarser
+ * where a few hundred metres do not matter. */
 static const AtlasFeature *
-county_feature (AtlasPlanIndex *self,
-                guint32         code,
-                const AtlasGeomLayer **layer)
+county_feature_band (AtlasPlanIndex        *self,
+                     guint32                code,
+                     guint                  band,
+                     const AtlasGeomLayer **layer)
 {
-  *layer = atlas_basemap_get_layer (self->data->basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+  *layer = atlas_basemap_get_layer (self->data->basemap, ATLAS_LAYER_COUNTIES, band);
   for (guint i = 0; i < (*layer)->n_features; i++)
     if ((*layer)->features[i].code == code)
       return &(*layer)->features[i];
   return NULL;
 }
 
-/* Whether a line passes through a county: points every ~500 m along it. */
+/* Whether a line passes through a county: points every ~1 km along it. */
 static gboolean
 line_crosses (const AtlasOverlayFeature *line,
               const AtlasGeomLayer      *cg,
               const AtlasFeature        *cf)
 {
   const AtlasGeomLayer *g = &line->geom[ATLAS_N_BANDS - 1];
-  const double step = 500.0 / 40075016.686;
+  const double step = 1000.0 / 40075016.686;
 
   if (!atlas_rect_intersects (&line->bbox, &cf->bbox))
     return FALSE;
@@ -1089,7 +1092,12 @@ line_crosses (const AtlasOverlayFeature *line,
       {
         const AtlasPoint *a = &g->points[g->parts[p].first_point + i];
         const AtlasPoint *b = a + 1;
-        guint n = MAX (1, (guint) ceil (hypot (b->x - a->x, b->y - a->y) / step));
+        AtlasRect seg = { MIN (a->x, b->x), MIN (a->y, b->y), MAX (a->x, b->x), MAX (a->y, b->y) };
+        guint n;
+
+        if (!atlas_rect_intersects (&seg, &cf->bbox))
+          continue;
+        n = MAX (1, (guint) ceil (hypot (b->x - a->x, b->y - a->y) / step));
 
         for (guint k = 0; k <= n; k++)
           if (point_in_geom (cg, cf, a->x + (b->x - a->x) * k / n, a->y + (b->y - a->y) * k / n))
@@ -1156,7 +1164,7 @@ county_relations (AtlasPlanIndex *self,
   GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
   guint32 code = ((const AtlasCounty *) entity->ref)->code;
   const AtlasGeomLayer *cg = NULL;
-  const AtlasFeature *cf = county_feature (self, code, &cg);
+  const AtlasFeature *cf = county_feature_band (self, code, ATLAS_N_BANDS - 2, &cg);
   g_autoptr(GPtrArray) zones = g_ptr_array_new ();
 
   for (guint i = 0; i < features->len; i++)
@@ -1241,7 +1249,7 @@ area_memberships (AtlasPlanIndex *self,
       guint32 code = g_array_index (area->counties, guint32, k);
       const AtlasCounty *c = atlas_basemap_lookup_county (self->data->basemap, code);
       const AtlasGeomLayer *cg = NULL;
-      const AtlasFeature *cf = county_feature (self, code, &cg);
+      const AtlasFeature *cf = county_feature_band (self, code, ATLAS_N_BANDS - 2, &cg);
 
       if (c == NULL)
         continue;
@@ -1361,6 +1369,30 @@ atlas_plan_index_memberships (AtlasPlanIndex *self,
   for (guint i = 0; i < full->len; i++)
     g_ptr_array_add (out, g_array_index (full, AtlasMembership, i).entity);
   return out;
+}
+
+/**
+ * atlas_plan_index_relations:
+ * @members: (out) (transfer full): as atlas_plan_index_memberships_full ()
+ * @inside: (out) (transfer full): as atlas_plan_index_inside ()
+ *
+ * Both at once: for a county, one pass over the features.
+ */
+void
+atlas_plan_index_relations (AtlasPlanIndex  *self,
+                            AtlasEntity     *entity,
+                            GArray         **members,
+                            GArray         **inside)
+{
+  if (entity->kind != ATLAS_ENTITY_COUNTY)
+    {
+      *members = atlas_plan_index_memberships_full (self, entity);
+      *inside = atlas_plan_index_inside (self, entity);
+      return;
+    }
+  *members = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+  *inside = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+  county_relations (self, entity, *members, *inside);
 }
 
 /**
@@ -1694,11 +1726,13 @@ atlas_entity_to_json (AtlasPlanIndex *self,
                       AtlasEntity    *entity)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GArray) full = atlas_plan_index_memberships_full (self, entity);
-  g_autoptr(GArray) inside = atlas_plan_index_inside (self, entity);
-  g_autoptr(GPtrArray) inside_mentions = atlas_plan_index_inside_mentions (self, entity, inside);
+  g_autoptr(GArray) full = NULL;
+  g_autoptr(GArray) inside = NULL;
+  g_autoptr(GPtrArray) inside_mentions = NULL;
   double stated, area = atlas_entity_area_km2 (entity, &stated);
 
+  atlas_plan_index_relations (self, entity, &full, &inside);
+  inside_mentions = atlas_plan_index_inside_mentions (self, entity, inside);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "entity");
   add_entity_ref (b, entity);

@@ -94,6 +94,10 @@ GPtrArray      *atlas_plan_index_memberships    (AtlasPlanIndex *self,
                                                  AtlasEntity    *entity);
 GArray         *atlas_plan_index_memberships_full (AtlasPlanIndex *self,
                                                    AtlasEntity    *entity);
+void            atlas_plan_index_relations       (AtlasPlanIndex *self,
+                                                  AtlasEntity    *entity,
+                                                  GArray        **members,
+                                                  GArray        **inside);
 GArray         *atlas_plan_index_inside          (AtlasPlanIndex *self,
                                                   AtlasEntity    *entity);
 GPtrArray      *atlas_plan_index_inside_mentions (AtlasPlanIndex *self,
