@@ -535,8 +535,10 @@ build_entity (AtlasPlanPanel *self,
 
     gtk_widget_set_margin_top (h, 8);
     gtk_box_append (GTK_BOX (box), h);
-    if (n_other == 0 && n_role == 0)
+    if (n_other == 0 && n_role == 0 && inside->len == 0)
       gtk_box_append (GTK_BOX (box), heading (_("The plan does not name this place."), "dim-label"));
+    else if (n_other == 0 && n_role == 0)
+      gtk_box_append (GTK_BOX (box), heading (_("The plan does not name it; see below for what lies inside it."), "dim-label"));
     add_mentions (self, box, entity, FALSE);
   }
 
