@@ -555,6 +555,19 @@ test_areas_open (void)
     AtlasEntity *commuting = atlas_plan_index_get_feature (plan_index, atlas_test_feature (data, "commuting_circle"));
 
     g_assert_cmpuint (beisan->counties->len, ==, 3);
+    /* and its page rolls up what is said about its counties */
+    {
+      g_autoptr(GArray) inside = atlas_plan_index_inside (plan_index, beisan);
+      g_autoptr(GPtrArray) passages = atlas_plan_index_inside_mentions (plan_index, beisan, inside);
+      AtlasEntity *xianghe = atlas_plan_index_lookup (plan_index, "香河县");
+      gboolean has_county = FALSE, has_411 = FALSE;
+
+      has_county = entity_in (inside, xianghe);
+      for (guint k = 0; k < passages->len; k++)
+        has_411 |= g_str_equal (((AtlasMention *) passages->pdata[k])->paragraph->id, "4.1.2/p1");
+      g_assert_true (has_county);
+      g_assert_true (has_411);
+    }
     g_assert_true (entity_in (members, commuting));
     g_assert_cmpfloat (g_array_index (members, AtlasMembership, 0).share, ==, 1.0);
   }

@@ -30,6 +30,9 @@ static const char * const role_sections[] = {
  * to count as a mention of each (北京, 河北, 京津冀 …). */
 #define MAX_ALIAS_COUNTIES 60
 
+/* Areas up to this many counties list what lies in their counties. */
+#define MAX_INSIDE_COUNTIES 40
+
 /* Short county names that are ordinary words or other places' names. */
 static const char * const ambiguous_short_names[] = {
   "和平", "河东", "河西", "南开", "河北", "红桥", "桥东", "桥西", "新华", "长安", "开平",
@@ -1412,6 +1415,36 @@ atlas_plan_index_inside (AtlasPlanIndex *self,
 
   if (entity->kind == ATLAS_ENTITY_COUNTY)
     county_relations (self, entity, NULL, out);
+  else if (entity->kind == ATLAS_ENTITY_AREA && entity->counties->len <= MAX_INSIDE_COUNTIES)
+    {
+      /* a prefecture or a collective name: its counties, and what lies in them */
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+      for (guint i = 0; i < entity->counties->len; i++)
+        {
+          AtlasEntity *county = atlas_plan_index_get_county (self, g_array_index (entity->counties, guint32, i));
+          g_autoptr(GArray) in_county = NULL;
+
+          if (county == NULL)
+            continue;
+          add_membership (out, county, 1.0, FALSE);
+          in_county = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+          county_relations (self, county, NULL, in_county);
+          for (guint k = 0; k < in_county->len; k++)
+            {
+              AtlasMembership *m = &g_array_index (in_county, AtlasMembership, k);
+
+              /* points once; zones that straddle counties once, without a share */
+              if (g_hash_table_contains (seen, m->entity))
+                continue;
+              g_hash_table_add (seen, m->entity);
+              add_membership (out, m->entity, m->share < 1.0 ? 0 : 1.0, FALSE);
+            }
+        }
+      for (guint i = 0; i < out->len; i++)
+        if (g_array_index (out, AtlasMembership, i).share == 0)
+          g_array_index (out, AtlasMembership, i).share = NAN;
+    }
   return out;
 }
 
@@ -1445,7 +1478,9 @@ atlas_plan_index_inside_mentions (AtlasPlanIndex *self,
           AtlasMention *m = g_ptr_array_index (e->mentions, i), *copy;
 
           /* a passage that names it, not one that only cites its section */
-          if (m->via_alias || m->length == 0 || g_hash_table_contains (seen, m->paragraph))
+          /* a county in an area: also where a collective name stands for it */
+          if ((m->via_alias && e->kind != ATLAS_ENTITY_COUNTY) || m->length == 0
+              || g_hash_table_contains (seen, m->paragraph))
             continue;
           g_hash_table_add (seen, (gpointer) m->paragraph);
           copy = g_memdup2 (m, sizeof *m);
@@ -1685,7 +1720,10 @@ add_memberships_json (JsonBuilder *b,
       json_builder_set_member_name (b, "entity");
       add_entity_ref (b, m->entity);
       json_builder_set_member_name (b, "share");
-      json_builder_add_double_value (b, round (m->share * 1000) / 1000);
+      if (isnan (m->share))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, round (m->share * 1000) / 1000);
       json_builder_set_member_name (b, "partial");
       json_builder_add_boolean_value (b, m->partial);
       json_builder_end_object (b);

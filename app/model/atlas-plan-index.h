@@ -54,7 +54,8 @@ typedef struct
 typedef struct
 {
   AtlasEntity *entity;
-  double       share;     /* of the entity (memberships) or of the county (inside); 1 if whole */
+  double       share;     /* of the entity (memberships) or of the county (inside); 1 if whole,
+                           * NAN when not known (a zone inside an area's counties) */
   gboolean     partial;   /* the county belongs to a partial member */
 } AtlasMembership;
 
