@@ -30,6 +30,10 @@ static const char * const role_sections[] = {
  * to count as a mention of each (北京, 河北, 京津冀 …). */
 #define MAX_ALIAS_COUNTIES 60
 
+/* Zones of counties up to this size stand for their counties when named
+ * (not the circles, the screen or the river basins). */
+#define MAX_ZONE_ALIAS_COUNTIES 12
+
 /* Areas up to this many counties list what lies in their counties. */
 #define MAX_INSIDE_COUNTIES 40
 
@@ -193,26 +197,27 @@ strip_explanation (const char *name)
 
 /* The names a place or feature goes by in the text. */
 static void
-add_name_terms (AtlasPlanIndex *self,
-                const char     *name,
-                AtlasEntity    *entity)
+add_name_terms_full (AtlasPlanIndex *self,
+                     const char     *name,
+                     AtlasEntity    *entity,
+                     gboolean        via_alias)
 {
   static const char * const prefixes[] = { "北京市", "天津市", "河北省", "北京", "天津", "河北" };
   g_autofree char *base = strip_explanation (name);
   const char *colon = strstr (base, "：");
   const char *quote = strstr (base, "“");
 
-  add_term (self, base, entity, FALSE);
+  add_term (self, base, entity, via_alias);
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (base, prefixes[i]) && g_utf8_strlen (base + strlen (prefixes[i]), -1) >= 3)
       {
-        add_term (self, base + strlen (prefixes[i]), entity, FALSE);
+        add_term (self, base + strlen (prefixes[i]), entity, via_alias);
         break;
       }
   if (colon != NULL)
     {
       g_autofree char *head = g_strndup (base, colon - base);
-      add_term (self, head, entity, FALSE);
+      add_term (self, head, entity, via_alias);
     }
   if (quote != NULL)
     {
@@ -221,9 +226,17 @@ add_name_terms (AtlasPlanIndex *self,
       if (end != NULL)
         {
           g_autofree char *quoted = g_strndup (quote + strlen ("“"), end - quote - strlen ("“"));
-          add_term (self, quoted, entity, FALSE);
+          add_term (self, quoted, entity, via_alias);
         }
     }
+}
+
+static void
+add_name_terms (AtlasPlanIndex *self,
+                const char     *name,
+                AtlasEntity    *entity)
+{
+  add_name_terms_full (self, name, entity, FALSE);
 }
 
 static char *
@@ -908,6 +921,17 @@ add_features (AtlasPlanIndex *self)
 
       g_hash_table_insert (self->features, f, e);
       add_name_terms (self, f->name_zh, e);
+
+      /* a zone of a few counties (通州区与北三县, 通武廊地区, 北京平原新城 …)
+       * named in the text stands for the counties wholly in it, as a
+       * collective name */
+      if (f->shape == ATLAS_SHAPE_POLYGON && f->source == ATLAS_SOURCE_COUNTIES
+          && f->counties->len <= MAX_ZONE_ALIAS_COUNTIES)
+        {
+          for (guint k = 0; k < f->counties->len; k++)
+            add_name_terms_full (self, f->name_zh,
+                                 atlas_plan_index_get_county (self, g_array_index (f->counties, guint32, k)), TRUE);
+        }
     }
 }
 
