@@ -551,6 +551,26 @@ select_entity_and_frame (AtlasWindow *self,
         if (g->features[i].code == ((const AtlasCounty *) entity->ref)->code)
           frame_rect (self, &g->features[i].bbox);
     }
+  else if (entity->kind == ATLAS_ENTITY_AREA && entity->counties->len > 0)
+    {
+      /* a prefecture, province or collective name: frame its counties */
+      AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
+      const AtlasGeomLayer *g = atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+      AtlasRect r = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+
+      atlas_selection_set_entity (self->selection, entity);
+      for (guint i = 0; i < g->n_features; i++)
+        for (guint k = 0; k < entity->counties->len; k++)
+          if (g->features[i].code == g_array_index (entity->counties, guint32, k))
+            {
+              r.x0 = MIN (r.x0, g->features[i].bbox.x0);
+              r.y0 = MIN (r.y0, g->features[i].bbox.y0);
+              r.x1 = MAX (r.x1, g->features[i].bbox.x1);
+              r.y1 = MAX (r.y1, g->features[i].bbox.y1);
+            }
+      if (r.x1 > r.x0)
+        frame_rect (self, &r);
+    }
   else
     {
       atlas_selection_set_entity (self->selection, entity);
