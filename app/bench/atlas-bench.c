@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <glib/gstdio.h>
 
 #include "model/atlas-views.h"
@@ -306,6 +307,7 @@ bench_plan (void)
                                                        0, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
   AtlasPlanIndex *index;
   const AtlasCounty *counties;
   guint n;
@@ -331,18 +333,26 @@ bench_plan (void)
     {
       char id[16];
       g_autofree char *json = NULL;
-      double ms;
+      double ms, cpu_ms;
+      struct timespec c0, c1;
 
       g_snprintf (id, sizeof id, "%06u", counties[i].code);
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
       t0 = g_get_monotonic_time ();
       json = atlas_entity_to_json (index, atlas_plan_index_lookup (index, id));
       ms = (g_get_monotonic_time () - t0) / 1000.0;
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+      cpu_ms = (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6;
       g_array_append_val (times, ms);
+      g_array_append_val (cpu_times, cpu_ms);
     }
   g_array_sort (times, compare_doubles);
-  printf ("plan: index_ms=%.1f counties=%u county_info_median_ms=%.2f county_info_max_ms=%.2f\n",
+  g_array_sort (cpu_times, compare_doubles);
+  /* the CPU time is what the work costs when the machine is shared */
+  printf ("plan: index_ms=%.1f counties=%u county_info_median_ms=%.2f county_info_max_ms=%.2f "
+          "county_info_cpu_max_ms=%.2f\n",
           build_ms, times->len, g_array_index (times, double, times->len / 2),
-          g_array_index (times, double, times->len - 1));
+          g_array_index (times, double, times->len - 1), g_array_index (cpu_times, double, cpu_times->len - 1));
   atlas_plan_index_free (index);
   return 0;
 }

@@ -2227,6 +2227,7 @@ atlas_overlays_zone_shares (AtlasOverlays        *self,
                             double               *of_zone)
 {
   GEOSGeometry *county = geos_from_feature (self->geos, layer, unit);
+  const GEOSPreparedGeometry *prepared = county != NULL ? GEOSPrepare_r (self->geos, county) : NULL;
   double a_county = 0;
 
   if (county != NULL)
@@ -2240,6 +2241,9 @@ atlas_overlays_zone_shares (AtlasOverlays        *self,
       of_unit[i] = of_zone[i] = 0;
       if (county == NULL || z->geos == NULL || a_county <= 0)
         continue;
+      /* most zones near a county only touch it: no overlay needed */
+      if (prepared != NULL && GEOSPreparedIntersects_r (self->geos, prepared, z->geos) != 1)
+        continue;
       cut = GEOSIntersection_r (self->geos, county, z->geos);
       if (cut == NULL)
         continue;
@@ -2249,6 +2253,8 @@ atlas_overlays_zone_shares (AtlasOverlays        *self,
       of_unit[i] = MIN (1.0, a_cut / a_county);
       of_zone[i] = a_zone > 0 ? MIN (1.0, a_cut / a_zone) : 0;
     }
+  if (prepared != NULL)
+    GEOSPreparedGeom_destroy_r (self->geos, prepared);
   if (county != NULL)
     GEOSGeom_destroy_r (self->geos, county);
 }
