@@ -112,6 +112,28 @@ load_index (AtlasData *data)
   return index;
 }
 
+static void
+print_membership (const char      *sign,
+                  AtlasMembership *m)
+{
+  if (m->share < 0.995)
+    g_print ("  %s %s (%.0f %%)%s\n", sign, m->entity->name_zh, m->share * 100, m->partial ? " ~" : "");
+  else
+    g_print ("  %s %s%s\n", sign, m->entity->name_zh, m->partial ? " ~" : "");
+}
+
+static void
+print_mention (AtlasPlanIndex *index,
+               AtlasMention   *m)
+{
+  g_autoptr(GPtrArray) notes = atlas_plan_index_notes (index, m->paragraph);
+
+  g_print ("  %s %s%s%s%s\n", m->role ? "★" : "·", m->paragraph->id, m->via_alias ? " (alias)" : "",
+           m->about != NULL ? " → " : "", m->about != NULL ? m->about->name_zh : "");
+  for (guint i = 0; i < notes->len; i++)
+    g_print ("      %s\n", ((AtlasPlanNote *) notes->pdata[i])->note_zh);
+}
+
 static int
 info (const char *name,
       gboolean    json)
@@ -132,17 +154,27 @@ info (const char *name,
     g_print ("%s\n", text);
   else
     {
-      g_autoptr(GPtrArray) members = atlas_plan_index_memberships (index, entity);
+      g_autoptr(GArray) members = NULL;
+      g_autoptr(GArray) inside = NULL;
+      g_autoptr(GPtrArray) inside_mentions = NULL;
+
+      atlas_plan_index_relations (index, entity, &members, &inside);
+      inside_mentions = atlas_plan_index_inside_mentions (index, entity, inside);
 
       g_print ("%s %s (%s, %s)\n", entity->name_zh, entity->name_en,
                atlas_entity_kind_to_string (entity->kind), entity->context);
       for (guint i = 0; i < members->len; i++)
-        g_print ("  ∈ %s\n", ((AtlasEntity *) members->pdata[i])->name_zh);
+        print_membership ("∈", &g_array_index (members, AtlasMembership, i));
+      for (guint i = 0; entity->counties != NULL && i < entity->counties->len; i++)
+        g_print ("  ⊃ %s\n", atlas_plan_index_get_county (index, g_array_index (entity->counties, guint32, i))->name_zh);
       for (guint i = 0; i < entity->mentions->len; i++)
-        {
-          AtlasMention *m = g_ptr_array_index (entity->mentions, i);
-          g_print ("  %s %s%s\n", m->role ? "★" : "·", m->paragraph->id, m->via_alias ? " (alias)" : "");
-        }
+        print_mention (index, g_ptr_array_index (entity->mentions, i));
+      if (inside->len > 0)
+        g_print (_("  Inside %s:\n"), entity->name_zh);
+      for (guint i = 0; i < inside->len; i++)
+        print_membership ("∋", &g_array_index (inside, AtlasMembership, i));
+      for (guint i = 0; i < inside_mentions->len; i++)
+        print_mention (index, g_ptr_array_index (inside_mentions, i));
     }
   return 0;
 }

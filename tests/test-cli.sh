@@ -47,6 +47,11 @@ check figure-with-view 2 "does not go with" --figure=2 --view=beijing
 check figure-with-layers 2 "does not go with" --figure=2 --layers=circles
 check help-lists-figure 0 "--figure=N" --help
 check export-unknown-layer 2 "unknown layer" --export-geojson=/tmp/never-written.geojson --layers=atlantis
+check info-prefecture 0 "^  ⊃ 香河县" --info=廊坊市
+check info-collective-name 0 "^  ⊃ 三河市" --info=北三县
+check info-county-inside 0 "Inside 大兴区" --info=大兴区
+check info-misprint-note 0 "原文如此，疑为“房涿涞”" --info=房涿涿
+check info-json-shares 0 '"share"' --info=东城区 --json
 
 tmp=$(mktemp -d)
 count=$((count + 1))

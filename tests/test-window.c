@@ -189,7 +189,7 @@ test_layers_and_selection (void)
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
 
   /* nothing shown: a click selects nothing */
-  g_assert_null (atlas_window_select_at (window, 39.52, 116.70));
+  g_assert_null (atlas_window_select_at (window, 39.46, 116.70));
 
   before = atlas_window_get_overlay_source (window);
   gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
@@ -208,7 +208,7 @@ test_layers_and_selection (void)
   /* 廊坊 is in the commuting circle; with the functional circle shown too,
    * a click still selects the smaller zone */
   atlas_layer_state_set_visible (state, functional, TRUE);
-  f = atlas_window_select_at (window, 39.52, 116.70);
+  f = atlas_window_select_at (window, 39.46, 116.70);
   g_assert_nonnull (f);
   g_assert_cmpstr (f->id, ==, "commuting_circle");
   g_assert_true (atlas_selection_get_feature (atlas_window_get_selection (window)) == f);
@@ -217,6 +217,17 @@ test_layers_and_selection (void)
 
   /* 石家庄 is in neither */
   g_assert_null (atlas_window_select_at (window, 38.04, 114.51));
+
+  /* the name of a prefecture on the map opens the prefecture */
+  {
+    AtlasEntity *langfang;
+
+    g_assert_null (atlas_window_select_at (window, 39.5228, 116.6985));
+    langfang = atlas_selection_get_entity (atlas_window_get_selection (window));
+    g_assert_nonnull (langfang);
+    g_assert_cmpint (langfang->kind, ==, ATLAS_ENTITY_AREA);
+    g_assert_cmpstr (langfang->name_zh, ==, "廊坊市");
+  }
 
   /* a feature's own switch: off hides it within its shown layer */
   {
@@ -230,7 +241,7 @@ test_layers_and_selection (void)
     g_assert_false (atlas_layer_state_get_feature_visible (state, commuting_circle));
     g_assert_true (atlas_layer_state_get_visible (state, commuting));
     /* the click now finds the functional circle */
-    f = atlas_window_select_at (window, 39.52, 116.70);
+    f = atlas_window_select_at (window, 39.46, 116.70);
     g_assert_nonnull (f);
     g_assert_cmpstr (f->id, ==, "functional_circle");
     gtk_switch_set_active (GTK_SWITCH (fsw), TRUE);
@@ -247,7 +258,7 @@ test_layers_and_selection (void)
   }
 
   /* hiding the layer of the selection clears it */
-  atlas_window_select_at (window, 39.52, 116.70);
+  atlas_window_select_at (window, 39.46, 116.70);
   gtk_switch_set_active (GTK_SWITCH (atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel),
                                                                    "circles.commuting")), FALSE);
   f = atlas_selection_get_feature (atlas_window_get_selection (window));

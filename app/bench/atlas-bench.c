@@ -31,11 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <glib/gstdio.h>
 
 #include "model/atlas-views.h"
 #include "export/atlas-export.h"
 #include "model/atlas-data.h"
+#include "model/atlas-plan-index.h"
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "atlas-resources.h"
@@ -318,6 +320,67 @@ bench_export (void)
   return 0;
 }
 
+/* The plan index: its build, and what --info answers for every county (the
+ * JSON the side panel and the command line show: memberships, what lies
+ * inside, passages). */
+static int
+bench_plan (void)
+{
+  g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
+  g_autoptr(GBytes) aliases = g_resources_lookup_data ("/io/github/capitalatlas/CapitalAtlas/maps/plan/aliases.json",
+                                                       0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
+  AtlasPlanIndex *index;
+  const AtlasCounty *counties;
+  guint n;
+  gint64 t0;
+  double build_ms;
+
+  if (data == NULL || data->plan == NULL || aliases == NULL)
+    {
+      g_printerr ("capital-atlas-bench: the plan or its aliases could not be loaded\n");
+      return 1;
+    }
+  t0 = g_get_monotonic_time ();
+  index = atlas_plan_index_new (data, aliases, &error);
+  build_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  if (index == NULL)
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return 1;
+    }
+
+  counties = atlas_basemap_get_counties (data->basemap, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      char id[16];
+      g_autofree char *json = NULL;
+      double ms, cpu_ms;
+      struct timespec c0, c1;
+
+      g_snprintf (id, sizeof id, "%06u", counties[i].code);
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
+      t0 = g_get_monotonic_time ();
+      json = atlas_entity_to_json (index, atlas_plan_index_lookup (index, id));
+      ms = (g_get_monotonic_time () - t0) / 1000.0;
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+      cpu_ms = (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6;
+      g_array_append_val (times, ms);
+      g_array_append_val (cpu_times, cpu_ms);
+    }
+  g_array_sort (times, compare_doubles);
+  g_array_sort (cpu_times, compare_doubles);
+  /* the CPU time is what the work costs when the machine is shared */
+  printf ("plan: index_ms=%.1f counties=%u county_info_median_ms=%.2f county_info_max_ms=%.2f "
+          "county_info_cpu_max_ms=%.2f\n",
+          build_ms, times->len, g_array_index (times, double, times->len / 2),
+          g_array_index (times, double, times->len - 1), g_array_index (cpu_times, double, cpu_times->len - 1));
+  atlas_plan_index_free (index);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,10 +408,10 @@ main (int   argc,
       return 2;
     }
   if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")
-                    && !g_str_equal (argv[1], "export")))
+                    && !g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "plan")))
     {
       g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
-                  "                            capital-atlas-bench overlay|export\n");
+                  "                            capital-atlas-bench overlay|export|plan\n");
       return 2;
     }
 
@@ -357,6 +420,8 @@ main (int   argc,
     return bench_overlay ();
   if (g_str_equal (argv[1], "export"))
     return bench_export ();
+  if (g_str_equal (argv[1], "plan"))
+    return bench_plan ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {

@@ -1470,6 +1470,16 @@ resolve_geometry (Loader               *loader,
         if (!f->schematic)
           return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
                             "a ring is schematic: mark it \"schematic\": true");
+        if (f->layer->kind == ATLAS_OVERLAY_LINE)
+          {
+            /* a ring corridor is a line, not a disc: nothing inside it is "on" it */
+            GEOSGeometry *disc = circle_polygon (ctx, place->lon, place->lat, radius);
+
+            geom = GEOSGeom_clone_r (ctx, GEOSGetExteriorRing_r (ctx, disc));
+            GEOSGeom_destroy_r (ctx, disc);
+            f->shape = ATLAS_SHAPE_LINE;
+            break;
+          }
         geom = circle_polygon (ctx, place->lon, place->lat, radius);
         f->shape = ATLAS_SHAPE_POLYGON;
         break;
@@ -2196,6 +2206,57 @@ atlas_overlays_uncovered_fraction (AtlasOverlays             *self,
   GEOSGeom_destroy_r (self->geos, diff);
 
   return a_inner > 0 ? a_diff / a_inner : 1.0;
+}
+
+/**
+ * atlas_overlays_zone_shares:
+ * @layer: the base map layer that holds @unit (counties)
+ * @unit: a county polygon
+ * @zones: #AtlasOverlayFeature zones
+ * @of_unit: (out caller-allocates): per zone, the share of @unit's area it covers
+ * @of_zone: (out caller-allocates): per zone, the share of its area inside @unit
+ *
+ * How much of a county each zone covers; 0 for features that are not zones.
+ */
+void
+atlas_overlays_zone_shares (AtlasOverlays        *self,
+                            const AtlasGeomLayer *layer,
+                            const AtlasFeature   *unit,
+                            GPtrArray            *zones,
+                            double               *of_unit,
+                            double               *of_zone)
+{
+  GEOSGeometry *county = geos_from_feature (self->geos, layer, unit);
+  const GEOSPreparedGeometry *prepared = county != NULL ? GEOSPrepare_r (self->geos, county) : NULL;
+  double a_county = 0;
+
+  if (county != NULL)
+    GEOSArea_r (self->geos, county, &a_county);
+  for (guint i = 0; i < zones->len; i++)
+    {
+      const AtlasOverlayFeature *z = g_ptr_array_index (zones, i);
+      GEOSGeometry *cut;
+      double a_cut = 0, a_zone = 0;
+
+      of_unit[i] = of_zone[i] = 0;
+      if (county == NULL || z->geos == NULL || a_county <= 0)
+        continue;
+      /* most zones near a county only touch it: no overlay needed */
+      if (prepared != NULL && GEOSPreparedIntersects_r (self->geos, prepared, z->geos) != 1)
+        continue;
+      cut = GEOSIntersection_r (self->geos, county, z->geos);
+      if (cut == NULL)
+        continue;
+      GEOSArea_r (self->geos, cut, &a_cut);
+      GEOSArea_r (self->geos, z->geos, &a_zone);
+      GEOSGeom_destroy_r (self->geos, cut);
+      of_unit[i] = MIN (1.0, a_cut / a_county);
+      of_zone[i] = a_zone > 0 ? MIN (1.0, a_cut / a_zone) : 0;
+    }
+  if (prepared != NULL)
+    GEOSPreparedGeom_destroy_r (self->geos, prepared);
+  if (county != NULL)
+    GEOSGeom_destroy_r (self->geos, county);
 }
 
 const char *

@@ -214,4 +214,11 @@ double               atlas_overlays_uncovered_fraction (AtlasOverlays           
 const char          *atlas_overlay_kind_to_string    (AtlasOverlayKind  kind);
 const char          *atlas_geometry_source_to_string (AtlasGeometrySource source);
 
+void                 atlas_overlays_zone_shares       (AtlasOverlays        *self,
+                                                       const AtlasGeomLayer *layer,
+                                                       const AtlasFeature   *unit,
+                                                       GPtrArray            *zones,
+                                                       double               *of_unit,
+                                                       double               *of_zone);
+
 G_END_DECLS

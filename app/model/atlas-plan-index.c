@@ -30,6 +30,13 @@ static const char * const role_sections[] = {
  * to count as a mention of each (北京, 河北, 京津冀 …). */
 #define MAX_ALIAS_COUNTIES 60
 
+/* Zones of counties up to this size stand for their counties when named
+ * (not the circles, the screen or the river basins). */
+#define MAX_ZONE_ALIAS_COUNTIES 12
+
+/* Areas up to this many counties list what lies in their counties. */
+#define MAX_INSIDE_COUNTIES 40
+
 /* Short county names that are ordinary words or other places' names. */
 static const char * const ambiguous_short_names[] = {
   "和平", "河东", "河西", "南开", "河北", "红桥", "桥东", "桥西", "新华", "长安", "开平",
@@ -56,6 +63,8 @@ struct _AtlasPlanIndex
   GHashTable *terms;       /* term → Term */
   GHashTable *buckets;     /* first character → GPtrArray of Term, longest first */
   GArray     *paragraphs;  /* (section, paragraph) in plan order, for search */
+  GPtrArray  *notes;       /* AtlasPlanNote: probable misprints, kept as printed */
+  GHashTable *units;       /* prefecture or province code → area entity */
 };
 
 typedef struct
@@ -76,7 +85,22 @@ entity_free (gpointer data)
   g_free (e->name_en);
   g_free (e->context);
   g_ptr_array_unref (e->mentions);
+  g_clear_pointer (&e->counties, g_array_unref);
+  g_clear_pointer (&e->partial, g_array_unref);
+  g_clear_pointer (&e->places, g_ptr_array_unref);
   g_free (e);
+}
+
+static void
+note_free (gpointer data)
+{
+  AtlasPlanNote *n = data;
+
+  g_free (n->printed);
+  g_free (n->probable);
+  g_free (n->note_zh);
+  g_free (n->note_en);
+  g_free (n);
 }
 
 static AtlasEntity *
@@ -105,6 +129,21 @@ entity_new (AtlasPlanIndex  *self,
   g_hash_table_insert (self->by_id, e->id, e);
   if (!g_hash_table_contains (self->by_name, e->name_zh))
     g_hash_table_insert (self->by_name, e->name_zh, e);
+  return e;
+}
+
+static AtlasEntity *
+area_new (AtlasPlanIndex *self,
+          const char     *id,
+          const char     *name_zh,
+          const char     *name_en,
+          char           *context)
+{
+  AtlasEntity *e = entity_new (self, ATLAS_ENTITY_AREA, id, name_zh, name_en, context, NULL, NAN, NAN);
+
+  e->counties = g_array_new (FALSE, FALSE, sizeof (guint32));
+  e->partial = g_array_new (FALSE, FALSE, sizeof (guint32));
+  e->places = g_ptr_array_new ();
   return e;
 }
 
@@ -141,7 +180,7 @@ add_term (AtlasPlanIndex *self,
       t->alias = g_ptr_array_new ();
       g_hash_table_insert (self->terms, t->term, t);
     }
-  if (!g_ptr_array_find (via_alias ? t->alias : t->direct, entity, NULL))
+  if (entity != NULL && !g_ptr_array_find (via_alias ? t->alias : t->direct, entity, NULL))
     g_ptr_array_add (via_alias ? t->alias : t->direct, entity);
 }
 
@@ -151,31 +190,34 @@ strip_explanation (const char *name)
 {
   const char *paren = strstr (name, "（");
 
-  return paren != NULL && paren != name ? g_strndup (name, paren - name) : g_strdup (name);
+  /* only a trailing explanation: 中国（北京）自由贸易试验区 keeps its name */
+  return paren != NULL && paren != name && g_str_has_suffix (name, "）")
+         ? g_strndup (name, paren - name) : g_strdup (name);
 }
 
 /* The names a place or feature goes by in the text. */
 static void
-add_name_terms (AtlasPlanIndex *self,
-                const char     *name,
-                AtlasEntity    *entity)
+add_name_terms_full (AtlasPlanIndex *self,
+                     const char     *name,
+                     AtlasEntity    *entity,
+                     gboolean        via_alias)
 {
   static const char * const prefixes[] = { "北京市", "天津市", "河北省", "北京", "天津", "河北" };
   g_autofree char *base = strip_explanation (name);
   const char *colon = strstr (base, "：");
   const char *quote = strstr (base, "“");
 
-  add_term (self, base, entity, FALSE);
+  add_term (self, base, entity, via_alias);
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (base, prefixes[i]) && g_utf8_strlen (base + strlen (prefixes[i]), -1) >= 3)
       {
-        add_term (self, base + strlen (prefixes[i]), entity, FALSE);
+        add_term (self, base + strlen (prefixes[i]), entity, via_alias);
         break;
       }
   if (colon != NULL)
     {
       g_autofree char *head = g_strndup (base, colon - base);
-      add_term (self, head, entity, FALSE);
+      add_term (self, head, entity, via_alias);
     }
   if (quote != NULL)
     {
@@ -184,9 +226,17 @@ add_name_terms (AtlasPlanIndex *self,
       if (end != NULL)
         {
           g_autofree char *quoted = g_strndup (quote + strlen ("“"), end - quote - strlen ("“"));
-          add_term (self, quoted, entity, FALSE);
+          add_term (self, quoted, entity, via_alias);
         }
     }
+}
+
+static void
+add_name_terms (AtlasPlanIndex *self,
+                const char     *name,
+                AtlasEntity    *entity)
+{
+  add_name_terms_full (self, name, entity, FALSE);
 }
 
 static char *
@@ -441,6 +491,53 @@ compare_mentions (gconstpointer a,
 
 /* Aliases */
 
+/* An area's point: the area-weighted mean of its counties' label points,
+ * or of its places. */
+static void
+area_locate (AtlasPlanIndex *self,
+             AtlasEntity    *e)
+{
+  double sx = 0, sy = 0, sw = 0;
+
+  if (!isnan (e->lon))
+    {
+      /* placed at its label: only the area to sum */
+      for (guint i = 0; i < e->counties->len; i++)
+        {
+          const AtlasCounty *c = atlas_basemap_lookup_county (self->data->basemap,
+                                                              g_array_index (e->counties, guint32, i));
+          e->area_km2 += c != NULL ? c->area_km2 : 0;
+        }
+      return;
+    }
+  for (guint i = 0; i < e->counties->len; i++)
+    {
+      const AtlasCounty *c = atlas_basemap_lookup_county (self->data->basemap,
+                                                          g_array_index (e->counties, guint32, i));
+
+      if (c != NULL)
+        {
+          sx += c->label_lon * c->area_km2;
+          sy += c->label_lat * c->area_km2;
+          sw += c->area_km2;
+        }
+    }
+  for (guint i = 0; sw == 0 && i < e->places->len; i++)
+    {
+      AtlasEntity *p = g_ptr_array_index (e->places, i);
+
+      sx += p->lon;
+      sy += p->lat;
+      sw += 1;
+    }
+  e->area_km2 = e->counties->len > 0 ? sw : 0;
+  if (sw > 0)
+    {
+      e->lon = sx / sw;
+      e->lat = sy / sw;
+    }
+}
+
 static void
 add_alias_counties (AtlasPlanIndex *self,
                     const char     *alias,
@@ -461,6 +558,65 @@ add_alias_counties (AtlasPlanIndex *self,
         if (counties[k].code == code || counties[k].prefecture_code == code)
           g_ptr_array_add (out, g_hash_table_lookup (self->counties, GUINT_TO_POINTER (counties[k].code)));
     }
+}
+
+static void
+append_codes (AtlasPlanIndex *self,
+              JsonObject     *o,
+              const char     *member,
+              GArray         *out)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  guint n;
+  const AtlasCounty *counties = atlas_basemap_get_counties (self->data->basemap, &n);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      const char *text = json_array_get_string_element (json_node_get_array (node), i);
+      guint64 code;
+
+      if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 999999, &code, NULL))
+        continue;
+      for (guint k = 0; k < n; k++)
+        if (counties[k].code == code || counties[k].prefecture_code == code
+            || counties[k].province_code == code)
+          g_array_append_val (out, counties[k].code);
+    }
+}
+
+/* A collective name (北三县, 通武廊, 环京地区 …) that no county, place or
+ * feature is called is an area of its own, made of its counties. */
+static void
+add_alias_entity (AtlasPlanIndex *self,
+                  JsonObject     *o,
+                  const char     *alias)
+{
+  const char *name_en = json_object_get_string_member_with_default (o, "name_en", alias);
+  JsonNode *places = json_object_get_member (o, "places");
+  Term *t = g_hash_table_lookup (self->terms, alias);
+  AtlasEntity *e;
+
+  if (g_hash_table_contains (self->by_id, alias) || g_hash_table_contains (self->by_name, alias)
+      || (t != NULL && t->direct->len > 0))
+    return;
+  e = area_new (self, alias, alias, name_en, g_strdup ("规划中的集合名称"));
+  append_codes (self, o, "provinces", e->counties);
+  append_codes (self, o, "prefectures", e->counties);
+  append_codes (self, o, "counties", e->counties);
+  append_codes (self, o, "partial_counties", e->partial);
+  if (places != NULL && JSON_NODE_HOLDS_ARRAY (places))
+    for (guint k = 0; k < json_array_get_length (json_node_get_array (places)); k++)
+      {
+        const char *id = json_array_get_string_element (json_node_get_array (places), k);
+        AtlasEntity *p = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+
+        if (p != NULL && p->kind == ATLAS_ENTITY_PLACE)
+          g_ptr_array_add (e->places, p);
+      }
+  area_locate (self, e);
+  add_term (self, alias, e, FALSE);
 }
 
 static gboolean
@@ -495,8 +651,13 @@ load_aliases (AtlasPlanIndex  *self,
         continue;
       o = json_node_get_object (node);
       alias = json_object_get_string_member_with_default (o, "alias", NULL);
-      if (alias == NULL || json_object_has_member (o, "provinces"))
+      if (alias == NULL)
         continue;
+      if (json_object_has_member (o, "provinces"))
+        {
+          add_alias_entity (self, o, alias);
+          continue;
+        }
 
       if (json_object_has_member (o, "counties") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "counties")))
         add_alias_counties (self, alias, json_object_get_array_member (o, "counties"), members);
@@ -516,6 +677,7 @@ load_aliases (AtlasPlanIndex  *self,
               g_ptr_array_add (members, e);
           }
 
+      add_alias_entity (self, o, alias);
       if (members->len > MAX_ALIAS_COUNTIES)
         continue;
       for (guint k = 0; k < members->len; k++)
@@ -523,6 +685,87 @@ load_aliases (AtlasPlanIndex  *self,
           add_term (self, alias, members->pdata[k], TRUE);
     }
   return TRUE;
+}
+
+/* The reader's notes (maps/plan/reading.json): longer plan terms that a
+ * shorter name must not be matched inside (多点联动 is not 多点), with the
+ * features they stand for, and probable misprints kept as printed. */
+static void
+load_reading (AtlasPlanIndex *self,
+              GBytes         *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  JsonObject *root;
+  JsonArray *terms, *misprints;
+
+  if (!json_parser_load_from_data (parser, data, size, NULL)
+      || json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_warning ("plan/reading.json is damaged; compound terms and misprint notes are not used");
+      return;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  terms = json_object_has_member (root, "terms") ? json_object_get_array_member (root, "terms") : NULL;
+  for (guint i = 0; terms != NULL && i < json_array_get_length (terms); i++)
+    {
+      JsonObject *o = json_array_get_object_element (terms, i);
+      const char *term = o != NULL ? json_object_get_string_member_with_default (o, "term", NULL) : NULL;
+      JsonArray *features = o != NULL && json_object_has_member (o, "features")
+                            ? json_object_get_array_member (o, "features") : NULL;
+
+      if (term == NULL)
+        continue;
+      add_term (self, term, NULL, FALSE);
+      for (guint k = 0; features != NULL && k < json_array_get_length (features); k++)
+        {
+          const char *id = json_array_get_string_element (features, k);
+          AtlasEntity *e = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+
+          if (e != NULL)
+            add_term (self, term, e, FALSE);
+        }
+    }
+
+  misprints = json_object_has_member (root, "misprints") ? json_object_get_array_member (root, "misprints") : NULL;
+  for (guint i = 0; misprints != NULL && i < json_array_get_length (misprints); i++)
+    {
+      JsonObject *o = json_array_get_object_element (misprints, i);
+      AtlasPlanNote *n;
+
+      if (o == NULL || json_object_get_string_member_with_default (o, "printed", NULL) == NULL)
+        continue;
+      n = g_new0 (AtlasPlanNote, 1);
+      n->printed = g_strdup (json_object_get_string_member (o, "printed"));
+      n->probable = g_strdup (json_object_get_string_member_with_default (o, "probable", ""));
+      n->note_zh = g_strdup (json_object_get_string_member_with_default (o, "note_zh", ""));
+      n->note_en = g_strdup (json_object_get_string_member_with_default (o, "note_en", ""));
+      g_ptr_array_add (self->notes, n);
+    }
+}
+
+/**
+ * atlas_plan_index_notes:
+ *
+ * Returns: (transfer container): the #AtlasPlanNote misprints that
+ *   @paragraph contains, as printed
+ */
+GPtrArray *
+atlas_plan_index_notes (AtlasPlanIndex       *self,
+                        const AtlasParagraph *paragraph)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->notes->len; i++)
+    {
+      AtlasPlanNote *n = g_ptr_array_index (self->notes, i);
+
+      if (strstr (paragraph->text, n->printed) != NULL)
+        g_ptr_array_add (out, n);
+    }
+  return out;
 }
 
 /* Building */
@@ -567,6 +810,80 @@ add_counties (AtlasPlanIndex *self)
 }
 
 static void
+set_area_label (AtlasPlanIndex *self,
+                AtlasEntity    *e,
+                guint32         code)
+{
+  guint n;
+  const AtlasLabel *labels = atlas_basemap_get_labels (self->data->basemap, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (labels[i].code == code
+        && (labels[i].kind == ATLAS_LABEL_PREFECTURE || labels[i].kind == ATLAS_LABEL_PROVINCE))
+      {
+        e->lon = labels[i].lon;
+        e->lat = labels[i].lat;
+        if (labels[i].name_en != NULL && *labels[i].name_en != '\0')
+          {
+            g_free (e->name_en);
+            e->name_en = g_strdup (labels[i].name_en);
+          }
+        return;
+      }
+}
+
+/* The prefectures and provinces are areas made of their counties, named
+ * in full (廊坊市) and short (廊坊). */
+static void
+add_units (AtlasPlanIndex *self)
+{
+  guint n;
+  const AtlasCounty *counties = atlas_basemap_get_counties (self->data->basemap, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasCounty *c = &counties[i];
+      guint32 codes[2] = { c->prefecture_code, c->province_code };
+      const char *names[2] = { c->prefecture_zh, c->province_zh };
+
+      for (guint level = c->prefecture_code == c->province_code ? 1 : 0; level < 2; level++)
+        {
+          AtlasEntity *e = g_hash_table_lookup (self->units, GUINT_TO_POINTER (codes[level]));
+
+          if (e == NULL)
+            {
+              char id[16];
+              const char *name = names[level];
+              gsize len = strlen (name);
+
+              g_snprintf (id, sizeof id, "%06u", codes[level]);
+              e = area_new (self, id, name, name,
+                            level == 0 ? g_strdup_printf ("地级市 · %s", c->province_zh)
+                                       : g_strdup ("省级行政区"));
+              set_area_label (self, e, codes[level]);
+              g_hash_table_insert (self->units, GUINT_TO_POINTER (codes[level]), e);
+              add_term (self, name, e, FALSE);
+              if ((g_str_has_suffix (name, "市") || g_str_has_suffix (name, "省"))
+                  && g_utf8_strlen (name, -1) >= 3)
+                {
+                  g_autofree char *short_name = g_strndup (name, len - strlen ("市"));
+                  add_term (self, short_name, e, FALSE);
+                }
+            }
+          g_array_append_val (e->counties, c->code);
+        }
+    }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->units);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      area_locate (self, value);
+  }
+}
+
+static void
 add_places (AtlasPlanIndex *self)
 {
   guint n;
@@ -604,6 +921,17 @@ add_features (AtlasPlanIndex *self)
 
       g_hash_table_insert (self->features, f, e);
       add_name_terms (self, f->name_zh, e);
+
+      /* a zone of a few counties (通州区与北三县, 通武廊地区, 北京平原新城 …)
+       * named in the text stands for the counties wholly in it, as a
+       * collective name */
+      if (f->shape == ATLAS_SHAPE_POLYGON && f->source == ATLAS_SOURCE_COUNTIES
+          && f->counties->len <= MAX_ZONE_ALIAS_COUNTIES)
+        {
+          for (guint k = 0; k < f->counties->len; k++)
+            add_name_terms_full (self, f->name_zh,
+                                 atlas_plan_index_get_county (self, g_array_index (f->counties, guint32, k)), TRUE);
+        }
     }
 }
 
@@ -620,6 +948,7 @@ atlas_plan_index_new (AtlasData  *data,
                       GError    **error)
 {
   g_autoptr(AtlasPlanIndex) self = g_new0 (AtlasPlanIndex, 1);
+  g_autoptr(GBytes) reading = NULL;
   guint n_sections, index = 0;
   const AtlasSection *sections;
 
@@ -636,12 +965,18 @@ atlas_plan_index_new (AtlasData  *data,
   self->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
   self->buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->paragraphs = g_array_new (FALSE, FALSE, sizeof (ParagraphRef));
+  self->notes = g_ptr_array_new_with_free_func (note_free);
+  self->units = g_hash_table_new (NULL, NULL);
 
   add_counties (self);
+  add_units (self);
   add_places (self);
   add_features (self);
   if (aliases_json != NULL && !load_aliases (self, aliases_json, error))
     return NULL;
+  reading = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/reading.json", 0, NULL);
+  if (reading != NULL)
+    load_reading (self, reading);
   build_buckets (self);
 
   if (data->plan == NULL)
@@ -684,6 +1019,8 @@ atlas_plan_index_free (AtlasPlanIndex *self)
   g_hash_table_unref (self->buckets);
   g_hash_table_unref (self->terms);
   g_array_unref (self->paragraphs);
+  g_ptr_array_unref (self->notes);
+  g_hash_table_unref (self->units);
   g_free (self);
 }
 
@@ -751,26 +1088,29 @@ point_in_geom (const AtlasGeomLayer *g,
   return inside;
 }
 
+/* A county's polygon; @band is ATLAS_N_BANDS - 1 (full detail) or coarser
+ * where a few hundred metres do not matter. */
 static const AtlasFeature *
-county_feature (AtlasPlanIndex *self,
-                guint32         code,
-                const AtlasGeomLayer **layer)
+county_feature_band (AtlasPlanIndex        *self,
+                     guint32                code,
+                     guint                  band,
+                     const AtlasGeomLayer **layer)
 {
-  *layer = atlas_basemap_get_layer (self->data->basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+  *layer = atlas_basemap_get_layer (self->data->basemap, ATLAS_LAYER_COUNTIES, band);
   for (guint i = 0; i < (*layer)->n_features; i++)
     if ((*layer)->features[i].code == code)
       return &(*layer)->features[i];
   return NULL;
 }
 
-/* Whether a line passes through a county: points every ~500 m along it. */
+/* Whether a line passes through a county: points every ~1 km along it. */
 static gboolean
 line_crosses (const AtlasOverlayFeature *line,
               const AtlasGeomLayer      *cg,
               const AtlasFeature        *cf)
 {
   const AtlasGeomLayer *g = &line->geom[ATLAS_N_BANDS - 1];
-  const double step = 500.0 / 40075016.686;
+  const double step = 1000.0 / 40075016.686;
 
   if (!atlas_rect_intersects (&line->bbox, &cf->bbox))
     return FALSE;
@@ -779,7 +1119,12 @@ line_crosses (const AtlasOverlayFeature *line,
       {
         const AtlasPoint *a = &g->points[g->parts[p].first_point + i];
         const AtlasPoint *b = a + 1;
-        guint n = MAX (1, (guint) ceil (hypot (b->x - a->x, b->y - a->y) / step));
+        AtlasRect seg = { MIN (a->x, b->x), MIN (a->y, b->y), MAX (a->x, b->x), MAX (a->y, b->y) };
+        guint n;
+
+        if (!atlas_rect_intersects (&seg, &cf->bbox))
+          continue;
+        n = MAX (1, (guint) ceil (hypot (b->x - a->x, b->y - a->y) / step));
 
         for (guint k = 0; k <= n; k++)
           if (point_in_geom (cg, cf, a->x + (b->x - a->x) * k / n, a->y + (b->y - a->y) * k / n))
@@ -798,39 +1143,208 @@ codes_contain (GArray  *codes,
   return FALSE;
 }
 
-/**
- * atlas_plan_index_memberships:
- *
- * The zones an entity belongs to (the smallest last) and the lines that
- * cross it; for a place, also its county.
- *
- * Returns: (transfer container): #AtlasEntity
- */
-GPtrArray *
-atlas_plan_index_memberships (AtlasPlanIndex *self,
-                              AtlasEntity    *entity)
+/* The distance in km from (x, y) to a line feature, in world coordinates. */
+static double
+line_distance_km (const AtlasOverlayFeature *line,
+                  double                     x,
+                  double                     y,
+                  double                     lat)
 {
-  GPtrArray *out = g_ptr_array_new ();
-  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
-  double x = atlas_geo_lon_to_world_x (entity->lon), y = atlas_geo_lat_to_world_y (entity->lat);
-  const AtlasGeomLayer *cg = NULL;
-  const AtlasFeature *cf = NULL;
-  guint32 code = 0;
+  const AtlasGeomLayer *g = &line->geom[ATLAS_N_BANDS - 1];
+  double best = G_MAXDOUBLE;
 
+  for (guint p = 0; p < g->n_parts; p++)
+    for (guint i = 0; i + 1 < g->parts[p].n_points; i++)
+      {
+        const AtlasPoint *a = &g->points[g->parts[p].first_point + i];
+        const AtlasPoint *b = a + 1;
+        double dx = b->x - a->x, dy = b->y - a->y, len2 = dx * dx + dy * dy;
+        double t = len2 > 0 ? CLAMP (((x - a->x) * dx + (y - a->y) * dy) / len2, 0, 1) : 0;
+
+        best = MIN (best, hypot (x - (a->x + t * dx), y - (a->y + t * dy)));
+      }
+  return best * 40075.016686 * cos (lat * G_PI / 180);
+}
+
+static void
+add_membership (GArray      *out,
+                AtlasEntity *e,
+                double       share,
+                gboolean     partial)
+{
+  AtlasMembership m = { e, share, partial };
+
+  if (e != NULL)
+    g_array_append_val (out, m);
+}
+
+/* What a county belongs to (@members) and what lies inside it (@inside):
+ * zones of counties that list it, lines that pass through it, drawn zones
+ * that cover it (members) or part of it (inside, with the share), point
+ * features and gazetteer places in it (inside). */
+static void
+county_relations (AtlasPlanIndex *self,
+                  AtlasEntity    *entity,
+                  GArray         *members,
+                  GArray         *inside)
+{
+  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
+  guint32 code = ((const AtlasCounty *) entity->ref)->code;
+  const AtlasGeomLayer *cg = NULL;
+  const AtlasFeature *cf = county_feature_band (self, code, ATLAS_N_BANDS - 2, &cg);
+  g_autoptr(GPtrArray) zones = g_ptr_array_new ();
+
+  for (guint i = 0; i < features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+
+      if (f->shape == ATLAS_SHAPE_POLYGON && f->source == ATLAS_SOURCE_COUNTIES)
+        {
+          gboolean whole = codes_contain (f->counties, code);
+
+          if (members != NULL && (whole || codes_contain (f->partial_counties, code)))
+            add_membership (members, atlas_plan_index_get_feature (self, f), 1.0, !whole);
+        }
+      else if (cf == NULL || !atlas_rect_intersects (&f->bbox, &cf->bbox))
+        continue;
+      else if (f->shape == ATLAS_SHAPE_POLYGON)
+        g_ptr_array_add (zones, f);
+      else if (f->shape == ATLAS_SHAPE_LINE && members != NULL && line_crosses (f, cg, cf))
+        add_membership (members, atlas_plan_index_get_feature (self, f), 1.0, FALSE);
+      else if (f->shape == ATLAS_SHAPE_POINT && inside != NULL
+               && point_in_geom (cg, cf, f->anchor.x, f->anchor.y))
+        add_membership (inside, atlas_plan_index_get_feature (self, f), 1.0, FALSE);
+    }
+
+  if (zones->len > 0)
+    {
+      g_autofree double *of_unit = g_new (double, zones->len);
+      g_autofree double *of_zone = g_new (double, zones->len);
+
+      atlas_overlays_zone_shares (self->data->overlays, cg, cf, zones, of_unit, of_zone);
+      for (guint i = 0; i < zones->len; i++)
+        {
+          AtlasEntity *e = atlas_plan_index_get_feature (self, zones->pdata[i]);
+
+          /* a zone that covers (nearly) all of the county is one it belongs to */
+          if (of_unit[i] >= 0.98 && members != NULL)
+            add_membership (members, e, 1.0, FALSE);
+          else if ((of_unit[i] >= 0.005 || of_zone[i] >= 0.25) && of_unit[i] < 0.98 && inside != NULL)
+            add_membership (inside, e, of_unit[i], FALSE);
+        }
+    }
+
+  if (inside != NULL)
+    for (guint i = 0; i < self->entities->len; i++)
+      {
+        AtlasEntity *e = g_ptr_array_index (self->entities, i);
+
+        gboolean drawn = FALSE;
+
+        if (e->kind != ATLAS_ENTITY_PLACE || ((const AtlasPlace *) e->ref)->county_code != code)
+          continue;
+        /* a place drawn by a feature of the same name is listed once */
+        for (guint k = 0; k < inside->len && !drawn; k++)
+          drawn = g_str_equal (g_array_index (inside, AtlasMembership, k).entity->name_zh, e->name_zh);
+        if (!drawn)
+          add_membership (inside, e, 1.0, FALSE);
+      }
+}
+
+static int
+compare_shares (gconstpointer a,
+                gconstpointer b)
+{
+  const AtlasMembership *ma = a, *mb = b;
+
+  return ma->share != mb->share ? (ma->share > mb->share ? -1 : 1) : 0;
+}
+
+/* An area's zones and lines, aggregated from its counties: the share of
+ * its area that each covers. */
+static GArray *
+area_memberships (AtlasPlanIndex *self,
+                  AtlasEntity    *area)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+  GPtrArray *features = atlas_overlays_get_features (self->data->overlays);
+  g_autofree double *covered = g_new0 (double, features->len);
+  double total = 0;
+
+  for (guint k = 0; k < area->counties->len; k++)
+    {
+      guint32 code = g_array_index (area->counties, guint32, k);
+      const AtlasCounty *c = atlas_basemap_lookup_county (self->data->basemap, code);
+      const AtlasGeomLayer *cg = NULL;
+      const AtlasFeature *cf = county_feature_band (self, code, ATLAS_N_BANDS - 2, &cg);
+
+      if (c == NULL)
+        continue;
+      total += c->area_km2;
+      for (guint i = 0; i < features->len; i++)
+        {
+          AtlasOverlayFeature *f = g_ptr_array_index (features, i);
+          gboolean member = FALSE;
+
+          if (f->shape == ATLAS_SHAPE_POLYGON && f->source == ATLAS_SOURCE_COUNTIES)
+            member = codes_contain (f->counties, code);
+          else if (cf == NULL || !atlas_rect_intersects (&f->bbox, &cf->bbox))
+            continue;
+          else if (f->shape == ATLAS_SHAPE_POLYGON && f->geom[ATLAS_N_BANDS - 1].n_features > 0)
+            member = point_in_geom (&f->geom[ATLAS_N_BANDS - 1], &f->geom[ATLAS_N_BANDS - 1].features[0],
+                                    atlas_geo_lon_to_world_x (c->label_lon),
+                                    atlas_geo_lat_to_world_y (c->label_lat));
+          else if (f->shape == ATLAS_SHAPE_LINE)
+            member = line_crosses (f, cg, cf);
+          if (member)
+            covered[i] += c->area_km2;
+        }
+    }
+
+  for (guint i = 0; i < features->len && total > 0; i++)
+    if (covered[i] > 0)
+      add_membership (out, atlas_plan_index_get_feature (self, features->pdata[i]),
+                      MIN (1.0, covered[i] / total), FALSE);
+  g_array_sort (out, compare_shares);
+  return out;
+}
+
+/**
+ * atlas_plan_index_memberships_full:
+ *
+ * The zones an entity belongs to and the lines that cross it (a place is
+ * on a line within %ATLAS_LINE_BUFFER_KM of it), with shares for areas;
+ * for a place, also its county.
+ *
+ * Returns: (transfer full): #AtlasMembership
+ */
+GArray *
+atlas_plan_index_memberships_full (AtlasPlanIndex *self,
+                                   AtlasEntity    *entity)
+{
+  GArray *out;
+  GPtrArray *features;
+  double x = atlas_geo_lon_to_world_x (entity->lon), y = atlas_geo_lat_to_world_y (entity->lat);
+
+  if (entity->kind == ATLAS_ENTITY_AREA)
+    return area_memberships (self, entity);
+
+  out = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
   if (entity->kind == ATLAS_ENTITY_COUNTY)
     {
-      code = ((const AtlasCounty *) entity->ref)->code;
-      cf = county_feature (self, code, &cg);
+      county_relations (self, entity, out, NULL);
+      return out;
     }
-  else if (entity->kind == ATLAS_ENTITY_PLACE)
+
+  if (entity->kind == ATLAS_ENTITY_PLACE)
     {
       const AtlasPlace *place = entity->ref;
-      AtlasEntity *county = place->county_code != 0 ? atlas_plan_index_get_county (self, place->county_code) : NULL;
 
-      if (county != NULL)
-        g_ptr_array_add (out, county);
+      if (place->county_code != 0)
+        add_membership (out, atlas_plan_index_get_county (self, place->county_code), 1.0, FALSE);
     }
 
+  features = atlas_overlays_get_features (self->data->overlays);
   for (guint i = 0; i < features->len; i++)
     {
       AtlasOverlayFeature *f = g_ptr_array_index (features, i);
@@ -852,21 +1366,154 @@ atlas_plan_index_memberships (AtlasPlanIndex *self,
                    && atlas_overlays_uncovered_fraction (self->data->overlays, e, f) < 0.02;
         }
       else if (f->shape == ATLAS_SHAPE_POLYGON)
-        {
-          if (code != 0 && f->source == ATLAS_SOURCE_COUNTIES)
-            member = codes_contain (f->counties, code) || codes_contain (f->partial_counties, code);
-          else if (g->n_features > 0)
-            member = point_in_geom (g, &g->features[0], x, y);
-        }
-      else if (f->shape == ATLAS_SHAPE_LINE && cf != NULL)
-        member = line_crosses (f, cg, cf);
+        member = g->n_features > 0 && point_in_geom (g, &g->features[0], x, y);
       else if (f->shape == ATLAS_SHAPE_LINE && entity->kind != ATLAS_ENTITY_FEATURE)
-        member = atlas_overlay_feature_hit (f, x, y, 12, 2);
+        member = line_distance_km (f, x, y, entity->lat) <= ATLAS_LINE_BUFFER_KM;
+      else if (f->shape == ATLAS_SHAPE_LINE
+               && ((AtlasOverlayFeature *) entity->ref)->shape == ATLAS_SHAPE_POINT)
+        member = line_distance_km (f, x, y, entity->lat) <= ATLAS_LINE_BUFFER_KM;
 
       if (member)
-        g_ptr_array_add (out, atlas_plan_index_get_feature (self, f));
+        add_membership (out, atlas_plan_index_get_feature (self, f), 1.0, FALSE);
     }
 
+  return out;
+}
+
+/**
+ * atlas_plan_index_memberships:
+ *
+ * Returns: (transfer container): the #AtlasEntity of
+ *   atlas_plan_index_memberships_full ()
+ */
+GPtrArray *
+atlas_plan_index_memberships (AtlasPlanIndex *self,
+                              AtlasEntity    *entity)
+{
+  g_autoptr(GArray) full = atlas_plan_index_memberships_full (self, entity);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < full->len; i++)
+    g_ptr_array_add (out, g_array_index (full, AtlasMembership, i).entity);
+  return out;
+}
+
+/**
+ * atlas_plan_index_relations:
+ * @members: (out) (transfer full): as atlas_plan_index_memberships_full ()
+ * @inside: (out) (transfer full): as atlas_plan_index_inside ()
+ *
+ * Both at once: for a county, one pass over the features.
+ */
+void
+atlas_plan_index_relations (AtlasPlanIndex  *self,
+                            AtlasEntity     *entity,
+                            GArray         **members,
+                            GArray         **inside)
+{
+  if (entity->kind != ATLAS_ENTITY_COUNTY)
+    {
+      *members = atlas_plan_index_memberships_full (self, entity);
+      *inside = atlas_plan_index_inside (self, entity);
+      return;
+    }
+  *members = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+  *inside = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+  county_relations (self, entity, *members, *inside);
+}
+
+/**
+ * atlas_plan_index_inside:
+ *
+ * For a county, the features and places that lie in it: points in it and
+ * drawn zones that cover part of it (share = the part of the county they
+ * cover). Empty for other entities.
+ *
+ * Returns: (transfer full): #AtlasMembership
+ */
+GArray *
+atlas_plan_index_inside (AtlasPlanIndex *self,
+                         AtlasEntity    *entity)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+
+  if (entity->kind == ATLAS_ENTITY_COUNTY)
+    county_relations (self, entity, NULL, out);
+  else if (entity->kind == ATLAS_ENTITY_AREA && entity->counties->len <= MAX_INSIDE_COUNTIES)
+    {
+      /* a prefecture or a collective name: its counties, and what lies in them */
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+      for (guint i = 0; i < entity->counties->len; i++)
+        {
+          AtlasEntity *county = atlas_plan_index_get_county (self, g_array_index (entity->counties, guint32, i));
+          g_autoptr(GArray) in_county = NULL;
+
+          if (county == NULL)
+            continue;
+          add_membership (out, county, 1.0, FALSE);
+          in_county = g_array_new (FALSE, FALSE, sizeof (AtlasMembership));
+          county_relations (self, county, NULL, in_county);
+          for (guint k = 0; k < in_county->len; k++)
+            {
+              AtlasMembership *m = &g_array_index (in_county, AtlasMembership, k);
+
+              /* points once; zones that straddle counties once, without a share */
+              if (g_hash_table_contains (seen, m->entity))
+                continue;
+              g_hash_table_add (seen, m->entity);
+              add_membership (out, m->entity, m->share < 1.0 ? 0 : 1.0, FALSE);
+            }
+        }
+      for (guint i = 0; i < out->len; i++)
+        if (g_array_index (out, AtlasMembership, i).share == 0)
+          g_array_index (out, AtlasMembership, i).share = NAN;
+    }
+  return out;
+}
+
+/**
+ * atlas_plan_index_inside_mentions:
+ * @inside: from atlas_plan_index_inside ()
+ *
+ * The passages about what lies inside @entity that do not already name
+ * @entity, once each, in plan order; each mention's @about is the feature
+ * or place it is about.
+ *
+ * Returns: (transfer full): #AtlasMention
+ */
+GPtrArray *
+atlas_plan_index_inside_mentions (AtlasPlanIndex *self,
+                                  AtlasEntity    *entity,
+                                  GArray         *inside)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < entity->mentions->len; i++)
+    g_hash_table_add (seen, (gpointer) ((AtlasMention *) entity->mentions->pdata[i])->paragraph);
+
+  for (guint k = 0; k < inside->len; k++)
+    {
+      AtlasEntity *e = g_array_index (inside, AtlasMembership, k).entity;
+
+      for (guint i = 0; i < e->mentions->len; i++)
+        {
+          AtlasMention *m = g_ptr_array_index (e->mentions, i), *copy;
+
+          /* a passage that names it, not one that only cites its section */
+          /* a county in an area: also where a collective name stands for it */
+          if ((m->via_alias && e->kind != ATLAS_ENTITY_COUNTY) || m->length == 0
+              || g_hash_table_contains (seen, m->paragraph))
+            continue;
+          g_hash_table_add (seen, (gpointer) m->paragraph);
+          copy = g_memdup2 (m, sizeof *m);
+          copy->role = FALSE;
+          copy->about = e;
+          g_ptr_array_add (out, copy);
+        }
+    }
+  g_ptr_array_sort (out, compare_mentions);
   return out;
 }
 
@@ -900,6 +1547,8 @@ atlas_entity_area_km2 (AtlasEntity *entity,
   *stated_km2 = NAN;
   if (entity->kind == ATLAS_ENTITY_COUNTY)
     return ((const AtlasCounty *) entity->ref)->area_km2;
+  if (entity->kind == ATLAS_ENTITY_AREA)
+    return entity->area_km2 > 0 ? entity->area_km2 : NAN;
   if (entity->kind == ATLAS_ENTITY_FEATURE)
     {
       const AtlasOverlayFeature *f = entity->ref;
@@ -919,6 +1568,8 @@ atlas_entity_kind_to_string (AtlasEntityKind kind)
       return "county";
     case ATLAS_ENTITY_PLACE:
       return "place";
+    case ATLAS_ENTITY_AREA:
+      return "area";
     case ATLAS_ENTITY_FEATURE:
     default:
       return "feature";
@@ -1025,8 +1676,12 @@ atlas_plan_index_search (AtlasPlanIndex *self,
 
 /* JSON */
 
+static void add_entity_ref (JsonBuilder *b,
+                            AtlasEntity *e);
+
 static void
-add_mention_json (JsonBuilder        *b,
+add_mention_json (AtlasPlanIndex     *self,
+                  JsonBuilder        *b,
                   const AtlasMention *m)
 {
   json_builder_begin_object (b);
@@ -1044,7 +1699,60 @@ add_mention_json (JsonBuilder        *b,
   json_builder_set_member_name (b, "via_alias");
   json_builder_add_boolean_value (b, m->via_alias);
   atlas_json_add_string (b, "text", m->paragraph->text);
+  if (m->about != NULL)
+    {
+      json_builder_set_member_name (b, "about");
+      add_entity_ref (b, m->about);
+    }
+  if (self != NULL)
+    {
+      g_autoptr(GPtrArray) notes = atlas_plan_index_notes (self, m->paragraph);
+
+      if (notes->len > 0)
+        {
+          json_builder_set_member_name (b, "notes");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < notes->len; i++)
+            {
+              AtlasPlanNote *n = g_ptr_array_index (notes, i);
+
+              json_builder_begin_object (b);
+              atlas_json_add_string (b, "printed", n->printed);
+              atlas_json_add_string (b, "probable", n->probable);
+              atlas_json_add_string (b, "note_zh", n->note_zh);
+              atlas_json_add_string (b, "note_en", n->note_en);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+    }
   json_builder_end_object (b);
+}
+
+static void
+add_memberships_json (JsonBuilder *b,
+                      const char  *name,
+                      GArray      *list)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++)
+    {
+      AtlasMembership *m = &g_array_index (list, AtlasMembership, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "entity");
+      add_entity_ref (b, m->entity);
+      json_builder_set_member_name (b, "share");
+      if (isnan (m->share))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, round (m->share * 1000) / 1000);
+      json_builder_set_member_name (b, "partial");
+      json_builder_add_boolean_value (b, m->partial);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
 }
 
 static void
@@ -1080,9 +1788,13 @@ atlas_entity_to_json (AtlasPlanIndex *self,
                       AtlasEntity    *entity)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) members = atlas_plan_index_memberships (self, entity);
+  g_autoptr(GArray) full = NULL;
+  g_autoptr(GArray) inside = NULL;
+  g_autoptr(GPtrArray) inside_mentions = NULL;
   double stated, area = atlas_entity_area_km2 (entity, &stated);
 
+  atlas_plan_index_relations (self, entity, &full, &inside);
+  inside_mentions = atlas_plan_index_inside_mentions (self, entity, inside);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "entity");
   add_entity_ref (b, entity);
@@ -1099,22 +1811,49 @@ atlas_entity_to_json (AtlasPlanIndex *self,
 
   json_builder_set_member_name (b, "memberships");
   json_builder_begin_array (b);
-  for (guint i = 0; i < members->len; i++)
-    add_entity_ref (b, g_ptr_array_index (members, i));
+  for (guint i = 0; i < full->len; i++)
+    add_entity_ref (b, g_array_index (full, AtlasMembership, i).entity);
+  json_builder_end_array (b);
+  add_memberships_json (b, "membership_shares", full);
+
+  if (entity->kind == ATLAS_ENTITY_AREA)
+    {
+      json_builder_set_member_name (b, "counties");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < entity->counties->len; i++)
+        add_entity_ref (b, atlas_plan_index_get_county (self, g_array_index (entity->counties, guint32, i)));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "partial_counties");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < entity->partial->len; i++)
+        add_entity_ref (b, atlas_plan_index_get_county (self, g_array_index (entity->partial, guint32, i)));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "places");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < entity->places->len; i++)
+        add_entity_ref (b, g_ptr_array_index (entity->places, i));
+      json_builder_end_array (b);
+    }
+
+  add_memberships_json (b, "inside", inside);
+  json_builder_set_member_name (b, "inside_mentions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < inside_mentions->len; i++)
+    add_mention_json (self, b, g_ptr_array_index (inside_mentions, i));
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "role");
   json_builder_begin_array (b);
   for (guint i = 0; i < entity->mentions->len; i++)
     if (((AtlasMention *) entity->mentions->pdata[i])->role)
-      add_mention_json (b, g_ptr_array_index (entity->mentions, i));
+      add_mention_json (self, b, g_ptr_array_index (entity->mentions, i));
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "mentions");
   json_builder_begin_array (b);
   for (guint i = 0; i < entity->mentions->len; i++)
     if (!((AtlasMention *) entity->mentions->pdata[i])->role)
-      add_mention_json (b, g_ptr_array_index (entity->mentions, i));
+      add_mention_json (self, b, g_ptr_array_index (entity->mentions, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
 
@@ -1147,7 +1886,7 @@ atlas_search_results_to_json (GArray *results)
       else
         {
           json_builder_set_member_name (b, "passage");
-          add_mention_json (b, &r->passage);
+          add_mention_json (NULL, b, &r->passage);
         }
       json_builder_end_object (b);
     }

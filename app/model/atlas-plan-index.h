@@ -17,6 +17,7 @@ typedef enum
   ATLAS_ENTITY_COUNTY,
   ATLAS_ENTITY_PLACE,
   ATLAS_ENTITY_FEATURE,
+  ATLAS_ENTITY_AREA,      /* a prefecture, a province or a collective name */
 } AtlasEntityKind;
 
 typedef struct
@@ -29,6 +30,10 @@ typedef struct
   gpointer         ref;       /* AtlasCounty, AtlasPlace or AtlasOverlayFeature */
   double           lon, lat;
   GPtrArray       *mentions;  /* AtlasMention, sorted: role first, then in plan order */
+  GArray          *counties;  /* areas: guint32 county codes wholly included, else NULL */
+  GArray          *partial;   /* areas: guint32 county codes partly included, else NULL */
+  GPtrArray       *places;    /* areas: AtlasEntity places that mark it, else NULL */
+  double           area_km2;  /* areas: the sum of their whole counties */
 } AtlasEntity;
 
 typedef struct
@@ -42,7 +47,29 @@ typedef struct
   gboolean              role;              /* defines the entity's role */
   gboolean              lead;              /* the name opens the paragraph */
   gboolean              via_alias;         /* matched a collective name */
+  AtlasEntity          *about;             /* inside mentions: the feature or place inside */
 } AtlasMention;
+
+/* A zone or line the entity belongs to, or a feature or place inside it. */
+typedef struct
+{
+  AtlasEntity *entity;
+  double       share;     /* of the entity (memberships) or of the county (inside); 1 if whole,
+                           * NAN when not known (a zone inside an area's counties) */
+  gboolean     partial;   /* the county belongs to a partial member */
+} AtlasMembership;
+
+/* A probable misprint of the official text, kept as printed. */
+typedef struct
+{
+  char *printed;
+  char *probable;
+  char *note_zh;          /* "原文如此，疑为…" */
+  char *note_en;
+} AtlasPlanNote;
+
+/* Places and counties are on a line when it passes within this distance. */
+#define ATLAS_LINE_BUFFER_KM 10.0
 
 typedef struct
 {
@@ -66,6 +93,19 @@ AtlasEntity    *atlas_plan_index_get_feature    (AtlasPlanIndex *self,
                                                  const AtlasOverlayFeature *feature);
 GPtrArray      *atlas_plan_index_memberships    (AtlasPlanIndex *self,
                                                  AtlasEntity    *entity);
+GArray         *atlas_plan_index_memberships_full (AtlasPlanIndex *self,
+                                                   AtlasEntity    *entity);
+void            atlas_plan_index_relations       (AtlasPlanIndex *self,
+                                                  AtlasEntity    *entity,
+                                                  GArray        **members,
+                                                  GArray        **inside);
+GArray         *atlas_plan_index_inside          (AtlasPlanIndex *self,
+                                                  AtlasEntity    *entity);
+GPtrArray      *atlas_plan_index_inside_mentions (AtlasPlanIndex *self,
+                                                  AtlasEntity    *entity,
+                                                  GArray         *inside);
+GPtrArray      *atlas_plan_index_notes          (AtlasPlanIndex *self,
+                                                 const AtlasParagraph *paragraph);
 GArray         *atlas_plan_index_search         (AtlasPlanIndex *self,
                                                  const char     *query,
                                                  guint           max_results);

@@ -123,6 +123,28 @@ section_link (const AtlasSection *s)
   return button;
 }
 
+/* Probable misprints, kept as printed, with an unobtrusive note. */
+static void
+append_notes (AtlasPlanPanel       *self,
+              GtkWidget            *box,
+              const AtlasParagraph *paragraph)
+{
+  g_autoptr(GPtrArray) notes = atlas_plan_index_notes (self->index, paragraph);
+
+  for (guint i = 0; i < notes->len; i++)
+    {
+      AtlasPlanNote *n = g_ptr_array_index (notes, i);
+      GtkWidget *label = heading (n->note_zh, "caption");
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "atlas-misprint-note");
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_set_tooltip_text (label, n->note_en);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+}
+
 static GtkWidget *
 source_line (AtlasPlan *plan)
 {
@@ -305,7 +327,10 @@ build_section (AtlasPlanPanel *self,
           gtk_box_append (GTK_BOX (box), h);
         }
       for (guint p = 0; p < s->n_paragraphs; p++)
-        gtk_box_append (GTK_BOX (box), paragraph_label (s->paragraphs[p].text, 0, 0));
+        {
+          gtk_box_append (GTK_BOX (box), paragraph_label (s->paragraphs[p].text, 0, 0));
+          append_notes (self, box, &s->paragraphs[p]);
+        }
     }
 
   gtk_box_append (GTK_BOX (box), source_line (self->plan));
@@ -350,6 +375,54 @@ chips (AtlasPlanPanel *self,
   return flow;
 }
 
+/* Chips of memberships or of what lies inside, with the share when it is
+ * not the whole. */
+static GtkWidget *
+share_chips (AtlasPlanPanel *self,
+             GArray         *list)
+{
+  g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+  GtkWidget *flow;
+  GtkWidget *child;
+  guint i = 0;
+
+  for (guint k = 0; k < list->len; k++)
+    g_ptr_array_add (entities, g_array_index (list, AtlasMembership, k).entity);
+  flow = chips (self, entities);
+  for (child = gtk_widget_get_first_child (flow); child != NULL; child = gtk_widget_get_next_sibling (child), i++)
+    {
+      AtlasMembership *m = &g_array_index (list, AtlasMembership, i);
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      g_autofree char *label = NULL;
+
+      if (m->share < 0.995)
+        label = g_strdup_printf (_("%s · %.0f %%"), gtk_button_get_label (GTK_BUTTON (button)), m->share * 100);
+      else if (m->partial)
+        label = g_strdup_printf (_("%s (in part)"), gtk_button_get_label (GTK_BUTTON (button)));
+      if (label != NULL)
+        gtk_button_set_label (GTK_BUTTON (button), label);
+    }
+  return flow;
+}
+
+static void
+append_passage (AtlasPlanPanel     *self,
+                GtkWidget          *box,
+                const AtlasMention *m)
+{
+  gtk_box_append (GTK_BOX (box), section_link (m->section));
+  if (m->about != NULL)
+    {
+      g_autofree char *about = g_strdup_printf (_("About %s"), m->about->name_zh);
+      GtkWidget *label = heading (about, "caption");
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_box_append (GTK_BOX (box), paragraph_label (m->paragraph->text, m->offset, m->length));
+  append_notes (self, box, m->paragraph);
+}
+
 static void
 add_mentions (AtlasPlanPanel *self,
               GtkWidget      *box,
@@ -362,9 +435,48 @@ add_mentions (AtlasPlanPanel *self,
 
       if (m->role != role)
         continue;
-      gtk_box_append (GTK_BOX (box), section_link (m->section));
-      gtk_box_append (GTK_BOX (box), paragraph_label (m->paragraph->text, m->offset, m->length));
+      append_passage (self, box, m);
     }
+}
+
+static GPtrArray *
+county_entities (AtlasPlanPanel *self,
+                 GArray         *codes)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      AtlasEntity *e = atlas_plan_index_get_county (self->index, g_array_index (codes, guint32, i));
+
+      if (e != NULL)
+        g_ptr_array_add (out, e);
+    }
+  return out;
+}
+
+/* A county's "Inside 县名": the features and places in it, and their
+ * passages that do not name the county itself. */
+static void
+append_inside (AtlasPlanPanel *self,
+               GtkWidget      *box,
+               AtlasEntity    *entity,
+               GArray         *inside)
+{
+  g_autoptr(GPtrArray) passages = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *h;
+
+  if (inside->len == 0)
+    return;
+  passages = atlas_plan_index_inside_mentions (self->index, entity, inside);
+  title = g_strdup_printf (_("Inside %s"), entity->name_zh);
+  h = heading (title, "title-4");
+  gtk_widget_set_margin_top (h, 8);
+  gtk_box_append (GTK_BOX (box), h);
+  gtk_box_append (GTK_BOX (box), share_chips (self, inside));
+  for (guint i = 0; i < passages->len; i++)
+    append_passage (self, box, g_ptr_array_index (passages, i));
 }
 
 static guint
@@ -383,14 +495,17 @@ build_entity (AtlasPlanPanel *self,
               AtlasEntity    *entity)
 {
   GtkWidget *box = page_box ();
-  g_autoptr(GPtrArray) members = atlas_plan_index_memberships (self->index, entity);
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GArray) inside = NULL;
   double stated, area = atlas_entity_area_km2 (entity, &stated);
   const char *kind = entity->kind == ATLAS_ENTITY_COUNTY ? _("County-level unit")
                      : entity->kind == ATLAS_ENTITY_PLACE ? _("Place named in the plan")
+                     : entity->kind == ATLAS_ENTITY_AREA ? _("Prefecture, province or collective name")
                      : _("Feature of the plan’s layers");
   g_autofree char *context = g_strdup_printf ("%s · %s", kind, entity->context);
   guint n_role = count_mentions (entity, TRUE), n_other = count_mentions (entity, FALSE);
 
+  atlas_plan_index_relations (self->index, entity, &members, &inside);
   gtk_box_append (GTK_BOX (box), heading (entity->name_zh, "title-2"));
   gtk_box_append (GTK_BOX (box), heading (entity->name_en, "heading"));
   gtk_box_append (GTK_BOX (box), heading (context, "dim-label"));
@@ -410,10 +525,32 @@ build_entity (AtlasPlanPanel *self,
       gtk_box_append (GTK_BOX (box), heading (text, "body"));
     }
 
+  if (entity->kind == ATLAS_ENTITY_AREA)
+    {
+      g_autoptr(GPtrArray) whole = county_entities (self, entity->counties);
+      g_autoptr(GPtrArray) part = county_entities (self, entity->partial);
+
+      if (whole->len > 0)
+        {
+          gtk_box_append (GTK_BOX (box), heading (_("Its counties"), "heading"));
+          gtk_box_append (GTK_BOX (box), chips (self, whole));
+        }
+      if (part->len > 0)
+        {
+          gtk_box_append (GTK_BOX (box), heading (_("Counties in part"), "heading"));
+          gtk_box_append (GTK_BOX (box), chips (self, part));
+        }
+      if (entity->places->len > 0)
+        {
+          gtk_box_append (GTK_BOX (box), heading (_("Places"), "heading"));
+          gtk_box_append (GTK_BOX (box), chips (self, entity->places));
+        }
+    }
+
   if (members->len > 0)
     {
       gtk_box_append (GTK_BOX (box), heading (_("Belongs to or is crossed by"), "heading"));
-      gtk_box_append (GTK_BOX (box), chips (self, members));
+      gtk_box_append (GTK_BOX (box), share_chips (self, members));
     }
 
   if (n_role > 0)
@@ -433,10 +570,14 @@ build_entity (AtlasPlanPanel *self,
 
     gtk_widget_set_margin_top (h, 8);
     gtk_box_append (GTK_BOX (box), h);
-    if (n_other == 0 && n_role == 0)
+    if (n_other == 0 && n_role == 0 && inside->len == 0)
       gtk_box_append (GTK_BOX (box), heading (_("The plan does not name this place."), "dim-label"));
+    else if (n_other == 0 && n_role == 0)
+      gtk_box_append (GTK_BOX (box), heading (_("The plan does not name it; see below for what lies inside it."), "dim-label"));
     add_mentions (self, box, entity, FALSE);
   }
+
+  append_inside (self, box, entity, inside);
 
   gtk_box_append (GTK_BOX (box), source_line (self->plan));
   return box;

@@ -559,6 +559,26 @@ select_entity_and_frame (AtlasWindow *self,
         if (g->features[i].code == ((const AtlasCounty *) entity->ref)->code)
           frame_rect (self, &g->features[i].bbox);
     }
+  else if (entity->kind == ATLAS_ENTITY_AREA && entity->counties->len > 0)
+    {
+      /* a prefecture, province or collective name: frame its counties */
+      AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
+      const AtlasGeomLayer *g = atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1);
+      AtlasRect r = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+
+      atlas_selection_set_entity (self->selection, entity);
+      for (guint i = 0; i < g->n_features; i++)
+        for (guint k = 0; k < entity->counties->len; k++)
+          if (g->features[i].code == g_array_index (entity->counties, guint32, k))
+            {
+              r.x0 = MIN (r.x0, g->features[i].bbox.x0);
+              r.y0 = MIN (r.y0, g->features[i].bbox.y0);
+              r.x1 = MAX (r.x1, g->features[i].bbox.x1);
+              r.y1 = MAX (r.y1, g->features[i].bbox.y1);
+            }
+      if (r.x1 > r.x0)
+        frame_rect (self, &r);
+    }
   else
     {
       atlas_selection_set_entity (self->selection, entity);
@@ -587,7 +607,8 @@ result_row (AtlasSearchResult *r)
   if (r->entity != NULL)
     {
       const char *kind = r->entity->kind == ATLAS_ENTITY_COUNTY ? _("County")
-                         : r->entity->kind == ATLAS_ENTITY_PLACE ? _("Place") : _("Feature");
+                         : r->entity->kind == ATLAS_ENTITY_PLACE ? _("Place")
+                         : r->entity->kind == ATLAS_ENTITY_AREA ? _("Area") : _("Feature");
 
       title_text = g_strdup (r->entity->name_zh);
       subtitle_text = g_strdup_printf ("%s · %s · %s", kind, r->entity->name_en, r->entity->context);
@@ -1311,14 +1332,51 @@ atlas_window_show_layers (AtlasWindow *self,
  *
  * Returns: (nullable) (transfer none): the selected feature, if a feature
  */
+/* The prefecture or province whose label (as drawn at this zoom) is at the
+ * point: its text is about 14 px a character and 18 px high. */
+static AtlasEntity *
+unit_label_at (AtlasWindow *self,
+               double       latitude,
+               double       longitude)
+{
+  AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
+  double zoom = shumate_viewport_get_zoom_level (shumate_simple_map_get_viewport (self->map));
+  double scale = ATLAS_TILE_SIZE * pow (2, zoom);
+  double x = atlas_geo_lon_to_world_x (longitude), y = atlas_geo_lat_to_world_y (latitude);
+  guint n;
+  const AtlasLabel *labels = atlas_basemap_get_labels (basemap, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasLabel *l = &labels[i];
+      char id[16];
+
+      if ((l->kind != ATLAS_LABEL_PREFECTURE && l->kind != ATLAS_LABEL_PROVINCE)
+          || zoom < l->min_zoom || zoom > l->max_zoom + 0.99
+          || fabs (x - l->world.x) * scale > g_utf8_strlen (l->name_zh, -1) * 7 + 4
+          || fabs (y - l->world.y) * scale > 9)
+        continue;
+      g_snprintf (id, sizeof id, "%06u", l->code);
+      return atlas_plan_index_lookup (self->index, id);
+    }
+  return NULL;
+}
+
 AtlasOverlayFeature *
 atlas_window_select_at (AtlasWindow *self,
                         double       latitude,
                         double       longitude)
 {
   AtlasOverlayFeature *f;
+  AtlasEntity *unit;
 
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  /* a prefecture's or province's name on the map opens it */
+  if (self->index != NULL && (unit = unit_label_at (self, latitude, longitude)) != NULL)
+    {
+      atlas_selection_set_entity (self->selection, unit);
+      return NULL;
+    }
   f = feature_at_location (self, latitude, longitude);
   if (f == NULL && self->index != NULL)
     {
