@@ -241,6 +241,9 @@ draw_map (AtlasExportJob  *job,
                                                                                job->visible, job->opacity,
                                                                                job->hidden);
 
+  /* one label engine for base map and features, as on screen */
+  atlas_basemap_renderer_set_labels (base, FALSE);
+  atlas_overlay_renderer_set_basemap (overlays, job->data->basemap);
   zoom = CLAMP (zoom, 3, 16);
   scale = ATLAS_TILE_SIZE * pow (2, zoom);
   vp.zoom = zoom;

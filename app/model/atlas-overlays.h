@@ -98,11 +98,13 @@ typedef struct
   AtlasColor   stroke;
   double       stroke_width;
   gboolean     has_dash;
-  double       dash[2];
+  guint        n_dash;         /* 2, or 4 for dash-dot */
+  double       dash[4];
   AtlasHatch   hatch;
   AtlasSymbol  symbol;
   double       symbol_size;
   double       band_width_px;
+  gboolean     nested;         /* a circle: filled only outside the next inner circle */
 } AtlasOverlayStyle;
 
 typedef struct _AtlasOverlayGroup AtlasOverlayGroup;
@@ -210,6 +212,10 @@ gboolean             atlas_overlay_feature_hit       (const AtlasOverlayFeature 
 double               atlas_overlays_uncovered_fraction (AtlasOverlays             *self,
                                                         const AtlasOverlayFeature *inner,
                                                         const AtlasOverlayFeature *outer);
+gboolean             atlas_overlays_band_anchor        (AtlasOverlays             *self,
+                                                        const AtlasOverlayFeature *outer,
+                                                        const AtlasOverlayFeature *inner,
+                                                        AtlasPoint                *world);
 
 const char          *atlas_overlay_kind_to_string    (AtlasOverlayKind  kind);
 const char          *atlas_geometry_source_to_string (AtlasGeometrySource source);

@@ -24,6 +24,8 @@ struct _AtlasOverlayRenderer
   double        *opacity;      /* per layer */
   GPtrArray     *passes[ATLAS_N_OVERLAY_KINDS];  /* features to draw, in order */
   GArray        *labels;       /* AtlasLabel of the visible features */
+  AtlasBasemap  *basemap;      /* (nullable) whose labels are placed and drawn with ours */
+  GHashTable    *inner;        /* nested circle → the next inner circle shown */
   GMutex         lock;
   GArray        *placements[N_ZOOMS];
 };
@@ -56,6 +58,43 @@ pass_for_feature (const AtlasOverlayFeature *f)
     default:
       return ATLAS_OVERLAY_POINT;
     }
+}
+
+static gboolean
+rect_contains (const AtlasRect *outer,
+               const AtlasRect *inner)
+{
+  return inner->x0 >= outer->x0 && inner->x1 <= outer->x1 && inner->y0 >= outer->y0
+         && inner->y1 <= outer->y1;
+}
+
+/* Nested circles (style "nested"): each circle shown is filled and
+ * labelled in its own band, outside the next inner circle shown. @zones is
+ * sorted by area, largest first. */
+static GHashTable *
+find_inner_circles (GPtrArray *zones)
+{
+  GHashTable *inner = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < zones->len; i++)
+    {
+      AtlasOverlayFeature *outer = g_ptr_array_index (zones, i);
+
+      if (!outer->style->nested)
+        continue;
+      for (guint j = i + 1; j < zones->len; j++)
+        {
+          AtlasOverlayFeature *f = g_ptr_array_index (zones, j);
+
+          if (f->style->nested && f->area_km2 < outer->area_km2
+              && rect_contains (&outer->bbox, &f->bbox))
+            {
+              g_hash_table_insert (inner, outer, f);
+              break;
+            }
+        }
+    }
+  return inner;
 }
 
 /* The zoom from which a zone is large enough on screen to carry its name. */
@@ -125,6 +164,9 @@ build_labels (AtlasOverlayRenderer *self)
         label.lon = f->anchor_lon;
         label.lat = f->anchor_lat;
         label.world = f->anchor;
+        if (g_hash_table_contains (self->inner, f))
+          atlas_overlays_band_anchor (self->overlays, f, g_hash_table_lookup (self->inner, f),
+                                      &label.world);
         label.code = f->index;
         label.name_zh = short_name (f->name_zh);
         label.name_en = g_strdup (f->name_en);
@@ -247,6 +289,7 @@ apply_dash (cairo_t                 *cr,
 static void
 draw_zone (cairo_t                   *cr,
            const AtlasOverlayFeature *f,
+           const AtlasOverlayFeature *inner,
            const AtlasViewport       *vp)
 {
   const AtlasOverlayStyle *s = f->style;
@@ -255,6 +298,9 @@ draw_zone (cairo_t                   *cr,
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_new_path (cr);
   atlas_overlay_draw_feature_path (cr, f, vp);
+  /* a nested circle is filled in its own band only */
+  if (inner != NULL)
+    atlas_overlay_draw_feature_path (cr, inner, vp);
 
   if (s->has_fill)
     {
@@ -596,6 +642,45 @@ feature_in_view (const AtlasOverlayFeature *f,
   return atlas_rect_intersects (&r, &clip->world);
 }
 
+/* A feature's label stays on the feature's visible part: for a nested
+ * circle, in its own band. */
+static gboolean
+label_inside_cb (const AtlasLabel *label,
+                 double            world_x,
+                 double            world_y,
+                 gpointer          user_data)
+{
+  AtlasOverlayRenderer *self = user_data;
+  GPtrArray *features = atlas_overlays_get_features (self->overlays);
+  const AtlasOverlayFeature *f, *inner;
+
+  if (label->code >= features->len)
+    return FALSE;
+  f = g_ptr_array_index (features, label->code);
+  if (f->shape != ATLAS_SHAPE_POLYGON)
+    return TRUE;
+  if (atlas_geom_layer_hit (&f->geom[1], world_x, world_y) == NULL)
+    return FALSE;
+  inner = g_hash_table_lookup (self->inner, f);
+  return inner == NULL || atlas_geom_layer_hit (&inner->geom[1], world_x, world_y) == NULL;
+}
+
+static GArray *
+place_labels (AtlasOverlayRenderer *self,
+              double                zoom,
+              const AtlasRect      *world_filter)
+{
+  guint n_base = 0;
+  const AtlasLabel *base = self->basemap != NULL ? atlas_basemap_get_labels (self->basemap, &n_base)
+                                                 : NULL;
+
+  return atlas_labels_place_all (base, n_base, (const AtlasLabel *) self->labels->data,
+                                 self->labels->len, zoom, world_filter, label_inside_cb, self);
+}
+
+/* Tiles (integer zooms) share one placement for the whole region, made
+ * once per zoom, so that a label across a tile edge is drawn the same on
+ * both sides. */
 static GArray *
 get_placements (AtlasOverlayRenderer *self,
                 guint                 zoom)
@@ -605,11 +690,41 @@ get_placements (AtlasOverlayRenderer *self,
   zoom = MIN (zoom, N_ZOOMS - 1);
   g_mutex_lock (&self->lock);
   if (self->placements[zoom] == NULL)
-    self->placements[zoom] = atlas_labels_place ((const AtlasLabel *) self->labels->data,
-                                                 self->labels->len, zoom, NULL);
+    self->placements[zoom] = place_labels (self, zoom, NULL);
   placed = self->placements[zoom];
   g_mutex_unlock (&self->lock);
   return placed;
+}
+
+/**
+ * atlas_overlay_renderer_get_placements:
+ *
+ * The labels this painter draws at an integer @zoom: the features' and,
+ * with atlas_overlay_renderer_set_basemap(), the base map's.
+ *
+ * Returns: (transfer none): #AtlasPlacedLabel
+ */
+GArray *
+atlas_overlay_renderer_get_placements (AtlasOverlayRenderer *self,
+                                       guint                 zoom)
+{
+  return get_placements (self, zoom);
+}
+
+/**
+ * atlas_overlay_renderer_set_basemap:
+ *
+ * Makes this painter place and draw the base map's labels together with
+ * the features' (one collision set); the base map is then drawn without
+ * them (atlas_basemap_renderer_set_labels()). Call before drawing.
+ */
+void
+atlas_overlay_renderer_set_basemap (AtlasOverlayRenderer *self,
+                                    AtlasBasemap         *basemap)
+{
+  g_return_if_fail (self->placements[ATLAS_MIN_ZOOM] == NULL);
+
+  g_set_object (&self->basemap, basemap);
 }
 
 static void
@@ -648,7 +763,7 @@ overlay_draw (AtlasPainter        *painter,
         switch (k)
           {
           case ATLAS_OVERLAY_ZONE:
-            draw_zone (cr, f, vp);
+            draw_zone (cr, f, g_hash_table_lookup (self->inner, f), vp);
             break;
           case ATLAS_OVERLAY_BAND:
             draw_band (cr, f, vp);
@@ -672,8 +787,7 @@ overlay_draw (AtlasPainter        *painter,
   if (vp->zoom == floor (vp->zoom))
     placements = get_placements (self, (guint) vp->zoom);
   else
-    placements = own_placements = atlas_labels_place ((const AtlasLabel *) self->labels->data,
-                                                      self->labels->len, vp->zoom, &clip.world);
+    placements = own_placements = place_labels (self, vp->zoom, &clip.world);
   atlas_labels_draw (cr, placements, vp);
 
   cairo_restore (cr);
@@ -689,6 +803,8 @@ overlay_finalize (AtlasPainter *painter)
   for (guint k = 0; k < ATLAS_N_OVERLAY_KINDS; k++)
     g_ptr_array_unref (self->passes[k]);
   g_array_unref (self->labels);
+  g_hash_table_unref (self->inner);
+  g_clear_object (&self->basemap);
   g_mutex_clear (&self->lock);
   g_free (self->opacity);
   g_object_unref (self->overlays);
@@ -759,6 +875,7 @@ atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
         }
     }
   g_ptr_array_sort (self->passes[ATLAS_OVERLAY_ZONE], compare_by_area_desc);
+  self->inner = find_inner_circles (self->passes[ATLAS_OVERLAY_ZONE]);
   build_labels (self);
 
   return self;

@@ -16,6 +16,10 @@ AtlasOverlayRenderer *atlas_overlay_renderer_new_full   (AtlasOverlays        *o
                                                          const double         *opacity,
                                                          const gboolean       *hidden);
 AtlasPainter         *atlas_overlay_renderer_as_painter (AtlasOverlayRenderer *self);
+void                  atlas_overlay_renderer_set_basemap (AtlasOverlayRenderer *self,
+                                                          AtlasBasemap         *basemap);
+GArray               *atlas_overlay_renderer_get_placements (AtlasOverlayRenderer *self,
+                                                             guint                 zoom);
 void                  atlas_overlay_renderer_unref      (AtlasOverlayRenderer *self);
 
 void                  atlas_overlay_draw_feature_path   (cairo_t                   *cr,

@@ -170,6 +170,8 @@ refresh_overlays (AtlasWindow *self)
                                               atlas_layer_state_get_visible_array (self->layer_state),
                                               atlas_layer_state_get_opacity_array (self->layer_state),
                                               atlas_layer_state_get_hidden_features (self->layer_state));
+  /* one label engine: the overlay tiles draw the base map's labels too */
+  atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
   g_clear_object (&self->overlay_source);
   self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
@@ -1093,6 +1095,7 @@ atlas_window_new (AtlasApplication     *application,
   double lon = region->longitude, lat = region->latitude, zoom = region->zoom;
 
   self->renderer = atlas_basemap_renderer_ref (renderer);
+  atlas_basemap_renderer_set_labels (self->renderer, FALSE);
   self->created = g_get_monotonic_time ();
   self->painted_id = g_timeout_add (10, check_painted_cb, self);
   install_source (self);
