@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/atlas-views.h"
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
@@ -100,7 +101,9 @@ atlas_export_job_new (AtlasData      *data,
   job->opacity = g_new (double, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
     job->opacity[i] = 1.0;
-  atlas_export_job_set_extent_from_view (job, 116.6, 39.3, 7, 1600, 1000);
+  /* the whole region: 北京, 天津 and 河北 fill the map frame */
+  job->extent = (AtlasRect) { atlas_geo_lon_to_world_x (ATLAS_BTH_WEST), atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH),
+                              atlas_geo_lon_to_world_x (ATLAS_BTH_EAST), atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) };
   return job;
 }
 
@@ -325,57 +328,44 @@ draw_map (AtlasExportJob  *job,
 
 /* Legend and text column */
 
-static double
-draw_legend (AtlasExportJob *job,
-             cairo_t        *cr,
-             const Box      *box,
-             double          unit)
+typedef struct
+{
+  AtlasOverlayStyle *style;    /* NULL: a group's title */
+  AtlasOverlayKind   kind;
+  gboolean           schematic;
+  char              *name;
+} LegendEntry;
+
+static void
+clear_legend_entry (gpointer data)
+{
+  g_free (((LegendEntry *) data)->name);
+}
+
+/* One entry per style class used by a feature shown, under its group's
+ * title. */
+static GArray *
+collect_legend (AtlasExportJob *job)
 {
   GPtrArray *groups = atlas_overlays_get_groups (job->data->overlays);
-  double y = box->y, sw = unit * 2.4, sh = unit * 1.4;
-  guint skipped = 0;
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (LegendEntry));
 
-  y += draw_text (cr, _("Legend 图例"), "Bold", unit * 1.3, box->x, y, box->w, 0.1, 0.1, 0.12) + unit * 0.4;
-
+  g_array_set_clear_func (entries, clear_legend_entry);
   for (guint g = 0; g < groups->len; g++)
     {
       AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
-      gboolean any = FALSE;
+      guint title = entries->len;
 
-      for (guint l = 0; l < group->layers->len; l++)
-        any |= job->visible[((AtlasOverlayLayer *) group->layers->pdata[l])->index];
-      if (!any)
-        continue;
-
-      if (y + unit * 2 > box->y + box->h)
-        {
-          skipped++;
-          continue;
-        }
-      {
-        g_autofree char *title = g_strdup_printf ("%s %s", group->name_zh, group->name_en);
-        y += draw_text (cr, title, "Bold", unit * 1.0, box->x, y + unit * 0.3, box->w, 0.3, 0.3, 0.33)
-             + unit * 0.5;
-      }
-
+      g_array_append_val (entries, ((LegendEntry) { NULL, 0, FALSE,
+                                                    g_strdup_printf ("%s %s", group->name_zh, group->name_en) }));
       for (guint l = 0; l < group->layers->len; l++)
         {
           AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
           AtlasOverlayFeature *first = layer->features->len > 0 ? layer->features->pdata[0] : NULL;
           AtlasOverlayKind kind = layer->kind;
-          gboolean schematic = FALSE;
-          g_autofree char *name = NULL;
-          double th;
 
           if (!job->visible[layer->index] || layer->styles->len == 0)
             continue;
-          if (y + sh > box->y + box->h)
-            {
-              skipped++;
-              continue;
-            }
-          for (guint i = 0; i < layer->features->len; i++)
-            schematic |= ((AtlasOverlayFeature *) layer->features->pdata[i])->schematic;
           if (first != NULL)
             kind = first->shape == ATLAS_SHAPE_POLYGON ? ATLAS_OVERLAY_ZONE
                    : first->shape == ATLAS_SHAPE_POINT ? ATLAS_OVERLAY_POINT
@@ -386,7 +376,9 @@ draw_legend (AtlasExportJob *job,
           for (guint c = 0; c < layer->styles->len; c++)
             {
               AtlasOverlayStyle *style = g_ptr_array_index (layer->styles, c);
-              gboolean class_schematic = FALSE, used = FALSE;
+              gboolean schematic = FALSE, used = FALSE;
+              const char *zh = layer->styles->len == 1 ? layer->name_zh : style->name_zh;
+              const char *en = layer->styles->len == 1 ? layer->name_en : style->name_en;
 
               for (guint i = 0; i < layer->features->len; i++)
                 {
@@ -395,43 +387,103 @@ draw_legend (AtlasExportJob *job,
                   if (f->style == style && !(job->hidden != NULL && job->hidden[f->index]))
                     {
                       used = TRUE;
-                      class_schematic |= f->schematic;
+                      schematic |= f->schematic;
                     }
                 }
               if (!used)
                 continue;
-              if (y + sh > box->y + box->h)
-                {
-                  skipped++;
-                  break;
-                }
-
-              cairo_save (cr);
-              cairo_translate (cr, box->x, y);
-              atlas_overlay_draw_swatch (cr, style, kind, class_schematic, sw, sh);
-              cairo_restore (cr);
-              g_clear_pointer (&name, g_free);
-              if (layer->styles->len == 1)
-                name = class_schematic ? g_strdup_printf ("%s %s %s", layer->name_zh, layer->name_en, _("(schematic)"))
-                                       : g_strdup_printf ("%s %s", layer->name_zh, layer->name_en);
-              else
-                name = class_schematic ? g_strdup_printf ("%s %s %s", style->name_zh, style->name_en, _("(schematic)"))
-                                       : g_strdup_printf ("%s %s", style->name_zh, style->name_en);
-              th = draw_text (cr, name, "", unit * 0.95, box->x + sw + unit * 0.6, y, box->w - sw - unit * 0.6,
-                              0.15, 0.15, 0.18);
-              y += MAX (th, sh) + unit * 0.35;
+              g_array_append_val (entries, ((LegendEntry) {
+                style, kind, schematic,
+                schematic ? g_strdup_printf ("%s %s %s", zh, en, _("(schematic)"))
+                          : g_strdup_printf ("%s %s", zh, en) }));
             }
-          (void) schematic;
         }
+      if (entries->len == title + 1)
+        g_array_remove_index (entries, title);
     }
+  return entries;
+}
 
-  if (skipped > 0)
+/* Lays the entries out in @n_columns columns of @box at text size @unit,
+ * drawing them when @draw. Returns the height used, or -1 when they do
+ * not fit. */
+static double
+layout_legend (cairo_t   *cr,
+               GArray    *entries,
+               const Box *box,
+               double     unit,
+               guint      n_columns,
+               gboolean   draw)
+{
+  double gap = unit * 0.8, col_w = (box->w - gap * (n_columns - 1)) / n_columns;
+  double sw = unit * 2.4, sh = unit * 1.4, top, y, bottom = box->y + box->h, used = 0;
+  guint column = 0;
+
+  if (draw)
+    top = box->y + draw_text (cr, _("Legend 图例"), "Bold", unit * 1.3, box->x, box->y, box->w,
+                              0.1, 0.1, 0.12) + unit * 0.4;
+  else
+    top = box->y + text_height (cr, _("Legend 图例"), unit * 1.3, box->w) + unit * 0.4;
+  y = top;
+
+  for (guint i = 0; i < entries->len; i++)
     {
-      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more layer", "… and %u more layers",
-                                                         skipped), skipped);
-      y += draw_text (cr, more, "", unit * 0.9, box->x, y, box->w, 0.4, 0.4, 0.43);
+      const LegendEntry *e = &g_array_index (entries, LegendEntry, i);
+      double x = box->x + column * (col_w + gap), h;
+
+      if (e->style == NULL)
+        h = text_height (cr, e->name, unit, col_w) + unit * 0.8;
+      else
+        h = MAX (text_height (cr, e->name, unit * 0.95, col_w - sw - unit * 0.6), sh) + unit * 0.35;
+      /* a group's title never ends a column */
+      if (e->style == NULL && i + 1 < entries->len)
+        h += sh;
+      if (y + h > bottom && y > top)
+        {
+          if (++column >= n_columns)
+            return -1;
+          y = top;
+          x = box->x + column * (col_w + gap);
+        }
+      if (e->style == NULL && i + 1 < entries->len)
+        h -= sh;
+      if (draw && e->style == NULL)
+        draw_text (cr, e->name, "Bold", unit, x, y + unit * 0.3, col_w, 0.3, 0.3, 0.33);
+      else if (draw)
+        {
+          cairo_save (cr);
+          cairo_translate (cr, x, y);
+          atlas_overlay_draw_swatch (cr, e->style, e->kind, e->schematic, sw, sh);
+          cairo_restore (cr);
+          draw_text (cr, e->name, "", unit * 0.95, x + sw + unit * 0.6, y, col_w - sw - unit * 0.6,
+                     0.15, 0.15, 0.18);
+        }
+      y += h;
+      used = MAX (used, y - box->y);
     }
-  return y - box->y;
+  return used;
+}
+
+/* Every symbol on the page is explained: the legend takes more columns
+ * and smaller type as it needs, never dropping an entry. */
+static double
+draw_legend (AtlasExportJob *job,
+             cairo_t        *cr,
+             const Box      *box,
+             double          unit)
+{
+  g_autoptr(GArray) entries = collect_legend (job);
+  guint max_columns = MAX (1, (guint) floor (box->w / (unit * 14)));
+
+  if (entries->len == 0)
+    return 0;
+  for (double u = unit; u > unit * 0.45; u *= 0.9)
+    for (guint n = 1; n <= max_columns + 1; n++)
+      if (layout_legend (cr, entries, box, u, n, FALSE) >= 0)
+        return layout_legend (cr, entries, box, u, n, TRUE);
+  /* at the smallest type, overflowing the box rather than leaving out */
+  return layout_legend (cr, entries, &(Box) { box->x, box->y, box->w, G_MAXDOUBLE / 4 },
+                        unit * 0.45, max_columns + 1, TRUE);
 }
 
 static void

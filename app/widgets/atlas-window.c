@@ -39,6 +39,8 @@ struct _AtlasWindow
   guint                 overlay_serial;
   guint                 swap_id;
   guint                 painted_id;
+  guint                 snap_id;
+  guint                 fit_id;
   gboolean              base_painted;
   gint64                created;
   GSettings            *settings;
@@ -82,7 +84,8 @@ go_to (AtlasWindow *self,
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
 
   atlas_region_clamp (&longitude, &latitude);
-  zoom = CLAMP (zoom, ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
+  /* whole zoom levels: tiles at their own size, never scaled up */
+  zoom = CLAMP (round (zoom), ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
 
   if (animate && gtk_widget_get_mapped (GTK_WIDGET (self)))
     shumate_map_go_to_full (map, latitude, longitude, zoom);
@@ -91,6 +94,63 @@ go_to (AtlasWindow *self,
       shumate_viewport_set_zoom_level (viewport, zoom);
       shumate_location_set_location (SHUMATE_LOCATION (viewport), latitude, longitude);
     }
+}
+
+/* Wheel and pinch zooms end on a whole zoom level, so that tiles are drawn
+ * at their own size and stay sharp. */
+static gboolean
+snap_zoom_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+
+  self->snap_id = 0;
+  if (fabs (zoom - round (zoom)) > 1e-3)
+    go_to (self, shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+           shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), zoom, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+zoom_changed_cb (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+
+  g_clear_handle_id (&self->snap_id, g_source_remove);
+  if (fabs (zoom - round (zoom)) > 1e-3)
+    self->snap_id = g_timeout_add (300, snap_zoom_cb, self);
+}
+
+/* "Whole region": 北京, 天津 and 河北 fitted into the map as it is shown,
+ * once the map has a size. */
+static void
+fit_region (AtlasWindow *self,
+            gboolean     animate)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self->map));
+  double h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  double cx = (atlas_geo_lon_to_world_x (ATLAS_BTH_WEST) + atlas_geo_lon_to_world_x (ATLAS_BTH_EAST)) / 2;
+  double cy = (atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) + atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH)) / 2;
+
+  go_to (self, atlas_geo_world_x_to_lon (cx), atlas_geo_world_y_to_lat (cy),
+         atlas_region_fit_zoom (w, h), animate);
+}
+
+static gboolean
+fit_region_when_sized_cb (GtkWidget     *widget,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  AtlasWindow *self = user_data;
+
+  (void) clock;
+  if (gtk_widget_get_width (widget) < 50 || gtk_widget_get_height (widget) < 50)
+    return G_SOURCE_CONTINUE;
+  self->fit_id = 0;
+  fit_region (self, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 /* Keeps the centre of the map inside the region. */
@@ -410,7 +470,7 @@ frame_rect (AtlasWindow     *self,
   double w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 200);
   double h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 200);
   double bw = MAX (r->x1 - r->x0, 1e-7), bh = MAX (r->y1 - r->y0, 1e-7);
-  double zoom = log2 (MIN (w * 0.8 / (bw * ATLAS_TILE_SIZE), h * 0.8 / (bh * ATLAS_TILE_SIZE)));
+  double zoom = floor (log2 (MIN (w * 0.8 / (bw * ATLAS_TILE_SIZE), h * 0.8 / (bh * ATLAS_TILE_SIZE))));
 
   go_to (self, atlas_geo_world_x_to_lon ((r->x0 + r->x1) / 2),
          atlas_geo_world_y_to_lat ((r->y0 + r->y1) / 2), MIN (zoom, 12), TRUE);
@@ -827,6 +887,10 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
   g_clear_handle_id (&self->swap_id, g_source_remove);
   g_clear_handle_id (&self->painted_id, g_source_remove);
+  g_clear_handle_id (&self->snap_id, g_source_remove);
+  if (self->fit_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), self->fit_id);
+  self->fit_id = 0;
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->layer_state != NULL)
@@ -1127,12 +1191,17 @@ atlas_window_new (AtlasApplication     *application,
     lat = start_view->latitude;
   if (!isnan (start_view->zoom))
     zoom = start_view->zoom;
-  go_to (self, lon, lat, zoom, FALSE);
+  /* the whole region (the default, or --view=region) is fitted to the map */
+  if (lon == region->longitude && lat == region->latitude && zoom == region->zoom)
+    atlas_window_go_to_view (self, "region", FALSE);
+  else
+    go_to (self, lon, lat, zoom, FALSE);
   set_subtitle_for_view (self, NULL);
 
   viewport = shumate_simple_map_get_viewport (self->map);
   g_signal_connect_swapped (viewport, "notify::latitude", G_CALLBACK (viewport_moved_cb), self);
   g_signal_connect_swapped (viewport, "notify::longitude", G_CALLBACK (viewport_moved_cb), self);
+  g_signal_connect_swapped (viewport, "notify::zoom-level", G_CALLBACK (zoom_changed_cb), self);
 
   if (message != NULL)
     show_message (self, message);
@@ -1155,7 +1224,16 @@ atlas_window_go_to_view (AtlasWindow *self,
       return;
     }
 
-  go_to (self, view->longitude, view->latitude, view->zoom, animate);
+  if (g_str_equal (view->id, "region"))
+    {
+      if (gtk_widget_get_width (GTK_WIDGET (self->map)) >= 50)
+        fit_region (self, animate);
+      else if (self->fit_id == 0)
+        self->fit_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->map), fit_region_when_sized_cb,
+                                                     self, NULL);
+    }
+  else
+    go_to (self, view->longitude, view->latitude, view->zoom, animate);
   set_subtitle_for_view (self, view);
 }
 
