@@ -2210,38 +2210,52 @@ atlas_overlays_uncovered_fraction (AtlasOverlays             *self,
 
 /**
  * atlas_overlays_band_anchor:
+ * @inner: (element-type AtlasOverlayFeature): the zones inside @outer
  * @world: (out): where to put the label
  *
  * Where to label @outer's own band, the part of it outside @inner (nested
  * circles): the centre of the largest circle that fits into that part.
- * Computed once per pair; may be called from any thread.
+ * Computed once per set; may be called from any thread.
  *
  * Returns: whether the band is a zone with an inside
  */
 gboolean
 atlas_overlays_band_anchor (AtlasOverlays             *self,
                             const AtlasOverlayFeature *outer,
-                            const AtlasOverlayFeature *inner,
+                            GPtrArray                 *inner,
                             AtlasPoint                *world)
 {
-  g_autofree char *key = NULL;
+  g_autoptr(GString) key = g_string_new (outer->id);
   AtlasPoint *cached;
   gboolean ok = FALSE;
 
-  if (outer->geos == NULL || inner->geos == NULL)
+  if (outer->geos == NULL)
     return FALSE;
+  for (guint i = 0; i < inner->len; i++)
+    g_string_append_printf (key, " %s", ((AtlasOverlayFeature *) inner->pdata[i])->id);
 
-  key = g_strdup_printf ("%s %s", outer->id, inner->id);
   g_mutex_lock (&self->band_lock);
-  cached = g_hash_table_lookup (self->band_anchors, key);
+  cached = g_hash_table_lookup (self->band_anchors, key->str);
   if (cached == NULL)
     {
-      GEOSGeometry *diff = GEOSDifference_r (self->geos, outer->geos, inner->geos);
-      GEOSGeometry *simple = diff != NULL ? GEOSSimplify_r (self->geos, diff, 0.01) : NULL;
-      GEOSGeometry *mic = simple != NULL && !GEOSisEmpty_r (self->geos, simple)
-                          ? GEOSMaximumInscribedCircle_r (self->geos, simple, 0.01) : NULL;
-      GEOSGeometry *centre = mic != NULL ? GEOSGeomGetStartPoint_r (self->geos, mic) : NULL;
+      GEOSGeometry *band = GEOSGeom_clone_r (self->geos, outer->geos), *mic = NULL, *centre = NULL;
       double x, y;
+
+      for (guint i = 0; i < inner->len && band != NULL; i++)
+        {
+          const AtlasOverlayFeature *f = inner->pdata[i];
+          GEOSGeometry *diff = f->geos != NULL ? GEOSDifference_r (self->geos, band, f->geos) : NULL;
+
+          if (diff != NULL)
+            {
+              GEOSGeom_destroy_r (self->geos, band);
+              band = diff;
+            }
+        }
+      if (band != NULL && !GEOSisEmpty_r (self->geos, band))
+        mic = GEOSMaximumInscribedCircle_r (self->geos, band, 0.01);
+      if (mic != NULL)
+        centre = GEOSGeomGetStartPoint_r (self->geos, mic);
 
       cached = g_new0 (AtlasPoint, 1);
       cached->x = cached->y = NAN;
@@ -2254,11 +2268,9 @@ atlas_overlays_band_anchor (AtlasOverlays             *self,
         GEOSGeom_destroy_r (self->geos, centre);
       if (mic != NULL)
         GEOSGeom_destroy_r (self->geos, mic);
-      if (simple != NULL)
-        GEOSGeom_destroy_r (self->geos, simple);
-      if (diff != NULL)
-        GEOSGeom_destroy_r (self->geos, diff);
-      g_hash_table_insert (self->band_anchors, g_steal_pointer (&key), cached);
+      if (band != NULL)
+        GEOSGeom_destroy_r (self->geos, band);
+      g_hash_table_insert (self->band_anchors, g_strdup (key->str), cached);
     }
   if (!isnan (cached->x))
     {

@@ -214,7 +214,7 @@ double               atlas_overlays_uncovered_fraction (AtlasOverlays           
                                                         const AtlasOverlayFeature *outer);
 gboolean             atlas_overlays_band_anchor        (AtlasOverlays             *self,
                                                         const AtlasOverlayFeature *outer,
-                                                        const AtlasOverlayFeature *inner,
+                                                        GPtrArray                 *inner,
                                                         AtlasPoint                *world);
 
 const char          *atlas_overlay_kind_to_string    (AtlasOverlayKind  kind);

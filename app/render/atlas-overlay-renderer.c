@@ -69,30 +69,39 @@ rect_contains (const AtlasRect *outer,
 }
 
 /* Nested circles (style "nested"): each circle shown is filled and
- * labelled in its own band, outside the next inner circle shown. @zones is
- * sorted by area, largest first. */
+ * labelled in its own band, outside the circles shown directly inside it
+ * (those not inside another of them). @zones is sorted by area, largest
+ * first. Returns circle → GPtrArray of its inner circles. */
 static GHashTable *
 find_inner_circles (GPtrArray *zones)
 {
-  GHashTable *inner = g_hash_table_new (NULL, NULL);
+  GHashTable *inner = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
 
   for (guint i = 0; i < zones->len; i++)
     {
       AtlasOverlayFeature *outer = g_ptr_array_index (zones, i);
+      GPtrArray *children = NULL;
 
       if (!outer->style->nested)
         continue;
       for (guint j = i + 1; j < zones->len; j++)
         {
           AtlasOverlayFeature *f = g_ptr_array_index (zones, j);
+          gboolean in_child = FALSE;
 
-          if (f->style->nested && f->area_km2 < outer->area_km2
-              && rect_contains (&outer->bbox, &f->bbox))
-            {
-              g_hash_table_insert (inner, outer, f);
-              break;
-            }
+          if (!f->style->nested || f->area_km2 >= outer->area_km2
+              || !rect_contains (&outer->bbox, &f->bbox))
+            continue;
+          for (guint c = 0; children != NULL && c < children->len && !in_child; c++)
+            in_child = rect_contains (&((AtlasOverlayFeature *) children->pdata[c])->bbox, &f->bbox);
+          if (in_child)
+            continue;
+          if (children == NULL)
+            children = g_ptr_array_new ();
+          g_ptr_array_add (children, f);
         }
+      if (children != NULL)
+        g_hash_table_insert (inner, outer, children);
     }
   return inner;
 }
@@ -289,7 +298,7 @@ apply_dash (cairo_t                 *cr,
 static void
 draw_zone (cairo_t                   *cr,
            const AtlasOverlayFeature *f,
-           const AtlasOverlayFeature *inner,
+           GPtrArray                 *inner,
            const AtlasViewport       *vp)
 {
   const AtlasOverlayStyle *s = f->style;
@@ -299,8 +308,8 @@ draw_zone (cairo_t                   *cr,
   cairo_new_path (cr);
   atlas_overlay_draw_feature_path (cr, f, vp);
   /* a nested circle is filled in its own band only */
-  if (inner != NULL)
-    atlas_overlay_draw_feature_path (cr, inner, vp);
+  for (guint i = 0; inner != NULL && i < inner->len; i++)
+    atlas_overlay_draw_feature_path (cr, inner->pdata[i], vp);
 
   if (s->has_fill)
     {
@@ -652,7 +661,8 @@ label_inside_cb (const AtlasLabel *label,
 {
   AtlasOverlayRenderer *self = user_data;
   GPtrArray *features = atlas_overlays_get_features (self->overlays);
-  const AtlasOverlayFeature *f, *inner;
+  const AtlasOverlayFeature *f;
+  GPtrArray *inner;
 
   if (label->code >= features->len)
     return FALSE;
@@ -662,7 +672,10 @@ label_inside_cb (const AtlasLabel *label,
   if (atlas_geom_layer_hit (&f->geom[1], world_x, world_y) == NULL)
     return FALSE;
   inner = g_hash_table_lookup (self->inner, f);
-  return inner == NULL || atlas_geom_layer_hit (&inner->geom[1], world_x, world_y) == NULL;
+  for (guint i = 0; inner != NULL && i < inner->len; i++)
+    if (atlas_geom_layer_hit (&((AtlasOverlayFeature *) inner->pdata[i])->geom[1], world_x, world_y) != NULL)
+      return FALSE;
+  return TRUE;
 }
 
 static GArray *

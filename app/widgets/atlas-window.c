@@ -1012,6 +1012,10 @@ atlas_window_init (AtlasWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  /* the attribution (bottom right) wraps beside the scale bar (bottom
+   * left), never over it */
+  gtk_widget_set_margin_start (GTK_WIDGET (shumate_simple_map_get_license (self->map)),
+                               shumate_scale_get_max_width (shumate_simple_map_get_scale (self->map)) + 24);
   gtk_widget_set_parent (GTK_WIDGET (self->search_popover), GTK_WIDGET (self->search_entry));
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
