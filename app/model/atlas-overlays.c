@@ -356,7 +356,7 @@ lookup_enum (const char         *s,
 }
 
 static const char * const kind_names[] = { "zone", "band", "line", "point", "label" };
-static const char * const hatch_names[] = { "none", "diagonal", "cross", "dots" };
+static const char * const hatch_names[] = { "none", "diagonal", "cross", "dots", "trees" };
 static const char * const symbol_names[] = {
   "none", "circle", "square", "triangle", "diamond", "star", "airport", "seaport", "dryport",
   "heritage", "red_flag", "reservoir", "lab",
@@ -415,6 +415,7 @@ parse_style (Loader             *loader,
       s->has_dash = TRUE;
     }
   s->nested = get_bool (o, "nested");
+  s->arrow = get_bool (o, "arrow");
   if ((text = get_string (o, "hatch")) != NULL)
     {
       if (!lookup_enum (text, hatch_names, G_N_ELEMENTS (hatch_names), &v))

@@ -63,6 +63,7 @@ typedef enum
   ATLAS_HATCH_DIAGONAL,
   ATLAS_HATCH_CROSS,
   ATLAS_HATCH_DOTS,
+  ATLAS_HATCH_TREES,    /* small tree marks: woodland, the ecological screen */
 } AtlasHatch;
 
 typedef enum
@@ -105,6 +106,7 @@ typedef struct
   double       symbol_size;
   double       band_width_px;
   gboolean     nested;         /* a circle: filled only outside the next inner circle */
+  gboolean     arrow;          /* a corridor: arrow heads at the outer end of its lines */
 } AtlasOverlayStyle;
 
 typedef struct _AtlasOverlayGroup AtlasOverlayGroup;

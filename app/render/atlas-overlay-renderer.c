@@ -113,7 +113,7 @@ label_min_zoom (const AtlasOverlayFeature *f)
   double w;
 
   if (f->shape == ATLAS_SHAPE_POINT)
-    return 8;
+    return 7;
   if (f->shape == ATLAS_SHAPE_LINE)
     return 7;
   w = MAX (f->bbox.x1 - f->bbox.x0, f->bbox.y1 - f->bbox.y0) * ATLAS_TILE_SIZE;
@@ -255,7 +255,23 @@ draw_hatch (cairo_t             *cr,
   cairo_set_source_rgba (cr, colour->r, colour->g, colour->b, MAX (colour->a, 0.55));
   cairo_set_line_width (cr, 1.0);
 
-  if (hatch == ATLAS_HATCH_DOTS)
+  if (hatch == ATLAS_HATCH_TREES)
+    {
+      /* staggered tree marks: a crown on a stem */
+      cairo_set_source_rgba (cr, colour->r, colour->g, colour->b, MAX (colour->a, 0.75));
+      for (double y = -oy, row = 0; y < vp->height + spacing; y += spacing, row++)
+        for (double x = -ox + (fmod (row + floor (vp->origin_y * scale / spacing), 2) != 0 ? spacing / 2 : 0);
+             x < vp->width + spacing; x += spacing)
+          {
+            cairo_move_to (cr, x, y - 3.2);
+            cairo_line_to (cr, x + 2.4, y + 0.8);
+            cairo_line_to (cr, x - 2.4, y + 0.8);
+            cairo_close_path (cr);
+            cairo_rectangle (cr, x - 0.5, y + 0.8, 1.0, 1.8);
+          }
+      cairo_fill (cr);
+    }
+  else if (hatch == ATLAS_HATCH_DOTS)
     {
       for (double y = -oy; y < vp->height + spacing; y += spacing)
         for (double x = -ox; x < vp->width + spacing; x += spacing)
@@ -288,7 +304,7 @@ apply_dash (cairo_t                 *cr,
             gboolean                 schematic)
 {
   if (s->has_dash)
-    cairo_set_dash (cr, s->dash, 2, 0);
+    cairo_set_dash (cr, s->dash, s->n_dash, 0);
   else if (schematic)
     cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
   else
@@ -320,7 +336,8 @@ draw_zone (cairo_t                   *cr,
     {
       cairo_path_t *path = cairo_copy_path (cr);
 
-      draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, vp, 9);
+      draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, vp,
+                  s->hatch == ATLAS_HATCH_TREES ? 14 : 9);
       cairo_append_path (cr, path);
       cairo_path_destroy (path);
     }
@@ -396,6 +413,9 @@ draw_arrow_head (cairo_t                   *cr,
   cairo_restore (cr);
 }
 
+/* Corridors (a stroke): a broad band along the alignment with its centre
+ * line, and with "arrow", an arrow head pointing out from the core at the
+ * outer end. Belts (no stroke): the wide translucent band alone. */
 static void
 draw_band (cairo_t                   *cr,
            const AtlasOverlayFeature *f,
@@ -406,7 +426,7 @@ draw_band (cairo_t                   *cr,
   AtlasColor soft = s->has_fill ? s->fill : (AtlasColor) { s->stroke.r, s->stroke.g, s->stroke.b, 0.3 };
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_cap (cr, s->has_stroke ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
   cairo_new_path (cr);
   atlas_overlay_draw_feature_path (cr, f, vp);
   set_colour (cr, &soft);
@@ -421,8 +441,13 @@ draw_band (cairo_t                   *cr,
       apply_dash (cr, s, f->schematic);
       stroke_geometry (cr, f, vp);
       cairo_set_dash (cr, NULL, 0, 0);
-      if (f->directed)
-        draw_arrow_head (cr, f, vp, 6 + 2 * s->stroke_width);
+      if (s->arrow || f->directed)
+        {
+          AtlasColor head = { s->stroke.r, s->stroke.g, s->stroke.b, 0.85 };
+
+          set_colour (cr, &head);
+          draw_arrow_head (cr, f, vp, MAX (width * 1.1, 10 + 2 * s->stroke_width));
+        }
     }
   cairo_new_path (cr);
 }
@@ -451,8 +476,8 @@ draw_line (cairo_t                   *cr,
   apply_dash (cr, s, f->schematic);
   stroke_geometry (cr, f, vp);
   cairo_set_dash (cr, NULL, 0, 0);
-  if (f->directed)
-    draw_arrow_head (cr, f, vp, 6 + 2 * s->stroke_width);
+  if (f->directed || s->arrow)
+    draw_arrow_head (cr, f, vp, 7 + 2.5 * s->stroke_width);
 }
 
 /* Symbols, centred on (0, 0), of diameter @d */
@@ -989,7 +1014,8 @@ atlas_overlay_draw_swatch (cairo_t                 *cr,
         {
           cairo_path_t *path = cairo_copy_path (cr);
 
-          draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, &vp, 5);
+          draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, &vp,
+                      s->hatch == ATLAS_HATCH_TREES ? 9 : 5);
           cairo_append_path (cr, path);
           cairo_path_destroy (path);
         }
@@ -1008,22 +1034,44 @@ atlas_overlay_draw_swatch (cairo_t                 *cr,
     case ATLAS_OVERLAY_LINE:
       {
         AtlasColor soft = s->has_fill ? s->fill : (AtlasColor) { s->stroke.r, s->stroke.g, s->stroke.b, 0.3 };
+        double end = s->arrow ? w - 4 - h * 0.5 : w - 4;
 
-        cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_line_cap (cr, s->has_stroke && kind == ATLAS_OVERLAY_BAND ? CAIRO_LINE_CAP_BUTT
+                                                                           : CAIRO_LINE_CAP_ROUND);
         cairo_move_to (cr, 4, h / 2);
-        cairo_line_to (cr, w - 4, h / 2);
+        cairo_line_to (cr, end, h / 2);
         if (kind == ATLAS_OVERLAY_BAND)
           {
             set_colour (cr, &soft);
-            cairo_set_line_width (cr, h * 0.6);
+            /* belts are wider than corridors in the legend as on the map */
+            cairo_set_line_width (cr, h * (s->has_stroke ? 0.6 : 0.85));
             cairo_stroke_preserve (cr);
           }
-        set_colour (cr, s->has_stroke ? &s->stroke : &s->fill);
-        cairo_set_line_width (cr, CLAMP (s->stroke_width, 1, 3));
-        apply_dash (cr, s, schematic);
-        if (s->has_dash || schematic)
-          cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
-        cairo_stroke (cr);
+        if (s->has_stroke || kind == ATLAS_OVERLAY_LINE)
+          {
+            set_colour (cr, s->has_stroke ? &s->stroke : &s->fill);
+            cairo_set_line_width (cr, CLAMP (s->stroke_width, 1, 3));
+            apply_dash (cr, s, schematic);
+            if (s->n_dash == 4)
+              cairo_set_dash (cr, (double[]) { 6, 2, 1.5, 2 }, 4, 0);
+            else if (s->has_dash || schematic)
+              cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
+            cairo_stroke (cr);
+          }
+        cairo_new_path (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        if (s->arrow)
+          {
+            const AtlasColor *c = s->has_stroke ? &s->stroke : &s->fill;
+            double a = h * 0.5;
+
+            cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.85);
+            cairo_move_to (cr, w - 2, h / 2);
+            cairo_line_to (cr, w - 2 - a * 1.3, h / 2 - a);
+            cairo_line_to (cr, w - 2 - a * 1.3, h / 2 + a);
+            cairo_close_path (cr);
+            cairo_fill (cr);
+          }
         break;
       }
 

@@ -645,7 +645,8 @@ atlas_labels_place_all (const AtlasLabel *base,
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr(GPtrArray) overlay_names = g_ptr_array_new_with_free_func (g_free);
   double scale = ATLAS_TILE_SIZE * pow (2.0, zoom);
-  guint izoom = (guint) floor (zoom + 1e-9);
+  /* a page between two zooms shows the labels of the nearer one */
+  guint izoom = (guint) floor (zoom + 0.5);
 
   for (guint i = 0; i < n_overlay; i++)
     if (label_active (&overlay[i], izoom, world_filter))
