@@ -565,15 +565,15 @@ place_dot_label (GArray           *placed,
   for (guint c = 0; c < 4; c++)
     {
       AtlasRect box = { cand[c][0] - pad, cand[c][1], cand[c][0] + w + pad, cand[c][1] + h };
+      AtlasRect both = { MIN (box.x0, dot.x0), MIN (box.y0, dot.y0),
+                         MAX (box.x1, dot.x1), MAX (box.y1, dot.y1) };
 
-      if (box_free (placed, &box))
+      /* what is kept is the box around text and dot, so that is checked */
+      if (box_free (placed, &both))
         {
           p->text_x = cand[c][0];
           p->text_y = cand[c][1];
-          p->box.x0 = MIN (box.x0, dot.x0);
-          p->box.y0 = MIN (box.y0, dot.y0);
-          p->box.x1 = MAX (box.x1, dot.x1);
-          p->box.y1 = MAX (box.y1, dot.y1);
+          p->box = both;
           return TRUE;
         }
     }
