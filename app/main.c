@@ -320,8 +320,7 @@ export_map (ExportOptions  *o,
     }
   job->subtitle = g_strdup (o->subtitle);
   if (view != NULL && g_str_equal (view->id, "region"))
-    job->extent = (AtlasRect) { atlas_geo_lon_to_world_x (ATLAS_BTH_WEST), atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH),
-                                atlas_geo_lon_to_world_x (ATLAS_BTH_EAST), atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) };
+    atlas_region_extent (&job->extent);
   else if (view != NULL)
     atlas_export_job_set_extent_from_view (job, view->longitude, view->latitude, view->zoom, 1600, 1000);
   else if (!isnan (start->longitude))

@@ -52,6 +52,21 @@ check "page 2 is titled 通州区与北三县" 'pdftotext -f 2 -l 2 "$tmp/book.p
 check "page 8 is titled 怀丰地区" 'pdftotext -f 8 -l 8 "$tmp/book.pdf" - | head -1 | grep -q "怀丰"'
 check "each area page quotes the plan" 'pdftotext -f 3 -l 3 "$tmp/book.pdf" - | grep -q "§ 4.4"'
 
+# --layers=none: the base map alone, no overlay legend
+"$bin" --export="$tmp/none.pdf" --paper=A4 --layers=none >"$tmp/out" 2>&1
+check "--layers=none exports" '[ $? -eq 0 ] && [ -s "$tmp/none.pdf" ]'
+pdftotext "$tmp/none.pdf" "$tmp/none.txt"
+check "--layers=none has the base map's labels" 'grep -q "北京市" "$tmp/none.txt" && grep -q "渤海" "$tmp/none.txt"'
+check "--layers=none has no legend of overlays" '! grep -q "Legend\|图例\|圈层\|Circles" "$tmp/none.txt"'
+
+# every layer on a small portrait page: the legend lists every symbol, never "… and N more"
+"$bin" --export="$tmp/all.pdf" --paper=A4 --orientation=portrait --layers=all >"$tmp/out" 2>&1
+pdftotext "$tmp/all.pdf" "$tmp/all.txt"
+check "the legend never ends with “more”" '[ -s "$tmp/all.txt" ] && ! grep -q "more layer" "$tmp/all.txt"'
+for entry in "产业协同圈" "首都功能核心区" "一屏" "北三河系" "综合交通枢纽" "金融" "世界文化遗产"; do
+  check "the full legend lists $entry" 'grep -q "$entry" "$tmp/all.txt"'
+done
+
 # errors: clear, non-zero, nothing left behind
 mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
 "$bin" --export="$tmp/ro/x.pdf" --view=region >"$tmp/out" 2>&1; status=$?

@@ -102,8 +102,7 @@ atlas_export_job_new (AtlasData      *data,
   for (guint i = 0; i < layers->len; i++)
     job->opacity[i] = 1.0;
   /* the whole region: 北京, 天津 and 河北 fill the map frame */
-  job->extent = (AtlasRect) { atlas_geo_lon_to_world_x (ATLAS_BTH_WEST), atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH),
-                              atlas_geo_lon_to_world_x (ATLAS_BTH_EAST), atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) };
+  atlas_region_extent (&job->extent);
   return job;
 }
 
@@ -464,6 +463,43 @@ layout_legend (cairo_t   *cr,
   return used;
 }
 
+/* The largest type (down to @min_unit) and fewest columns at which the
+ * legend fits @box. */
+static gboolean
+choose_legend_layout (cairo_t   *cr,
+                      GArray    *entries,
+                      const Box *box,
+                      double     unit,
+                      double     min_unit,
+                      double    *chosen_unit,
+                      guint     *chosen_columns)
+{
+  guint max_columns = MAX (1, (guint) floor (box->w / (unit * 12)));
+
+  for (double u = unit; u >= min_unit - 1e-9; u *= 0.9)
+    for (guint n = 1; n <= max_columns; n++)
+      if (layout_legend (cr, entries, box, u, n, FALSE) >= 0)
+        {
+          *chosen_unit = u;
+          *chosen_columns = n;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+static gboolean
+legend_fits (AtlasExportJob *job,
+             cairo_t        *cr,
+             const Box      *box,
+             double          unit)
+{
+  g_autoptr(GArray) entries = collect_legend (job);
+  double u;
+  guint n;
+
+  return entries->len == 0 || choose_legend_layout (cr, entries, box, unit, unit * 0.7, &u, &n);
+}
+
 /* Every symbol on the page is explained: the legend takes more columns
  * and smaller type as it needs, never dropping an entry. */
 static double
@@ -473,17 +509,16 @@ draw_legend (AtlasExportJob *job,
              double          unit)
 {
   g_autoptr(GArray) entries = collect_legend (job);
-  guint max_columns = MAX (1, (guint) floor (box->w / (unit * 14)));
+  double u;
+  guint n;
 
   if (entries->len == 0)
     return 0;
-  for (double u = unit; u > unit * 0.45; u *= 0.9)
-    for (guint n = 1; n <= max_columns + 1; n++)
-      if (layout_legend (cr, entries, box, u, n, FALSE) >= 0)
-        return layout_legend (cr, entries, box, u, n, TRUE);
+  if (choose_legend_layout (cr, entries, box, unit, unit * 0.4, &u, &n))
+    return layout_legend (cr, entries, box, u, n, TRUE);
   /* at the smallest type, overflowing the box rather than leaving out */
   return layout_legend (cr, entries, &(Box) { box->x, box->y, box->w, G_MAXDOUBLE / 4 },
-                        unit * 0.45, max_columns + 1, TRUE);
+                        unit * 0.4, 1, TRUE);
 }
 
 static void
@@ -582,8 +617,13 @@ draw_map_page (AtlasExportJob  *job,
   footer_h = text_height (cr, "Xg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
   column_w = job->landscape ? W * 0.24 : 0;
 
+  /* the legend's column (landscape) or block (portrait) grows, within
+   * limits, until the legend fits at a readable size */
   if (job->landscape)
     {
+      for (; column_w < W * 0.45; column_w += W * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, y, column_w, H - y - m - footer_h }, unit))
+          break;
       frame = (Box) { m, y, W - 2 * m - column_w - unit, H - y - m - footer_h };
       column = (Box) { W - m - column_w, y, column_w, frame.h };
     }
@@ -591,6 +631,9 @@ draw_map_page (AtlasExportJob  *job,
     {
       double legend_h = H * 0.2;
 
+      for (; legend_h < H * 0.45; legend_h += H * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, 0, W - 2 * m, legend_h * (excerpt != NULL ? 0.45 : 1) }, unit))
+          break;
       frame = (Box) { m, y, W - 2 * m, H - y - m - footer_h - legend_h - unit };
       column = (Box) { m, frame.y + frame.h + unit, W - 2 * m, legend_h };
     }

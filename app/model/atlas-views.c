@@ -80,3 +80,20 @@ atlas_region_fit_zoom (double width_px,
 
   return CLAMP (floor (zoom + 1e-6), ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
 }
+
+/**
+ * atlas_region_extent:
+ * @extent: (out): world coordinates
+ *
+ * What "whole region" shows on a page: 北京, 天津 and 河北 with a narrow
+ * margin.
+ */
+void
+atlas_region_extent (AtlasRect *extent)
+{
+  double x0 = atlas_geo_lon_to_world_x (ATLAS_BTH_WEST), x1 = atlas_geo_lon_to_world_x (ATLAS_BTH_EAST);
+  double y0 = atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH), y1 = atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH);
+  double pad = MAX (x1 - x0, y1 - y0) * 0.02;
+
+  *extent = (AtlasRect) { x0 - pad, y0 - pad, x1 + pad, y1 + pad };
+}

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "atlas-geo.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -33,6 +35,7 @@ const AtlasView *atlas_views_lookup   (const char  *id);
 char            *atlas_views_list_ids (void);
 void             atlas_region_clamp   (double      *longitude,
                                        double      *latitude);
+void             atlas_region_extent  (AtlasRect   *extent);
 double           atlas_region_fit_zoom (double      width_px,
                                         double      height_px);
 
