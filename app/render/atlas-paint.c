@@ -652,9 +652,23 @@ atlas_labels_place_all (const AtlasLabel *base,
     if (label_active (&overlay[i], izoom, world_filter))
       {
         Candidate c = { &overlay[i], priority_of (&overlay[i]) };
+        g_autofree char *name = core_name (overlay[i].name_zh);
+        gboolean repeated = FALSE;
 
+        /* two features of one name and place (京津走廊 of the structure and
+         * of industry) are named once */
+        for (guint o = 0; o < overlay_names->len && !repeated; o++)
+          {
+            const AtlasLabel *other = g_array_index (order, Candidate, o).label;
+
+            repeated = g_str_equal (name, overlay_names->pdata[o])
+                       && fabs (other->world.x - overlay[i].world.x) < SAME_PLACE_WORLD
+                       && fabs (other->world.y - overlay[i].world.y) < SAME_PLACE_WORLD;
+          }
+        if (repeated)
+          continue;
         g_array_append_val (order, c);
-        g_ptr_array_add (overlay_names, core_name (overlay[i].name_zh));
+        g_ptr_array_add (overlay_names, g_steal_pointer (&name));
       }
 
   for (guint i = 0; i < n_base; i++)
