@@ -41,6 +41,7 @@ struct _AtlasWindow
   guint                 painted_id;
   guint                 snap_id;
   guint                 fit_id;
+  double                whole_zoom;   /* the last whole zoom level shown */
   gboolean              base_painted;
   gint64                created;
   GSettings            *settings;
@@ -106,9 +107,11 @@ snap_zoom_cb (gpointer user_data)
   double zoom = shumate_viewport_get_zoom_level (viewport);
 
   self->snap_id = 0;
+  /* on to the next level in the direction of the zoom */
   if (fabs (zoom - round (zoom)) > 1e-3)
     go_to (self, shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-           shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), zoom, TRUE);
+           shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+           zoom > self->whole_zoom ? ceil (zoom) : floor (zoom), TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -121,6 +124,8 @@ zoom_changed_cb (AtlasWindow *self)
   g_clear_handle_id (&self->snap_id, g_source_remove);
   if (fabs (zoom - round (zoom)) > 1e-3)
     self->snap_id = g_timeout_add (300, snap_zoom_cb, self);
+  else
+    self->whole_zoom = round (zoom);
 }
 
 /* "Whole region": 北京, 天津 and 河北 fitted into the map as it is shown,
