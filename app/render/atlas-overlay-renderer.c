@@ -360,7 +360,7 @@ draw_zone (cairo_t                   *cr,
 
       atlas_path_clip_init (&clip, vp, 64.0);
       atlas_path_add_feature (cr, partial, &partial->features[0], vp, &clip, TRUE);
-      draw_hatch (cr, ATLAS_HATCH_DIAGONAL, &(AtlasColor) { c->r, c->g, c->b, 0.8 }, vp, 6);
+      draw_hatch (cr, ATLAS_HATCH_DIAGONAL, &(AtlasColor) { c->r, c->g, c->b, 0.5 }, vp, 7);
       cairo_new_path (cr);
     }
 }

@@ -685,9 +685,12 @@ atlas_labels_place_all (const AtlasLabel *base,
         {
           Candidate *oc = &g_array_index (order, Candidate, o);
 
+          /* a province's name stands for a larger area */
+          double near = l->kind == ATLAS_LABEL_PROVINCE ? SAME_PLACE_WORLD * 2.5 : SAME_PLACE_WORLD;
+
           if (g_str_equal (name, overlay_names->pdata[o])
-              && fabs (oc->label->world.x - l->world.x) < SAME_PLACE_WORLD
-              && fabs (oc->label->world.y - l->world.y) < SAME_PLACE_WORLD)
+              && fabs (oc->label->world.x - l->world.x) < near
+              && fabs (oc->label->world.y - l->world.y) < near)
             {
               oc->priority = MIN (oc->priority, c.priority);
               repeated = TRUE;
