@@ -2162,7 +2162,9 @@ atlas_overlay_feature_hit (const AtlasOverlayFeature *f,
         double half = tolerance_px / scale;
 
         if (f->band_km > 0)
-          half += f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180));
+          /* as drawn: at most ATLAS_BAND_MAX_PX wide */
+          half += MIN (f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)),
+                       ATLAS_BAND_MAX_PX / 2 / scale);
         else
           half += MAX (f->style->band_width_px, f->style->stroke_width) / 2 / scale;
 

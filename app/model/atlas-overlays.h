@@ -31,6 +31,10 @@ typedef enum
   ATLAS_OVERLAYS_ERROR_GEOMETRY,
 } AtlasOverlaysError;
 
+/* The widest a band (a corridor or belt of so many km) is drawn, in
+ * pixels, so that it never hides the map when zoomed in. */
+#define ATLAS_BAND_MAX_PX 160.0
+
 typedef enum
 {
   ATLAS_OVERLAY_ZONE,

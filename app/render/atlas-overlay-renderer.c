@@ -375,7 +375,7 @@ atlas_overlay_band_width_px (const AtlasOverlayFeature *f,
                         / (ATLAS_TILE_SIZE * pow (2, zoom));
 
       /* never thinner than a line, never so wide it hides the map */
-      return CLAMP (f->band_km * 1000 / m_per_px, 3, 400);
+      return CLAMP (f->band_km * 1000 / m_per_px, 3, ATLAS_BAND_MAX_PX);
     }
   return f->style->band_width_px > 0 ? f->style->band_width_px : 10;
 }
