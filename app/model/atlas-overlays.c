@@ -2211,6 +2211,8 @@ atlas_overlays_uncovered_fraction (AtlasOverlays             *self,
   return a_inner > 0 ? a_diff / a_inner : 1.0;
 }
 
+#define BAND_ANCHOR_TOLERANCE 0.02   /* degrees */
+
 /**
  * atlas_overlays_band_anchor:
  * @inner: (element-type AtlasOverlayFeature): the zones inside @outer
@@ -2241,14 +2243,19 @@ atlas_overlays_band_anchor (AtlasOverlays             *self,
   cached = g_hash_table_lookup (self->band_anchors, key->str);
   if (cached == NULL)
     {
-      GEOSGeometry *band = GEOSGeom_clone_r (self->geos, outer->geos), *mic = NULL, *centre = NULL;
+      /* a label's place needs no detail: shapes simplified to about 2 km */
+      GEOSGeometry *band = GEOSSimplify_r (self->geos, outer->geos, BAND_ANCHOR_TOLERANCE);
+      GEOSGeometry *mic = NULL, *centre = NULL;
       double x, y;
 
       for (guint i = 0; i < inner->len && band != NULL; i++)
         {
           const AtlasOverlayFeature *f = inner->pdata[i];
-          GEOSGeometry *diff = f->geos != NULL ? GEOSDifference_r (self->geos, band, f->geos) : NULL;
+          GEOSGeometry *simple = f->geos != NULL ? GEOSSimplify_r (self->geos, f->geos, BAND_ANCHOR_TOLERANCE) : NULL;
+          GEOSGeometry *diff = simple != NULL ? GEOSDifference_r (self->geos, band, simple) : NULL;
 
+          if (simple != NULL)
+            GEOSGeom_destroy_r (self->geos, simple);
           if (diff != NULL)
             {
               GEOSGeom_destroy_r (self->geos, band);
@@ -2256,7 +2263,7 @@ atlas_overlays_band_anchor (AtlasOverlays             *self,
             }
         }
       if (band != NULL && !GEOSisEmpty_r (self->geos, band))
-        mic = GEOSMaximumInscribedCircle_r (self->geos, band, 0.01);
+        mic = GEOSMaximumInscribedCircle_r (self->geos, band, BAND_ANCHOR_TOLERANCE);
       if (mic != NULL)
         centre = GEOSGeomGetStartPoint_r (self->geos, mic);
 
