@@ -309,6 +309,9 @@ apply_dash (cairo_t                 *cr,
     cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
   else
     cairo_set_dash (cr, NULL, 0, 0);
+  /* round caps would close the gaps of a dash-dot */
+  if (s->has_dash || schematic)
+    cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 }
 
 static void
