@@ -228,6 +228,44 @@ typedef struct
   double x, y, w, h;
 } Box;
 
+#define NORTH_ARROW_SIZE(frame) ((frame)->h * 0.035 + 6)
+
+/* The scale bar's length and place (its left end, frame coordinates). */
+static void
+scale_bar_geometry (const Box *frame,
+                    double     scale,
+                    double     cy,
+                    double    *m_per_pt,
+                    double    *length_m,
+                    double    *length_pt,
+                    double    *unit,
+                    double    *x,
+                    double    *y)
+{
+  double lat = atlas_geo_world_y_to_lat (cy);
+
+  *m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
+  *length_m = atlas_geo_round_scale_length (frame->w * 0.22 * *m_per_pt);
+  *length_pt = *length_m / *m_per_pt;
+  *unit = frame->h * 0.012 + 4;
+  *x = *unit * 1.5;
+  *y = frame->h - *unit * 3;
+}
+
+/* Labels keep clear of the scale bar and the north arrow. */
+static void
+reserve_furniture (AtlasOverlayRenderer *overlays,
+                   const Box            *frame,
+                   double                scale,
+                   double                cy)
+{
+  double m_per_pt, length_m, length_pt, unit, x, y, s = NORTH_ARROW_SIZE (frame);
+
+  scale_bar_geometry (frame, scale, cy, &m_per_pt, &length_m, &length_pt, &unit, &x, &y);
+  atlas_overlay_renderer_reserve (overlays, x - unit * 0.6, y - unit * 2.1, length_pt + unit * 6, unit * 3.3);
+  atlas_overlay_renderer_reserve (overlays, frame->w - s * 2.25, s * 0.55, s * 1.7, s * 1.7);
+}
+
 static void
 draw_map (AtlasExportJob  *job,
           cairo_t         *cr,
@@ -253,6 +291,7 @@ draw_map (AtlasExportJob  *job,
   vp.height = frame->h;
   vp.origin_x = cx - frame->w / 2 / scale;
   vp.origin_y = cy - frame->h / 2 / scale;
+  reserve_furniture (overlays, frame, scale, cy);
 
   cairo_save (cr);
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
@@ -269,16 +308,17 @@ draw_map (AtlasExportJob  *job,
 
   /* scale bar, bottom left, correct at the map's middle latitude */
   {
-    double lat = atlas_geo_world_y_to_lat (cy);
-    double m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
-    double length_m = atlas_geo_round_scale_length (frame->w * 0.22 * m_per_pt);
-    double length_pt = length_m / m_per_pt;
-    double unit = frame->h * 0.012 + 4, x = frame->x + unit * 1.5, y = frame->y + frame->h - unit * 3;
-    g_autofree char *label = length_m >= 1000 ? g_strdup_printf ("%g km", length_m / 1000)
-                                              : g_strdup_printf ("%g m", length_m);
+    double m_per_pt, length_m, length_pt, unit, x, y;
+    g_autofree char *label = NULL;
     g_autofree char *ratio = NULL;
     double paper_m_per_pt = 0.0254 / 72;
-    g_autofree char *ratio_number = atlas_format_integer (m_per_pt / paper_m_per_pt);
+    g_autofree char *ratio_number = NULL;
+
+    scale_bar_geometry (frame, scale, cy, &m_per_pt, &length_m, &length_pt, &unit, &x, &y);
+    x += frame->x;
+    y += frame->y;
+    label = length_m >= 1000 ? g_strdup_printf ("%g km", length_m / 1000) : g_strdup_printf ("%g m", length_m);
+    ratio_number = atlas_format_integer (m_per_pt / paper_m_per_pt);
 
     ratio = g_strdup_printf ("1 : %s", ratio_number);
     cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
@@ -304,7 +344,7 @@ draw_map (AtlasExportJob  *job,
 
   /* north arrow, top right: Web Mercator keeps north up */
   {
-    double s = frame->h * 0.035 + 6, x = frame->x + frame->w - s * 1.4, y = frame->y + s * 0.5;
+    double s = NORTH_ARROW_SIZE (frame), x = frame->x + frame->w - s * 1.4, y = frame->y + s * 0.5;
 
     cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
     cairo_arc (cr, x, y + s * 0.9, s * 0.85, 0, 2 * G_PI);

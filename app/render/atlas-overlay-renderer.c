@@ -26,6 +26,7 @@ struct _AtlasOverlayRenderer
   GArray        *labels;       /* AtlasLabel of the visible features */
   AtlasBasemap  *basemap;      /* (nullable) whose labels are placed and drawn with ours */
   GHashTable    *inner;        /* nested circle → the next inner circle shown */
+  GArray        *reserved;     /* AtlasRect, viewport pixels: no labels there (pages) */
   GMutex         lock;
   GArray        *placements[N_ZOOMS];
 };
@@ -708,15 +709,30 @@ label_inside_cb (const AtlasLabel *label,
 
 static GArray *
 place_labels (AtlasOverlayRenderer *self,
-              double                zoom,
+              const AtlasViewport  *vp,
               const AtlasRect      *world_filter)
 {
   guint n_base = 0;
   const AtlasLabel *base = self->basemap != NULL ? atlas_basemap_get_labels (self->basemap, &n_base)
                                                  : NULL;
+  double scale = ATLAS_TILE_SIZE * pow (2, vp->zoom);
+  g_autoptr(GArray) reserved = g_array_new (FALSE, FALSE, sizeof (AtlasRect));
+
+  /* a page's reserved boxes, in global pixels */
+  for (guint i = 0; world_filter != NULL && i < self->reserved->len; i++)
+    {
+      AtlasRect r = g_array_index (self->reserved, AtlasRect, i);
+
+      r.x0 += vp->origin_x * scale;
+      r.x1 += vp->origin_x * scale;
+      r.y0 += vp->origin_y * scale;
+      r.y1 += vp->origin_y * scale;
+      g_array_append_val (reserved, r);
+    }
 
   return atlas_labels_place_all (base, n_base, (const AtlasLabel *) self->labels->data,
-                                 self->labels->len, zoom, world_filter, label_inside_cb, self);
+                                 self->labels->len, vp->zoom, world_filter, label_inside_cb, self,
+                                 (const AtlasRect *) reserved->data, reserved->len);
 }
 
 /* Tiles (integer zooms) share one placement for the whole region, made
@@ -731,7 +747,7 @@ get_placements (AtlasOverlayRenderer *self,
   zoom = MIN (zoom, N_ZOOMS - 1);
   g_mutex_lock (&self->lock);
   if (self->placements[zoom] == NULL)
-    self->placements[zoom] = place_labels (self, zoom, NULL);
+    self->placements[zoom] = place_labels (self, &(AtlasViewport) { zoom, 0, 0, 0, 0 }, NULL);
   placed = self->placements[zoom];
   g_mutex_unlock (&self->lock);
   return placed;
@@ -750,6 +766,25 @@ atlas_overlay_renderer_get_placements (AtlasOverlayRenderer *self,
                                        guint                 zoom)
 {
   return get_placements (self, zoom);
+}
+
+/**
+ * atlas_overlay_renderer_reserve:
+ *
+ * Keeps labels out of a box of a page (viewport pixels), such as where
+ * the scale bar or the north arrow will be drawn. Tiles ignore it. Call
+ * before drawing.
+ */
+void
+atlas_overlay_renderer_reserve (AtlasOverlayRenderer *self,
+                                double                x,
+                                double                y,
+                                double                width,
+                                double                height)
+{
+  AtlasRect r = { x, y, x + width, y + height };
+
+  g_array_append_val (self->reserved, r);
 }
 
 /**
@@ -828,7 +863,19 @@ overlay_draw (AtlasPainter        *painter,
   if (vp->zoom == floor (vp->zoom))
     placements = get_placements (self, (guint) vp->zoom);
   else
-    placements = own_placements = place_labels (self, vp->zoom, &clip.world);
+    {
+      /* a page (not a tile): a name that would run off its edge is left out */
+      double ox = vp->origin_x * scale, oy = vp->origin_y * scale;
+
+      placements = own_placements = place_labels (self, vp, &clip.world);
+      for (guint i = own_placements->len; i-- > 0;)
+        {
+          const AtlasRect *box = &g_array_index (own_placements, AtlasPlacedLabel, i).box;
+
+          if (box->x0 < ox || box->y0 < oy || box->x1 > ox + vp->width || box->y1 > oy + vp->height)
+            g_array_remove_index (own_placements, i);
+        }
+    }
   atlas_labels_draw (cr, placements, vp);
 
   cairo_restore (cr);
@@ -845,6 +892,7 @@ overlay_finalize (AtlasPainter *painter)
     g_ptr_array_unref (self->passes[k]);
   g_array_unref (self->labels);
   g_hash_table_unref (self->inner);
+  g_array_unref (self->reserved);
   g_clear_object (&self->basemap);
   g_mutex_clear (&self->lock);
   g_free (self->opacity);
@@ -917,6 +965,7 @@ atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
     }
   g_ptr_array_sort (self->passes[ATLAS_OVERLAY_ZONE], compare_by_area_desc);
   self->inner = find_inner_circles (self->passes[ATLAS_OVERLAY_ZONE]);
+  self->reserved = g_array_new (FALSE, FALSE, sizeof (AtlasRect));
   build_labels (self);
 
   return self;

@@ -622,6 +622,8 @@ place_centred_label (GArray           *placed,
  * @overlay: (nullable): the labels of the plan's features shown
  * @world_filter: (nullable): only place labels whose anchor is in here
  * @inside: (nullable): whether a feature's label may sit at a world point
+ * @reserved: (nullable): boxes (global pixels) that no label may cover,
+ *   such as a page's scale bar
  *
  * The one label engine: base map and feature labels in one collision
  * set. Greedy by priority: a label is placed at its first candidate
@@ -639,7 +641,9 @@ atlas_labels_place_all (const AtlasLabel *base,
                         double            zoom,
                         const AtlasRect  *world_filter,
                         AtlasLabelInside  inside,
-                        gpointer          user_data)
+                        gpointer          user_data,
+                        const AtlasRect  *reserved,
+                        guint             n_reserved)
 {
   GArray *placed = g_array_new (FALSE, FALSE, sizeof (AtlasPlacedLabel));
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (Candidate));
@@ -701,6 +705,9 @@ atlas_labels_place_all (const AtlasLabel *base,
     }
   g_array_sort (order, compare_candidates);
 
+  for (guint i = 0; i < n_reserved; i++)
+    g_array_append_val (placed, ((AtlasPlacedLabel) { .box = reserved[i] }));
+
   for (guint i = 0; i < order->len; i++)
     {
       const AtlasLabel *l = g_array_index (order, Candidate, i).label;
@@ -721,6 +728,7 @@ atlas_labels_place_all (const AtlasLabel *base,
       if (done)
         g_array_append_val (placed, p);
     }
+  g_array_remove_range (placed, 0, n_reserved);
 
   return placed;
 }
@@ -739,7 +747,7 @@ atlas_labels_place (const AtlasLabel *labels,
                     double            zoom,
                     const AtlasRect  *world_filter)
 {
-  return atlas_labels_place_all (labels, n_labels, NULL, 0, zoom, world_filter, NULL, NULL);
+  return atlas_labels_place_all (labels, n_labels, NULL, 0, zoom, world_filter, NULL, NULL, NULL, 0);
 }
 
 void

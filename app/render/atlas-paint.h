@@ -102,7 +102,9 @@ GArray      *atlas_labels_place_all  (const AtlasLabel      *base,
                                       double                 zoom,
                                       const AtlasRect       *world_filter,
                                       AtlasLabelInside       inside,
-                                      gpointer               user_data);
+                                      gpointer               user_data,
+                                      const AtlasRect       *reserved,
+                                      guint                  n_reserved);
 GArray      *atlas_labels_place      (const AtlasLabel      *labels,
                                       guint                  n_labels,
                                       double                 zoom,
