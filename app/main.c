@@ -415,7 +415,9 @@ export_map (ExportOptions  *o,
       job->title = g_strdup (o->title);
     }
   job->subtitle = g_strdup (o->subtitle);
-  if (view != NULL)
+  if (view != NULL && g_str_equal (view->id, "region"))
+    atlas_region_extent (&job->extent);
+  else if (view != NULL)
     atlas_export_job_set_extent_from_view (job, view->longitude, view->latitude, view->zoom, 1600, 1000);
   else if (!isnan (start->longitude))
     atlas_export_job_set_extent_from_view (job, start->longitude, start->latitude,
@@ -514,7 +516,7 @@ main (int   argc,
     { "center", 0, 0, G_OPTION_ARG_STRING, &center, N_("Centre the map on a point"), N_("LAT,LON") },
     { "zoom", 0, 0, G_OPTION_ARG_STRING, &zoom_text, N_("Zoom level, 5 to 14"), N_("Z") },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &layers,
-      N_("Show (or export) these layers or groups, comma-separated, or “all”"), N_("ID,…") },
+      N_("Show (or export) these layers or groups, comma-separated, “all” or “none”"), N_("ID,…") },
     { "list-layers", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the plan’s groups, layers and features"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (with --list-layers, --info or --search)"), NULL },
     { "info", 0, 0, G_OPTION_ARG_STRING, &info_name,

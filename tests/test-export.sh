@@ -98,6 +98,39 @@ check "--book=figures as PNG exits 2 with one line, no file" '[ $status -eq 2 ] 
 "$bin" --export="$tmp/bad.pdf" --figure=7 >"$tmp/out" 2>&1; status=$?
 check "--figure=7 exits 2 with one line, no file" '[ $status -eq 2 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && [ ! -e "$tmp/bad.pdf" ]'
 
+# --layers=none: the base map alone, no overlay legend
+"$bin" --export="$tmp/none.pdf" --paper=A4 --layers=none >"$tmp/out" 2>&1
+check "--layers=none exports" '[ $? -eq 0 ] && [ -s "$tmp/none.pdf" ]'
+pdftotext "$tmp/none.pdf" "$tmp/none.txt"
+check "--layers=none has the base map's labels" 'grep -q "北京市" "$tmp/none.txt" && grep -q "渤海" "$tmp/none.txt"'
+check "--layers=none has no legend of overlays" '! grep -q "Legend\|图例\|圈层\|Circles" "$tmp/none.txt"'
+
+# every layer on a small portrait page: the legend lists every symbol, never "… and N more"
+"$bin" --export="$tmp/all.pdf" --paper=A4 --orientation=portrait --layers=all >"$tmp/out" 2>&1
+pdftotext "$tmp/all.pdf" "$tmp/all.txt"
+check "the legend never ends with “more”" '[ -s "$tmp/all.txt" ] && ! grep -q "more layer" "$tmp/all.txt"'
+for entry in "产业协同圈" "首都功能核心区" "一屏" "北三河系" "综合交通枢纽" "金融" "世界文化遗产"; do
+  check "the full legend lists $entry" 'grep -q "$entry" "$tmp/all.txt"'
+done
+
+# no two texts of a page overlap (map labels, furniture, legend): boxes estimated
+# from the SVG's text positions (CJK characters 1 em wide, others half)
+"$bin" --export="$tmp/busy.svg" --view=beijing --layers=all >"$tmp/out" 2>&1
+cat >"$tmp/overlaps.py" <<'PY'
+import re, sys
+boxes = []
+for m in re.finditer(r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)">([^<]*)</text>',
+                     open(sys.argv[1], encoding="utf-8").read()):
+    x, y, s, t = float(m[1]), float(m[2]), float(m[3]), m[4]
+    w = sum(s if ord(c) > 0x2e80 else 0.5 * s for c in t)
+    boxes.append((x + 0.5, y - 0.8 * s + 0.5, x + w - 0.5, y + 0.1 * s - 0.5, t))
+bad = [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+       if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+print(len(boxes), "texts; overlapping:", bad[:3])
+sys.exit(1 if bad or len(boxes) < 100 else 0)
+PY
+check "no two texts overlap on a busy page ($(python3 "$tmp/overlaps.py" "$tmp/busy.svg"))" 'python3 "$tmp/overlaps.py" "$tmp/busy.svg" >/dev/null'
+
 # errors: clear, non-zero, nothing left behind
 mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
 "$bin" --export="$tmp/ro/x.pdf" --view=region >"$tmp/out" 2>&1; status=$?

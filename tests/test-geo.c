@@ -123,6 +123,30 @@ test_views (void)
   g_assert_cmpfloat (lat, ==, ATLAS_REGION_SOUTH);
 }
 
+/* "Whole region" fits 北京, 天津 and 河北 into any map size at a whole
+ * zoom level: the next level would not fit. */
+static void
+test_region_fit (void)
+{
+  const double sizes[][2] = { { 600, 900 }, { 1000, 950 }, { 300, 300 }, { 1900, 1000 }, { 520, 740 } };
+  double bw = atlas_geo_lon_to_world_x (ATLAS_BTH_EAST) - atlas_geo_lon_to_world_x (ATLAS_BTH_WEST);
+  double bh = atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) - atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      double z = atlas_region_fit_zoom (sizes[i][0], sizes[i][1]);
+      double scale = ATLAS_TILE_SIZE * pow (2, z);
+
+      g_assert_cmpfloat (z, ==, floor (z));
+      if (z > ATLAS_MIN_ZOOM)
+        {
+          g_assert_cmpfloat (bw * scale, <=, sizes[i][0]);
+          g_assert_cmpfloat (bh * scale, <=, sizes[i][1]);
+        }
+      g_assert_true (bw * scale * 2 > sizes[i][0] - 24 || bh * scale * 2 > sizes[i][1] - 24);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -137,6 +161,7 @@ main (int   argc,
   g_test_add_func ("/atlas/geo/distance-and-scale", test_distance_and_scale);
   g_test_add_func ("/atlas/geo/point-in-ring", test_point_in_ring);
   g_test_add_func ("/atlas/geo/views", test_views);
+  g_test_add_func ("/atlas/geo/region-fit", test_region_fit);
 
   return g_test_run ();
 }

@@ -151,6 +151,67 @@ test_window_shows_map (void)
   g_assert_null (window);
 }
 
+static ShumateSimpleMap *
+find_map (GtkWidget *widget)
+{
+  if (SHUMATE_IS_SIMPLE_MAP (widget))
+    return SHUMATE_SIMPLE_MAP (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ShumateSimpleMap *map = find_map (child);
+
+      if (map != NULL)
+        return map;
+    }
+  return NULL;
+}
+
+/* "Whole region" in a 1200 px window with both sidebars: 北京, 天津 and
+ * 河北 fit into the map as shown, at a whole zoom level. */
+static void
+test_whole_region_fits (void)
+{
+  AtlasStartView start = { NAN, NAN, NAN };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  ShumateViewport *viewport;
+  const double corners[][2] = { { 113.45, 36.04 }, { 119.87, 42.62 }, { 113.45, 42.62 }, { 119.87, 36.04 } };
+  ShumateSimpleMap *map;
+  double zoom, w, h;
+
+  /* another application in this process needs its own bus name */
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Region");
+  window = open_window (app);
+  viewport = atlas_window_get_viewport (window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  wait_for_tiles (window);
+  map = find_map (GTK_WIDGET (window));
+  g_assert_nonnull (map);
+  atlas_window_go_to_view (window, "region", FALSE);
+
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  w = gtk_widget_get_width (GTK_WIDGET (map));
+  h = gtk_widget_get_height (GTK_WIDGET (map));
+  g_test_message ("map %.0f x %.0f px, zoom %.2f", w, h, zoom);
+  g_assert_cmpfloat (w, <, 1200);
+  g_assert_cmpfloat (zoom, ==, round (zoom));
+  for (guint i = 0; i < G_N_ELEMENTS (corners); i++)
+    {
+      double x, y;
+
+      shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (map), corners[i][1], corners[i][0], &x, &y);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (x, <=, w);
+      g_assert_cmpfloat (y, >=, 0);
+      g_assert_cmpfloat (y, <=, h);
+    }
+
+  close_window (window);
+  g_assert_null (window);
+}
+
 /* The layer panel's switches drive the layer state, the overlay tiles and
  * the saved settings; a click selects the smallest zone under it. */
 static void
@@ -609,6 +670,7 @@ main (int   argc,
   g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
   g_test_add_func ("/atlas/window/figures", test_figures);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
+  g_test_add_func ("/atlas/window/whole-region-fits", test_whole_region_fits);
 
   return g_test_run ();
 }

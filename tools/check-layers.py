@@ -66,10 +66,10 @@ LAYER_KEYS = {"id", "name_zh", "name_en", "plan_refs", "style", "features", "not
 LAYER_REQUIRED = {"id", "name_zh", "name_en", "plan_refs", "style", "features"}
 STYLE_KINDS = ("zone", "band", "line", "point", "label")
 CLASS_KEYS = {"name_zh", "name_en", "fill", "stroke", "stroke_width", "dash", "hatch",
-              "symbol", "symbol_size", "band_width_px"}
+              "symbol", "symbol_size", "band_width_px", "nested", "arrow"}
 CLASS_REQUIRED = {"name_zh", "name_en", "fill", "stroke", "stroke_width", "dash", "hatch",
                   "symbol"}
-HATCHES = {None, "diagonal", "cross", "dots"}
+HATCHES = {None, "diagonal", "cross", "dots", "trees"}
 SYMBOLS = {None, "airport", "seaport", "dryport", "star", "circle", "square", "triangle",
            "diamond", "heritage", "red_flag", "reservoir", "lab"}
 GEOM_KEYS = ("counties", "path", "ring", "point", "geometry")
@@ -500,9 +500,13 @@ class Checker:
             sw = c.get("stroke_width")
             self.ok(isinstance(sw, (int, float)) and sw >= 0, cw, "stroke_width must be >= 0")
             d = c.get("dash")
-            self.ok(d is None or (isinstance(d, list) and len(d) == 2 and
+            self.ok(d is None or (isinstance(d, list) and len(d) in (2, 4) and
                                   all(isinstance(v, (int, float)) and v > 0 for v in d)), cw,
-                    "dash must be null or [on, off]")
+                    "dash must be null, [on, off] or [dash, off, dot, off]")
+            self.ok(c.get("nested") in (None, True, False) and (not c.get("nested") or kind == "zone"),
+                    cw, "nested must be a boolean, on a zone class")
+            self.ok(c.get("arrow") in (None, True, False) and (not c.get("arrow") or kind in ("band", "line")),
+                    cw, "arrow must be a boolean, on a band or line class")
             self.ok(c.get("hatch") in HATCHES, cw, "hatch must be one of %s" % sorted(
                 h for h in HATCHES if h) + " or null")
             self.ok(c.get("symbol") in SYMBOLS, cw, "unknown symbol %r" % c.get("symbol"))

@@ -194,6 +194,8 @@ bench_overlay (void)
       opacity[i] = 1.0;
     }
   renderer = atlas_overlay_renderer_new (data->overlays, visible, opacity);
+  /* as in the window: the overlay tiles carry the base map's labels too */
+  atlas_overlay_renderer_set_basemap (renderer, data->basemap);
   /* the worst case for the per-frame highlight: the largest zones */
   selected = atlas_overlays_lookup_feature (data->overlays, "industrial_circle");
   hover = atlas_overlays_lookup_feature (data->overlays, "functional_circle");

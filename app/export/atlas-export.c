@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/atlas-views.h"
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
@@ -100,7 +101,8 @@ atlas_export_job_new (AtlasData      *data,
   job->opacity = g_new (double, MAX (layers->len, 1));
   for (guint i = 0; i < layers->len; i++)
     job->opacity[i] = 1.0;
-  atlas_export_job_set_extent_from_view (job, 116.6, 39.3, 7, 1600, 1000);
+  /* the whole region: 北京, 天津 and 河北 fill the map frame */
+  atlas_region_extent (&job->extent);
   return job;
 }
 
@@ -229,6 +231,44 @@ typedef struct
   double x, y, w, h;
 } Box;
 
+#define NORTH_ARROW_SIZE(frame) ((frame)->h * 0.035 + 6)
+
+/* The scale bar's length and place (its left end, frame coordinates). */
+static void
+scale_bar_geometry (const Box *frame,
+                    double     scale,
+                    double     cy,
+                    double    *m_per_pt,
+                    double    *length_m,
+                    double    *length_pt,
+                    double    *unit,
+                    double    *x,
+                    double    *y)
+{
+  double lat = atlas_geo_world_y_to_lat (cy);
+
+  *m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
+  *length_m = atlas_geo_round_scale_length (frame->w * 0.22 * *m_per_pt);
+  *length_pt = *length_m / *m_per_pt;
+  *unit = frame->h * 0.012 + 4;
+  *x = *unit * 1.5;
+  *y = frame->h - *unit * 3;
+}
+
+/* Labels keep clear of the scale bar and the north arrow. */
+static void
+reserve_furniture (AtlasOverlayRenderer *overlays,
+                   const Box            *frame,
+                   double                scale,
+                   double                cy)
+{
+  double m_per_pt, length_m, length_pt, unit, x, y, s = NORTH_ARROW_SIZE (frame);
+
+  scale_bar_geometry (frame, scale, cy, &m_per_pt, &length_m, &length_pt, &unit, &x, &y);
+  atlas_overlay_renderer_reserve (overlays, x - unit * 0.6, y - unit * 2.1, length_pt + unit * 6, unit * 3.3);
+  atlas_overlay_renderer_reserve (overlays, frame->w - s * 2.25, s * 0.55, s * 1.7, s * 1.7);
+}
+
 static void
 draw_map (AtlasExportJob  *job,
           cairo_t         *cr,
@@ -244,6 +284,9 @@ draw_map (AtlasExportJob  *job,
                                                                                job->visible, job->opacity,
                                                                                job->hidden);
 
+  /* one label engine for base map and features, as on screen */
+  atlas_basemap_renderer_set_labels (base, FALSE);
+  atlas_overlay_renderer_set_basemap (overlays, job->data->basemap);
   zoom = CLAMP (zoom, 3, 16);
   scale = ATLAS_TILE_SIZE * pow (2, zoom);
   vp.zoom = zoom;
@@ -251,6 +294,7 @@ draw_map (AtlasExportJob  *job,
   vp.height = frame->h;
   vp.origin_x = cx - frame->w / 2 / scale;
   vp.origin_y = cy - frame->h / 2 / scale;
+  reserve_furniture (overlays, frame, scale, cy);
 
   cairo_save (cr);
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
@@ -267,16 +311,17 @@ draw_map (AtlasExportJob  *job,
 
   /* scale bar, bottom left, correct at the map's middle latitude */
   {
-    double lat = atlas_geo_world_y_to_lat (cy);
-    double m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
-    double length_m = atlas_geo_round_scale_length (frame->w * 0.22 * m_per_pt);
-    double length_pt = length_m / m_per_pt;
-    double unit = frame->h * 0.012 + 4, x = frame->x + unit * 1.5, y = frame->y + frame->h - unit * 3;
-    g_autofree char *label = length_m >= 1000 ? g_strdup_printf ("%g km", length_m / 1000)
-                                              : g_strdup_printf ("%g m", length_m);
+    double m_per_pt, length_m, length_pt, unit, x, y;
+    g_autofree char *label = NULL;
     g_autofree char *ratio = NULL;
     double paper_m_per_pt = 0.0254 / 72;
-    g_autofree char *ratio_number = atlas_format_integer (m_per_pt / paper_m_per_pt);
+    g_autofree char *ratio_number = NULL;
+
+    scale_bar_geometry (frame, scale, cy, &m_per_pt, &length_m, &length_pt, &unit, &x, &y);
+    x += frame->x;
+    y += frame->y;
+    label = length_m >= 1000 ? g_strdup_printf ("%g km", length_m / 1000) : g_strdup_printf ("%g m", length_m);
+    ratio_number = atlas_format_integer (m_per_pt / paper_m_per_pt);
 
     ratio = g_strdup_printf ("1 : %s", ratio_number);
     cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
@@ -302,7 +347,7 @@ draw_map (AtlasExportJob  *job,
 
   /* north arrow, top right: Web Mercator keeps north up */
   {
-    double s = frame->h * 0.035 + 6, x = frame->x + frame->w - s * 1.4, y = frame->y + s * 0.5;
+    double s = NORTH_ARROW_SIZE (frame), x = frame->x + frame->w - s * 1.4, y = frame->y + s * 0.5;
 
     cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
     cairo_arc (cr, x, y + s * 0.9, s * 0.85, 0, 2 * G_PI);
@@ -325,57 +370,44 @@ draw_map (AtlasExportJob  *job,
 
 /* Legend and text column */
 
-static double
-draw_legend (AtlasExportJob *job,
-             cairo_t        *cr,
-             const Box      *box,
-             double          unit)
+typedef struct
+{
+  AtlasOverlayStyle *style;    /* NULL: a group's title */
+  AtlasOverlayKind   kind;
+  gboolean           schematic;
+  char              *name;
+} LegendEntry;
+
+static void
+clear_legend_entry (gpointer data)
+{
+  g_free (((LegendEntry *) data)->name);
+}
+
+/* One entry per style class used by a feature shown, under its group's
+ * title. */
+static GArray *
+collect_legend (AtlasExportJob *job)
 {
   GPtrArray *groups = atlas_overlays_get_groups (job->data->overlays);
-  double y = box->y, sw = unit * 2.4, sh = unit * 1.4;
-  guint skipped = 0;
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (LegendEntry));
 
-  y += draw_text (cr, _("Legend 图例"), "Bold", unit * 1.3, box->x, y, box->w, 0.1, 0.1, 0.12) + unit * 0.4;
-
+  g_array_set_clear_func (entries, clear_legend_entry);
   for (guint g = 0; g < groups->len; g++)
     {
       AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
-      gboolean any = FALSE;
+      guint title = entries->len;
 
-      for (guint l = 0; l < group->layers->len; l++)
-        any |= job->visible[((AtlasOverlayLayer *) group->layers->pdata[l])->index];
-      if (!any)
-        continue;
-
-      if (y + unit * 2 > box->y + box->h)
-        {
-          skipped++;
-          continue;
-        }
-      {
-        g_autofree char *title = g_strdup_printf ("%s %s", group->name_zh, group->name_en);
-        y += draw_text (cr, title, "Bold", unit * 1.0, box->x, y + unit * 0.3, box->w, 0.3, 0.3, 0.33)
-             + unit * 0.5;
-      }
-
+      g_array_append_val (entries, ((LegendEntry) { NULL, 0, FALSE,
+                                                    g_strdup_printf ("%s %s", group->name_zh, group->name_en) }));
       for (guint l = 0; l < group->layers->len; l++)
         {
           AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
           AtlasOverlayFeature *first = layer->features->len > 0 ? layer->features->pdata[0] : NULL;
           AtlasOverlayKind kind = layer->kind;
-          gboolean schematic = FALSE;
-          g_autofree char *name = NULL;
-          double th;
 
           if (!job->visible[layer->index] || layer->styles->len == 0)
             continue;
-          if (y + sh > box->y + box->h)
-            {
-              skipped++;
-              continue;
-            }
-          for (guint i = 0; i < layer->features->len; i++)
-            schematic |= ((AtlasOverlayFeature *) layer->features->pdata[i])->schematic;
           if (first != NULL)
             kind = first->shape == ATLAS_SHAPE_POLYGON ? ATLAS_OVERLAY_ZONE
                    : first->shape == ATLAS_SHAPE_POINT ? ATLAS_OVERLAY_POINT
@@ -386,7 +418,9 @@ draw_legend (AtlasExportJob *job,
           for (guint c = 0; c < layer->styles->len; c++)
             {
               AtlasOverlayStyle *style = g_ptr_array_index (layer->styles, c);
-              gboolean class_schematic = FALSE, used = FALSE;
+              gboolean schematic = FALSE, used = FALSE;
+              const char *zh = layer->styles->len == 1 ? layer->name_zh : style->name_zh;
+              const char *en = layer->styles->len == 1 ? layer->name_en : style->name_en;
 
               for (guint i = 0; i < layer->features->len; i++)
                 {
@@ -395,43 +429,139 @@ draw_legend (AtlasExportJob *job,
                   if (f->style == style && !(job->hidden != NULL && job->hidden[f->index]))
                     {
                       used = TRUE;
-                      class_schematic |= f->schematic;
+                      schematic |= f->schematic;
                     }
                 }
               if (!used)
                 continue;
-              if (y + sh > box->y + box->h)
-                {
-                  skipped++;
-                  break;
-                }
-
-              cairo_save (cr);
-              cairo_translate (cr, box->x, y);
-              atlas_overlay_draw_swatch (cr, style, kind, class_schematic, sw, sh);
-              cairo_restore (cr);
-              g_clear_pointer (&name, g_free);
-              if (layer->styles->len == 1)
-                name = class_schematic ? g_strdup_printf ("%s %s %s", layer->name_zh, layer->name_en, _("(schematic)"))
-                                       : g_strdup_printf ("%s %s", layer->name_zh, layer->name_en);
-              else
-                name = class_schematic ? g_strdup_printf ("%s %s %s", style->name_zh, style->name_en, _("(schematic)"))
-                                       : g_strdup_printf ("%s %s", style->name_zh, style->name_en);
-              th = draw_text (cr, name, "", unit * 0.95, box->x + sw + unit * 0.6, y, box->w - sw - unit * 0.6,
-                              0.15, 0.15, 0.18);
-              y += MAX (th, sh) + unit * 0.35;
+              g_array_append_val (entries, ((LegendEntry) {
+                style, kind, schematic,
+                schematic ? g_strdup_printf ("%s %s %s", zh, en, _("(schematic)"))
+                          : g_strdup_printf ("%s %s", zh, en) }));
             }
-          (void) schematic;
         }
+      if (entries->len == title + 1)
+        g_array_remove_index (entries, title);
     }
+  return entries;
+}
 
-  if (skipped > 0)
+/* Lays the entries out in @n_columns columns of @box at text size @unit,
+ * drawing them when @draw. Returns the height used, or -1 when they do
+ * not fit. */
+static double
+layout_legend (cairo_t   *cr,
+               GArray    *entries,
+               const Box *box,
+               double     unit,
+               guint      n_columns,
+               gboolean   draw)
+{
+  double gap = unit * 0.8, col_w = (box->w - gap * (n_columns - 1)) / n_columns;
+  double sw = unit * 2.4, sh = unit * 1.4, top, y, bottom = box->y + box->h, used = 0;
+  guint column = 0;
+
+  if (draw)
+    top = box->y + draw_text (cr, _("Legend 图例"), "Bold", unit * 1.3, box->x, box->y, box->w,
+                              0.1, 0.1, 0.12) + unit * 0.4;
+  else
+    top = box->y + text_height (cr, _("Legend 图例"), unit * 1.3, box->w) + unit * 0.4;
+  y = top;
+
+  for (guint i = 0; i < entries->len; i++)
     {
-      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more layer", "… and %u more layers",
-                                                         skipped), skipped);
-      y += draw_text (cr, more, "", unit * 0.9, box->x, y, box->w, 0.4, 0.4, 0.43);
+      const LegendEntry *e = &g_array_index (entries, LegendEntry, i);
+      double x = box->x + column * (col_w + gap), h;
+
+      if (e->style == NULL)
+        h = text_height (cr, e->name, unit, col_w) + unit * 0.8;
+      else
+        h = MAX (text_height (cr, e->name, unit * 0.95, col_w - sw - unit * 0.6), sh) + unit * 0.35;
+      /* a group's title never ends a column */
+      if (e->style == NULL && i + 1 < entries->len)
+        h += sh;
+      if (y + h > bottom && y > top)
+        {
+          if (++column >= n_columns)
+            return -1;
+          y = top;
+          x = box->x + column * (col_w + gap);
+        }
+      if (e->style == NULL && i + 1 < entries->len)
+        h -= sh;
+      if (draw && e->style == NULL)
+        draw_text (cr, e->name, "Bold", unit, x, y + unit * 0.3, col_w, 0.3, 0.3, 0.33);
+      else if (draw)
+        {
+          cairo_save (cr);
+          cairo_translate (cr, x, y);
+          atlas_overlay_draw_swatch (cr, e->style, e->kind, e->schematic, sw, sh);
+          cairo_restore (cr);
+          draw_text (cr, e->name, "", unit * 0.95, x + sw + unit * 0.6, y, col_w - sw - unit * 0.6,
+                     0.15, 0.15, 0.18);
+        }
+      y += h;
+      used = MAX (used, y - box->y);
     }
-  return y - box->y;
+  return used;
+}
+
+/* The largest type (down to @min_unit) and fewest columns at which the
+ * legend fits @box. */
+static gboolean
+choose_legend_layout (cairo_t   *cr,
+                      GArray    *entries,
+                      const Box *box,
+                      double     unit,
+                      double     min_unit,
+                      double    *chosen_unit,
+                      guint     *chosen_columns)
+{
+  guint max_columns = MAX (1, (guint) floor (box->w / (unit * 12)));
+
+  for (double u = unit; u >= min_unit - 1e-9; u *= 0.9)
+    for (guint n = 1; n <= max_columns; n++)
+      if (layout_legend (cr, entries, box, u, n, FALSE) >= 0)
+        {
+          *chosen_unit = u;
+          *chosen_columns = n;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+static gboolean
+legend_fits (AtlasExportJob *job,
+             cairo_t        *cr,
+             const Box      *box,
+             double          unit)
+{
+  g_autoptr(GArray) entries = collect_legend (job);
+  double u;
+  guint n;
+
+  return entries->len == 0 || choose_legend_layout (cr, entries, box, unit, unit * 0.7, &u, &n);
+}
+
+/* Every symbol on the page is explained: the legend takes more columns
+ * and smaller type as it needs, never dropping an entry. */
+static double
+draw_legend (AtlasExportJob *job,
+             cairo_t        *cr,
+             const Box      *box,
+             double          unit)
+{
+  g_autoptr(GArray) entries = collect_legend (job);
+  double u;
+  guint n;
+
+  if (entries->len == 0)
+    return 0;
+  if (choose_legend_layout (cr, entries, box, unit, unit * 0.4, &u, &n))
+    return layout_legend (cr, entries, box, u, n, TRUE);
+  /* at the smallest type, overflowing the box rather than leaving out */
+  return layout_legend (cr, entries, &(Box) { box->x, box->y, box->w, G_MAXDOUBLE / 4 },
+                        unit * 0.4, 1, TRUE);
 }
 
 static void
@@ -578,8 +708,13 @@ draw_map_page (AtlasExportJob  *job,
   footer_h = text_height (cr, "Xg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
   column_w = job->landscape ? W * 0.24 : 0;
 
+  /* the legend's column (landscape) or block (portrait) grows, within
+   * limits, until the legend fits at a readable size */
   if (job->landscape)
     {
+      for (; column_w < W * 0.45; column_w += W * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, y, column_w, H - y - m - footer_h }, unit))
+          break;
       frame = (Box) { m, y, W - 2 * m - column_w - unit, H - y - m - footer_h };
       column = (Box) { W - m - column_w, y, column_w, frame.h };
     }
@@ -587,6 +722,9 @@ draw_map_page (AtlasExportJob  *job,
     {
       double legend_h = H * 0.2;
 
+      for (; legend_h < H * 0.45; legend_h += H * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, 0, W - 2 * m, legend_h * (excerpt != NULL ? 0.45 : 1) }, unit))
+          break;
       frame = (Box) { m, y, W - 2 * m, H - y - m - footer_h - legend_h - unit };
       column = (Box) { m, frame.y + frame.h + unit, W - 2 * m, legend_h };
     }

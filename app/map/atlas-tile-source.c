@@ -27,6 +27,98 @@ struct _AtlasTileSource
 
 G_DEFINE_FINAL_TYPE (AtlasTileSource, atlas_tile_source, SHUMATE_TYPE_MAP_SOURCE)
 
+/* Pixels (logical) that a base tile's texture reaches into its neighbours. */
+#define TILE_BLEED 1
+
+/* A tile's texture with its bleed: drawn over the tile's square and
+ * TILE_BLEED pixels beyond each edge. */
+#define BLEED_TYPE_PAINTABLE (bleed_paintable_get_type ())
+G_DECLARE_FINAL_TYPE (BleedPaintable, bleed_paintable, BLEED, PAINTABLE, GObject)
+
+struct _BleedPaintable
+{
+  GObject     parent_instance;
+  GdkTexture *texture;
+};
+
+static void bleed_paintable_iface_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BleedPaintable, bleed_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, bleed_paintable_iface_init))
+
+static void
+bleed_paintable_snapshot (GdkPaintable *paintable,
+                          GdkSnapshot  *snapshot,
+                          double        width,
+                          double        height)
+{
+  BleedPaintable *self = BLEED_PAINTABLE (paintable);
+  double bx = width * TILE_BLEED / ATLAS_TILE_SIZE, by = height * TILE_BLEED / ATLAS_TILE_SIZE;
+
+  gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot), self->texture,
+                               &GRAPHENE_RECT_INIT (-bx, -by, width + 2 * bx, height + 2 * by));
+}
+
+static int
+bleed_paintable_get_intrinsic_width (GdkPaintable *paintable)
+{
+  BleedPaintable *self = BLEED_PAINTABLE (paintable);
+  int w = gdk_texture_get_width (self->texture);
+
+  return w * ATLAS_TILE_SIZE / (ATLAS_TILE_SIZE + 2 * TILE_BLEED);
+}
+
+static int
+bleed_paintable_get_intrinsic_height (GdkPaintable *paintable)
+{
+  BleedPaintable *self = BLEED_PAINTABLE (paintable);
+  int h = gdk_texture_get_height (self->texture);
+
+  return h * ATLAS_TILE_SIZE / (ATLAS_TILE_SIZE + 2 * TILE_BLEED);
+}
+
+static GdkPaintableFlags
+bleed_paintable_get_flags (GdkPaintable *paintable)
+{
+  return GDK_PAINTABLE_STATIC_SIZE | GDK_PAINTABLE_STATIC_CONTENTS;
+}
+
+static void
+bleed_paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = bleed_paintable_snapshot;
+  iface->get_intrinsic_width = bleed_paintable_get_intrinsic_width;
+  iface->get_intrinsic_height = bleed_paintable_get_intrinsic_height;
+  iface->get_flags = bleed_paintable_get_flags;
+}
+
+static void
+bleed_paintable_finalize (GObject *object)
+{
+  g_clear_object (&BLEED_PAINTABLE (object)->texture);
+  G_OBJECT_CLASS (bleed_paintable_parent_class)->finalize (object);
+}
+
+static void
+bleed_paintable_class_init (BleedPaintableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bleed_paintable_finalize;
+}
+
+static void
+bleed_paintable_init (BleedPaintable *self)
+{
+}
+
+static GdkPaintable *
+bleed_paintable_new (GdkTexture *texture)
+{
+  BleedPaintable *self = g_object_new (BLEED_TYPE_PAINTABLE, NULL);
+
+  self->texture = g_object_ref (texture);
+  return GDK_PAINTABLE (self);
+}
+
 typedef struct
 {
   guint zoom, x, y;
@@ -83,7 +175,12 @@ render_job (gpointer data,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  surface = atlas_painter_render_tile (self->painter, job->zoom, job->x, job->y, job->scale);
+  /* base tiles overlap their neighbours by a pixel of the same content:
+   * drawn at fractional positions, their edges would otherwise blend with
+   * what lies behind and show as seams (overlay tiles are translucent and
+   * would darken where they overlap, so they have none) */
+  surface = atlas_painter_render_tile_bleed (self->painter, job->zoom, job->x, job->y, job->scale,
+                                             self->painter->opaque ? TILE_BLEED : 0);
 
   /* an overlay tile with nothing on it: one transparent pixel, stretched,
    * instead of 256 KB (1 MB on HiDPI) in the tile cache */
@@ -140,7 +237,14 @@ tile_rendered_cb (GObject      *object,
                                     tile_result->pixels, tile_result->stride);
   tile_result_free (tile_result);
 
-  shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
+  if (self->painter->opaque)
+    {
+      g_autoptr(GdkPaintable) bled = bleed_paintable_new (texture);
+
+      shumate_tile_set_paintable (tile, bled);
+    }
+  else
+    shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
   shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
   self->filled++;
   g_task_return_boolean (outer, TRUE);

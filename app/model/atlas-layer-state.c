@@ -177,9 +177,10 @@ atlas_layer_state_set_all_visible (AtlasLayerState *self,
 
 /**
  * atlas_layer_state_set_visible_ids:
- * @ids: comma-separated ids of layers or groups, or "all"
+ * @ids: comma-separated ids of layers or groups, "all", or "none"
  *
- * Shows exactly the named layers (a group names all of its layers).
+ * Shows exactly the named layers (a group names all of its layers);
+ * "none" shows the base map alone.
  *
  * Returns: %FALSE with @error set when an id is unknown; nothing changes then
  */
@@ -197,7 +198,7 @@ atlas_layer_state_set_visible_ids (AtlasLayerState  *self,
       AtlasOverlayLayer *layer;
       AtlasOverlayGroup *group;
 
-      if (*id == '\0')
+      if (*id == '\0' || g_str_equal (id, "none"))
         continue;
       if (g_str_equal (id, "all"))
         {

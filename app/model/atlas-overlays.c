@@ -20,6 +20,8 @@ struct _AtlasOverlays
   GHashTable         *feature_index;
   GHashTable         *layer_index;
   GHashTable         *group_index;
+  GMutex              band_lock;     /* guards band_anchors and geos after loading */
+  GHashTable         *band_anchors;  /* "outer inner" → AtlasPoint */
 };
 
 G_DEFINE_FINAL_TYPE (AtlasOverlays, atlas_overlays, G_TYPE_OBJECT)
@@ -152,6 +154,8 @@ atlas_overlays_finalize (GObject *object)
   g_hash_table_unref (self->feature_index);
   g_hash_table_unref (self->layer_index);
   g_hash_table_unref (self->group_index);
+  g_hash_table_unref (self->band_anchors);
+  g_mutex_clear (&self->band_lock);
   GEOS_finish_r (self->geos);
 
   G_OBJECT_CLASS (atlas_overlays_parent_class)->finalize (object);
@@ -173,6 +177,8 @@ atlas_overlays_init (AtlasOverlays *self)
   self->feature_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->layer_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->group_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->band_anchors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->band_lock);
 }
 
 /* JSON helpers */
@@ -350,7 +356,7 @@ lookup_enum (const char         *s,
 }
 
 static const char * const kind_names[] = { "zone", "band", "line", "point", "label" };
-static const char * const hatch_names[] = { "none", "diagonal", "cross", "dots" };
+static const char * const hatch_names[] = { "none", "diagonal", "cross", "dots", "trees" };
 static const char * const symbol_names[] = {
   "none", "circle", "square", "triangle", "diamond", "star", "airport", "seaport", "dryport",
   "heritage", "red_flag", "reservoir", "lab",
@@ -397,14 +403,19 @@ parse_style (Loader             *loader,
   s->stroke_width = CLAMP (s->stroke_width, 0, 40);
   if ((dash = get_array (o, "dash")) != NULL && json_array_get_length (dash) >= 2)
     {
-      if (!json_node_is_number (json_array_get_element (dash, 0))
-          || !json_node_is_number (json_array_get_element (dash, 1)))
-        return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
-                          "style class “%s”: dash must be two numbers", class_id);
-      s->dash[0] = CLAMP (json_array_get_double_element (dash, 0), 0.5, 100);
-      s->dash[1] = CLAMP (json_array_get_double_element (dash, 1), 0.5, 100);
+      /* two numbers (dash, gap) or four (dash, gap, dot, gap: dash-dot) */
+      s->n_dash = json_array_get_length (dash) >= 4 ? 4 : 2;
+      for (guint i = 0; i < s->n_dash; i++)
+        {
+          if (!json_node_is_number (json_array_get_element (dash, i)))
+            return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
+                              "style class “%s”: dash must be two or four numbers", class_id);
+          s->dash[i] = CLAMP (json_array_get_double_element (dash, i), 0.5, 100);
+        }
       s->has_dash = TRUE;
     }
+  s->nested = get_bool (o, "nested");
+  s->arrow = get_bool (o, "arrow");
   if ((text = get_string (o, "hatch")) != NULL)
     {
       if (!lookup_enum (text, hatch_names, G_N_ELEMENTS (hatch_names), &v))
@@ -2161,7 +2172,9 @@ atlas_overlay_feature_hit (const AtlasOverlayFeature *f,
         double half = tolerance_px / scale;
 
         if (f->band_km > 0)
-          half += f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180));
+          /* as drawn: at most ATLAS_BAND_MAX_PX wide */
+          half += MIN (f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)),
+                       ATLAS_BAND_MAX_PX / 2 / scale);
         else
           half += MAX (f->style->band_width_px, f->style->stroke_width) / 2 / scale;
 
@@ -2257,6 +2270,87 @@ atlas_overlays_zone_shares (AtlasOverlays        *self,
     GEOSPreparedGeom_destroy_r (self->geos, prepared);
   if (county != NULL)
     GEOSGeom_destroy_r (self->geos, county);
+}
+
+#define BAND_ANCHOR_TOLERANCE 0.02   /* degrees */
+
+/**
+ * atlas_overlays_band_anchor:
+ * @inner: (element-type AtlasOverlayFeature): the zones inside @outer
+ * @world: (out): where to put the label
+ *
+ * Where to label @outer's own band, the part of it outside @inner (nested
+ * circles): the centre of the largest circle that fits into that part.
+ * Computed once per set; may be called from any thread.
+ *
+ * Returns: whether the band is a zone with an inside
+ */
+gboolean
+atlas_overlays_band_anchor (AtlasOverlays             *self,
+                            const AtlasOverlayFeature *outer,
+                            GPtrArray                 *inner,
+                            AtlasPoint                *world)
+{
+  g_autoptr(GString) key = g_string_new (outer->id);
+  AtlasPoint *cached;
+  gboolean ok = FALSE;
+
+  if (outer->geos == NULL)
+    return FALSE;
+  for (guint i = 0; i < inner->len; i++)
+    g_string_append_printf (key, " %s", ((AtlasOverlayFeature *) inner->pdata[i])->id);
+
+  g_mutex_lock (&self->band_lock);
+  cached = g_hash_table_lookup (self->band_anchors, key->str);
+  if (cached == NULL)
+    {
+      /* a label's place needs no detail: shapes simplified to about 2 km */
+      GEOSGeometry *band = GEOSSimplify_r (self->geos, outer->geos, BAND_ANCHOR_TOLERANCE);
+      GEOSGeometry *mic = NULL, *centre = NULL;
+      double x, y;
+
+      for (guint i = 0; i < inner->len && band != NULL; i++)
+        {
+          const AtlasOverlayFeature *f = inner->pdata[i];
+          GEOSGeometry *simple = f->geos != NULL ? GEOSSimplify_r (self->geos, f->geos, BAND_ANCHOR_TOLERANCE) : NULL;
+          GEOSGeometry *diff = simple != NULL ? GEOSDifference_r (self->geos, band, simple) : NULL;
+
+          if (simple != NULL)
+            GEOSGeom_destroy_r (self->geos, simple);
+          if (diff != NULL)
+            {
+              GEOSGeom_destroy_r (self->geos, band);
+              band = diff;
+            }
+        }
+      if (band != NULL && !GEOSisEmpty_r (self->geos, band))
+        mic = GEOSMaximumInscribedCircle_r (self->geos, band, BAND_ANCHOR_TOLERANCE);
+      if (mic != NULL)
+        centre = GEOSGeomGetStartPoint_r (self->geos, mic);
+
+      cached = g_new0 (AtlasPoint, 1);
+      cached->x = cached->y = NAN;
+      if (centre != NULL && GEOSGeomGetX_r (self->geos, centre, &x) && GEOSGeomGetY_r (self->geos, centre, &y))
+        {
+          cached->x = atlas_geo_lon_to_world_x (x);
+          cached->y = atlas_geo_lat_to_world_y (y);
+        }
+      if (centre != NULL)
+        GEOSGeom_destroy_r (self->geos, centre);
+      if (mic != NULL)
+        GEOSGeom_destroy_r (self->geos, mic);
+      if (band != NULL)
+        GEOSGeom_destroy_r (self->geos, band);
+      g_hash_table_insert (self->band_anchors, g_strdup (key->str), cached);
+    }
+  if (!isnan (cached->x))
+    {
+      *world = *cached;
+      ok = TRUE;
+    }
+  g_mutex_unlock (&self->band_lock);
+
+  return ok;
 }
 
 const char *

@@ -31,6 +31,10 @@ typedef enum
   ATLAS_OVERLAYS_ERROR_GEOMETRY,
 } AtlasOverlaysError;
 
+/* The widest a band (a corridor or belt of so many km) is drawn, in
+ * pixels, so that it never hides the map when zoomed in. */
+#define ATLAS_BAND_MAX_PX 160.0
+
 typedef enum
 {
   ATLAS_OVERLAY_ZONE,
@@ -63,6 +67,7 @@ typedef enum
   ATLAS_HATCH_DIAGONAL,
   ATLAS_HATCH_CROSS,
   ATLAS_HATCH_DOTS,
+  ATLAS_HATCH_TREES,    /* small tree marks: woodland, the ecological screen */
 } AtlasHatch;
 
 typedef enum
@@ -98,11 +103,14 @@ typedef struct
   AtlasColor   stroke;
   double       stroke_width;
   gboolean     has_dash;
-  double       dash[2];
+  guint        n_dash;         /* 2, or 4 for dash-dot */
+  double       dash[4];
   AtlasHatch   hatch;
   AtlasSymbol  symbol;
   double       symbol_size;
   double       band_width_px;
+  gboolean     nested;         /* a circle: filled only outside the next inner circle */
+  gboolean     arrow;          /* a corridor: arrow heads at the outer end of its lines */
 } AtlasOverlayStyle;
 
 typedef struct _AtlasOverlayGroup AtlasOverlayGroup;
@@ -210,6 +218,10 @@ gboolean             atlas_overlay_feature_hit       (const AtlasOverlayFeature 
 double               atlas_overlays_uncovered_fraction (AtlasOverlays             *self,
                                                         const AtlasOverlayFeature *inner,
                                                         const AtlasOverlayFeature *outer);
+gboolean             atlas_overlays_band_anchor        (AtlasOverlays             *self,
+                                                        const AtlasOverlayFeature *outer,
+                                                        GPtrArray                 *inner,
+                                                        AtlasPoint                *world);
 
 const char          *atlas_overlay_kind_to_string    (AtlasOverlayKind  kind);
 const char          *atlas_geometry_source_to_string (AtlasGeometrySource source);

@@ -3,6 +3,9 @@
 #include "atlas-views.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "atlas-geo.h"
 
 static const AtlasView views[] = {
   { "region", N_("Whole region"), 116.6, 39.3, 7.0 },
@@ -57,4 +60,40 @@ atlas_region_clamp (double *longitude,
 {
   *longitude = CLAMP (*longitude, ATLAS_REGION_WEST, ATLAS_REGION_EAST);
   *latitude = CLAMP (*latitude, ATLAS_REGION_SOUTH, ATLAS_REGION_NORTH);
+}
+
+/**
+ * atlas_region_fit_zoom:
+ *
+ * The whole zoom level (tiles drawn at their own size, never scaled) at
+ * which 北京, 天津 and 河北 fit into a map of @width_px × @height_px with a
+ * small margin.
+ */
+double
+atlas_region_fit_zoom (double width_px,
+                       double height_px)
+{
+  double bw = atlas_geo_lon_to_world_x (ATLAS_BTH_EAST) - atlas_geo_lon_to_world_x (ATLAS_BTH_WEST);
+  double bh = atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) - atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH);
+  double zoom = log2 (MIN ((width_px - 24) / (bw * ATLAS_TILE_SIZE),
+                           (height_px - 24) / (bh * ATLAS_TILE_SIZE)));
+
+  return CLAMP (floor (zoom + 1e-6), ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
+}
+
+/**
+ * atlas_region_extent:
+ * @extent: (out): world coordinates
+ *
+ * What "whole region" shows on a page: 北京, 天津 and 河北 with a narrow
+ * margin.
+ */
+void
+atlas_region_extent (AtlasRect *extent)
+{
+  double x0 = atlas_geo_lon_to_world_x (ATLAS_BTH_WEST), x1 = atlas_geo_lon_to_world_x (ATLAS_BTH_EAST);
+  double y0 = atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH), y1 = atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH);
+  double pad = MAX (x1 - x0, y1 - y0) * 0.02;
+
+  *extent = (AtlasRect) { x0 - pad, y0 - pad, x1 + pad, y1 + pad };
 }

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "atlas-geo.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -22,10 +24,19 @@ typedef struct
 #define ATLAS_MIN_ZOOM 5
 #define ATLAS_MAX_ZOOM 14
 
+/* What "whole region" shows: 北京, 天津 and 河北, whole. */
+#define ATLAS_BTH_WEST  113.45
+#define ATLAS_BTH_EAST  119.87
+#define ATLAS_BTH_SOUTH 36.04
+#define ATLAS_BTH_NORTH 42.62
+
 const AtlasView *atlas_views_get_all  (guint       *n_views);
 const AtlasView *atlas_views_lookup   (const char  *id);
 char            *atlas_views_list_ids (void);
 void             atlas_region_clamp   (double      *longitude,
                                        double      *latitude);
+void             atlas_region_extent  (AtlasRect   *extent);
+double           atlas_region_fit_zoom (double      width_px,
+                                        double      height_px);
 
 G_END_DECLS

@@ -24,6 +24,7 @@ struct _AtlasBasemapRenderer
   AtlasBasemap    *basemap;
   GMutex           lock;
   GArray          *placements[N_ZOOMS];   /* AtlasPlacedLabel, per zoom */
+  gboolean         no_labels;             /* an overlay painter draws them */
 };
 
 /* Colours of the base map: muted, so that the plan's overlays stand out. */
@@ -250,7 +251,9 @@ atlas_basemap_renderer_draw (AtlasBasemapRenderer *self,
 
   /* Tiles (integer zoom) share a cached placement for the whole region;
    * other views (exports) place their own labels. */
-  if (vp->zoom == floor (vp->zoom))
+  if (self->no_labels)
+    placements = NULL;
+  else if (vp->zoom == floor (vp->zoom))
     placements = get_placements (self, (guint) vp->zoom);
   else
     {
@@ -259,7 +262,8 @@ atlas_basemap_renderer_draw (AtlasBasemapRenderer *self,
 
       placements = own_placements = atlas_labels_place (labels, n_labels, vp->zoom, &clip.world);
     }
-  atlas_labels_draw (cr, placements, vp);
+  if (placements != NULL)
+    atlas_labels_draw (cr, placements, vp);
 
   cairo_restore (cr);
 }
@@ -332,6 +336,20 @@ void
 atlas_basemap_renderer_unref (AtlasBasemapRenderer *self)
 {
   atlas_painter_unref (&self->parent);
+}
+
+/**
+ * atlas_basemap_renderer_set_labels:
+ *
+ * Whether the base map draws its own labels; off when an overlay painter
+ * places them with the features' labels (atlas_overlay_renderer_set_basemap()).
+ * Call before drawing.
+ */
+void
+atlas_basemap_renderer_set_labels (AtlasBasemapRenderer *self,
+                                   gboolean              labels)
+{
+  self->no_labels = !labels;
 }
 
 AtlasPainter *

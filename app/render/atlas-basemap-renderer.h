@@ -30,6 +30,8 @@ cairo_surface_t      *atlas_basemap_renderer_render_tile (AtlasBasemapRenderer *
                                                           guint                 tile_x,
                                                           guint                 tile_y,
                                                           int                   scale);
+void                  atlas_basemap_renderer_set_labels (AtlasBasemapRenderer *self,
+                                                         gboolean              labels);
 
 AtlasPainter         *atlas_basemap_renderer_as_painter (AtlasBasemapRenderer *self);
 

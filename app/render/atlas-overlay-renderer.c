@@ -24,6 +24,9 @@ struct _AtlasOverlayRenderer
   double        *opacity;      /* per layer */
   GPtrArray     *passes[ATLAS_N_OVERLAY_KINDS];  /* features to draw, in order */
   GArray        *labels;       /* AtlasLabel of the visible features */
+  AtlasBasemap  *basemap;      /* (nullable) whose labels are placed and drawn with ours */
+  GHashTable    *inner;        /* nested circle → the next inner circle shown */
+  GArray        *reserved;     /* AtlasRect, viewport pixels: no labels there (pages) */
   GMutex         lock;
   GArray        *placements[N_ZOOMS];
 };
@@ -58,6 +61,52 @@ pass_for_feature (const AtlasOverlayFeature *f)
     }
 }
 
+static gboolean
+rect_contains (const AtlasRect *outer,
+               const AtlasRect *inner)
+{
+  return inner->x0 >= outer->x0 && inner->x1 <= outer->x1 && inner->y0 >= outer->y0
+         && inner->y1 <= outer->y1;
+}
+
+/* Nested circles (style "nested"): each circle shown is filled and
+ * labelled in its own band, outside the circles shown directly inside it
+ * (those not inside another of them). @zones is sorted by area, largest
+ * first. Returns circle → GPtrArray of its inner circles. */
+static GHashTable *
+find_inner_circles (GPtrArray *zones)
+{
+  GHashTable *inner = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; i < zones->len; i++)
+    {
+      AtlasOverlayFeature *outer = g_ptr_array_index (zones, i);
+      GPtrArray *children = NULL;
+
+      if (!outer->style->nested)
+        continue;
+      for (guint j = i + 1; j < zones->len; j++)
+        {
+          AtlasOverlayFeature *f = g_ptr_array_index (zones, j);
+          gboolean in_child = FALSE;
+
+          if (!f->style->nested || f->area_km2 >= outer->area_km2
+              || !rect_contains (&outer->bbox, &f->bbox))
+            continue;
+          for (guint c = 0; children != NULL && c < children->len && !in_child; c++)
+            in_child = rect_contains (&((AtlasOverlayFeature *) children->pdata[c])->bbox, &f->bbox);
+          if (in_child)
+            continue;
+          if (children == NULL)
+            children = g_ptr_array_new ();
+          g_ptr_array_add (children, f);
+        }
+      if (children != NULL)
+        g_hash_table_insert (inner, outer, children);
+    }
+  return inner;
+}
+
 /* The zoom from which a zone is large enough on screen to carry its name. */
 static guint
 label_min_zoom (const AtlasOverlayFeature *f)
@@ -65,7 +114,7 @@ label_min_zoom (const AtlasOverlayFeature *f)
   double w;
 
   if (f->shape == ATLAS_SHAPE_POINT)
-    return 8;
+    return 7;
   if (f->shape == ATLAS_SHAPE_LINE)
     return 7;
   w = MAX (f->bbox.x1 - f->bbox.x0, f->bbox.y1 - f->bbox.y0) * ATLAS_TILE_SIZE;
@@ -125,6 +174,9 @@ build_labels (AtlasOverlayRenderer *self)
         label.lon = f->anchor_lon;
         label.lat = f->anchor_lat;
         label.world = f->anchor;
+        if (g_hash_table_contains (self->inner, f))
+          atlas_overlays_band_anchor (self->overlays, f, g_hash_table_lookup (self->inner, f),
+                                      &label.world);
         label.code = f->index;
         label.name_zh = short_name (f->name_zh);
         label.name_en = g_strdup (f->name_en);
@@ -204,7 +256,23 @@ draw_hatch (cairo_t             *cr,
   cairo_set_source_rgba (cr, colour->r, colour->g, colour->b, MAX (colour->a, 0.55));
   cairo_set_line_width (cr, 1.0);
 
-  if (hatch == ATLAS_HATCH_DOTS)
+  if (hatch == ATLAS_HATCH_TREES)
+    {
+      /* staggered tree marks: a crown on a stem */
+      cairo_set_source_rgba (cr, colour->r, colour->g, colour->b, MAX (colour->a, 0.75));
+      for (double y = -oy, row = 0; y < vp->height + spacing; y += spacing, row++)
+        for (double x = -ox + (fmod (row + floor (vp->origin_y * scale / spacing), 2) != 0 ? spacing / 2 : 0);
+             x < vp->width + spacing; x += spacing)
+          {
+            cairo_move_to (cr, x, y - 3.2);
+            cairo_line_to (cr, x + 2.4, y + 0.8);
+            cairo_line_to (cr, x - 2.4, y + 0.8);
+            cairo_close_path (cr);
+            cairo_rectangle (cr, x - 0.5, y + 0.8, 1.0, 1.8);
+          }
+      cairo_fill (cr);
+    }
+  else if (hatch == ATLAS_HATCH_DOTS)
     {
       for (double y = -oy; y < vp->height + spacing; y += spacing)
         for (double x = -ox; x < vp->width + spacing; x += spacing)
@@ -237,16 +305,20 @@ apply_dash (cairo_t                 *cr,
             gboolean                 schematic)
 {
   if (s->has_dash)
-    cairo_set_dash (cr, s->dash, 2, 0);
+    cairo_set_dash (cr, s->dash, s->n_dash, 0);
   else if (schematic)
     cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
   else
     cairo_set_dash (cr, NULL, 0, 0);
+  /* round caps would close the gaps of a dash-dot */
+  if (s->has_dash || schematic)
+    cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 }
 
 static void
 draw_zone (cairo_t                   *cr,
            const AtlasOverlayFeature *f,
+           GPtrArray                 *inner,
            const AtlasViewport       *vp)
 {
   const AtlasOverlayStyle *s = f->style;
@@ -255,6 +327,9 @@ draw_zone (cairo_t                   *cr,
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_new_path (cr);
   atlas_overlay_draw_feature_path (cr, f, vp);
+  /* a nested circle is filled in its own band only */
+  for (guint i = 0; inner != NULL && i < inner->len; i++)
+    atlas_overlay_draw_feature_path (cr, inner->pdata[i], vp);
 
   if (s->has_fill)
     {
@@ -265,7 +340,8 @@ draw_zone (cairo_t                   *cr,
     {
       cairo_path_t *path = cairo_copy_path (cr);
 
-      draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, vp, 9);
+      draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, vp,
+                  s->hatch == ATLAS_HATCH_TREES ? 14 : 9);
       cairo_append_path (cr, path);
       cairo_path_destroy (path);
     }
@@ -288,7 +364,7 @@ draw_zone (cairo_t                   *cr,
 
       atlas_path_clip_init (&clip, vp, 64.0);
       atlas_path_add_feature (cr, partial, &partial->features[0], vp, &clip, TRUE);
-      draw_hatch (cr, ATLAS_HATCH_DIAGONAL, &(AtlasColor) { c->r, c->g, c->b, 0.8 }, vp, 6);
+      draw_hatch (cr, ATLAS_HATCH_DIAGONAL, &(AtlasColor) { c->r, c->g, c->b, 0.5 }, vp, 7);
       cairo_new_path (cr);
     }
 }
@@ -303,7 +379,7 @@ atlas_overlay_band_width_px (const AtlasOverlayFeature *f,
                         / (ATLAS_TILE_SIZE * pow (2, zoom));
 
       /* never thinner than a line, never so wide it hides the map */
-      return CLAMP (f->band_km * 1000 / m_per_px, 3, 400);
+      return CLAMP (f->band_km * 1000 / m_per_px, 3, ATLAS_BAND_MAX_PX);
     }
   return f->style->band_width_px > 0 ? f->style->band_width_px : 10;
 }
@@ -341,6 +417,9 @@ draw_arrow_head (cairo_t                   *cr,
   cairo_restore (cr);
 }
 
+/* Corridors (a stroke): a broad band along the alignment with its centre
+ * line, and with "arrow", an arrow head pointing out from the core at the
+ * outer end. Belts (no stroke): the wide translucent band alone. */
 static void
 draw_band (cairo_t                   *cr,
            const AtlasOverlayFeature *f,
@@ -351,7 +430,7 @@ draw_band (cairo_t                   *cr,
   AtlasColor soft = s->has_fill ? s->fill : (AtlasColor) { s->stroke.r, s->stroke.g, s->stroke.b, 0.3 };
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_cap (cr, s->has_stroke ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
   cairo_new_path (cr);
   atlas_overlay_draw_feature_path (cr, f, vp);
   set_colour (cr, &soft);
@@ -366,8 +445,13 @@ draw_band (cairo_t                   *cr,
       apply_dash (cr, s, f->schematic);
       stroke_geometry (cr, f, vp);
       cairo_set_dash (cr, NULL, 0, 0);
-      if (f->directed)
-        draw_arrow_head (cr, f, vp, 6 + 2 * s->stroke_width);
+      if (s->arrow || f->directed)
+        {
+          AtlasColor head = { s->stroke.r, s->stroke.g, s->stroke.b, 0.85 };
+
+          set_colour (cr, &head);
+          draw_arrow_head (cr, f, vp, MAX (width * 1.1, 10 + 2 * s->stroke_width));
+        }
     }
   cairo_new_path (cr);
 }
@@ -396,8 +480,8 @@ draw_line (cairo_t                   *cr,
   apply_dash (cr, s, f->schematic);
   stroke_geometry (cr, f, vp);
   cairo_set_dash (cr, NULL, 0, 0);
-  if (f->directed)
-    draw_arrow_head (cr, f, vp, 6 + 2 * s->stroke_width);
+  if (f->directed || s->arrow)
+    draw_arrow_head (cr, f, vp, 7 + 2.5 * s->stroke_width);
 }
 
 /* Symbols, centred on (0, 0), of diameter @d */
@@ -596,6 +680,64 @@ feature_in_view (const AtlasOverlayFeature *f,
   return atlas_rect_intersects (&r, &clip->world);
 }
 
+/* A feature's label stays on the feature's visible part: for a nested
+ * circle, in its own band. */
+static gboolean
+label_inside_cb (const AtlasLabel *label,
+                 double            world_x,
+                 double            world_y,
+                 gpointer          user_data)
+{
+  AtlasOverlayRenderer *self = user_data;
+  GPtrArray *features = atlas_overlays_get_features (self->overlays);
+  const AtlasOverlayFeature *f;
+  GPtrArray *inner;
+
+  if (label->code >= features->len)
+    return FALSE;
+  f = g_ptr_array_index (features, label->code);
+  if (f->shape != ATLAS_SHAPE_POLYGON)
+    return TRUE;
+  if (atlas_geom_layer_hit (&f->geom[1], world_x, world_y) == NULL)
+    return FALSE;
+  inner = g_hash_table_lookup (self->inner, f);
+  for (guint i = 0; inner != NULL && i < inner->len; i++)
+    if (atlas_geom_layer_hit (&((AtlasOverlayFeature *) inner->pdata[i])->geom[1], world_x, world_y) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static GArray *
+place_labels (AtlasOverlayRenderer *self,
+              const AtlasViewport  *vp,
+              const AtlasRect      *world_filter)
+{
+  guint n_base = 0;
+  const AtlasLabel *base = self->basemap != NULL ? atlas_basemap_get_labels (self->basemap, &n_base)
+                                                 : NULL;
+  double scale = ATLAS_TILE_SIZE * pow (2, vp->zoom);
+  g_autoptr(GArray) reserved = g_array_new (FALSE, FALSE, sizeof (AtlasRect));
+
+  /* a page's reserved boxes, in global pixels */
+  for (guint i = 0; world_filter != NULL && i < self->reserved->len; i++)
+    {
+      AtlasRect r = g_array_index (self->reserved, AtlasRect, i);
+
+      r.x0 += vp->origin_x * scale;
+      r.x1 += vp->origin_x * scale;
+      r.y0 += vp->origin_y * scale;
+      r.y1 += vp->origin_y * scale;
+      g_array_append_val (reserved, r);
+    }
+
+  return atlas_labels_place_all (base, n_base, (const AtlasLabel *) self->labels->data,
+                                 self->labels->len, vp->zoom, world_filter, label_inside_cb, self,
+                                 (const AtlasRect *) reserved->data, reserved->len);
+}
+
+/* Tiles (integer zooms) share one placement for the whole region, made
+ * once per zoom, so that a label across a tile edge is drawn the same on
+ * both sides. */
 static GArray *
 get_placements (AtlasOverlayRenderer *self,
                 guint                 zoom)
@@ -605,11 +747,60 @@ get_placements (AtlasOverlayRenderer *self,
   zoom = MIN (zoom, N_ZOOMS - 1);
   g_mutex_lock (&self->lock);
   if (self->placements[zoom] == NULL)
-    self->placements[zoom] = atlas_labels_place ((const AtlasLabel *) self->labels->data,
-                                                 self->labels->len, zoom, NULL);
+    self->placements[zoom] = place_labels (self, &(AtlasViewport) { zoom, 0, 0, 0, 0 }, NULL);
   placed = self->placements[zoom];
   g_mutex_unlock (&self->lock);
   return placed;
+}
+
+/**
+ * atlas_overlay_renderer_get_placements:
+ *
+ * The labels this painter draws at an integer @zoom: the features' and,
+ * with atlas_overlay_renderer_set_basemap(), the base map's.
+ *
+ * Returns: (transfer none): #AtlasPlacedLabel
+ */
+GArray *
+atlas_overlay_renderer_get_placements (AtlasOverlayRenderer *self,
+                                       guint                 zoom)
+{
+  return get_placements (self, zoom);
+}
+
+/**
+ * atlas_overlay_renderer_reserve:
+ *
+ * Keeps labels out of a box of a page (viewport pixels), such as where
+ * the scale bar or the north arrow will be drawn. Tiles ignore it. Call
+ * before drawing.
+ */
+void
+atlas_overlay_renderer_reserve (AtlasOverlayRenderer *self,
+                                double                x,
+                                double                y,
+                                double                width,
+                                double                height)
+{
+  AtlasRect r = { x, y, x + width, y + height };
+
+  g_array_append_val (self->reserved, r);
+}
+
+/**
+ * atlas_overlay_renderer_set_basemap:
+ *
+ * Makes this painter place and draw the base map's labels together with
+ * the features' (one collision set); the base map is then drawn without
+ * them (atlas_basemap_renderer_set_labels()). Call before drawing.
+ */
+void
+atlas_overlay_renderer_set_basemap (AtlasOverlayRenderer *self,
+                                    AtlasBasemap         *basemap)
+{
+  g_return_if_fail (self->placements[ATLAS_MIN_ZOOM] == NULL);
+
+  g_set_object (&self->basemap, basemap);
 }
 
 static void
@@ -648,7 +839,7 @@ overlay_draw (AtlasPainter        *painter,
         switch (k)
           {
           case ATLAS_OVERLAY_ZONE:
-            draw_zone (cr, f, vp);
+            draw_zone (cr, f, g_hash_table_lookup (self->inner, f), vp);
             break;
           case ATLAS_OVERLAY_BAND:
             draw_band (cr, f, vp);
@@ -672,8 +863,19 @@ overlay_draw (AtlasPainter        *painter,
   if (vp->zoom == floor (vp->zoom))
     placements = get_placements (self, (guint) vp->zoom);
   else
-    placements = own_placements = atlas_labels_place ((const AtlasLabel *) self->labels->data,
-                                                      self->labels->len, vp->zoom, &clip.world);
+    {
+      /* a page (not a tile): a name that would run off its edge is left out */
+      double ox = vp->origin_x * scale, oy = vp->origin_y * scale;
+
+      placements = own_placements = place_labels (self, vp, &clip.world);
+      for (guint i = own_placements->len; i-- > 0;)
+        {
+          const AtlasRect *box = &g_array_index (own_placements, AtlasPlacedLabel, i).box;
+
+          if (box->x0 < ox || box->y0 < oy || box->x1 > ox + vp->width || box->y1 > oy + vp->height)
+            g_array_remove_index (own_placements, i);
+        }
+    }
   atlas_labels_draw (cr, placements, vp);
 
   cairo_restore (cr);
@@ -689,6 +891,9 @@ overlay_finalize (AtlasPainter *painter)
   for (guint k = 0; k < ATLAS_N_OVERLAY_KINDS; k++)
     g_ptr_array_unref (self->passes[k]);
   g_array_unref (self->labels);
+  g_hash_table_unref (self->inner);
+  g_array_unref (self->reserved);
+  g_clear_object (&self->basemap);
   g_mutex_clear (&self->lock);
   g_free (self->opacity);
   g_object_unref (self->overlays);
@@ -759,6 +964,8 @@ atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
         }
     }
   g_ptr_array_sort (self->passes[ATLAS_OVERLAY_ZONE], compare_by_area_desc);
+  self->inner = find_inner_circles (self->passes[ATLAS_OVERLAY_ZONE]);
+  self->reserved = g_array_new (FALSE, FALSE, sizeof (AtlasRect));
   build_labels (self);
 
   return self;
@@ -859,7 +1066,8 @@ atlas_overlay_draw_swatch (cairo_t                 *cr,
         {
           cairo_path_t *path = cairo_copy_path (cr);
 
-          draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, &vp, 5);
+          draw_hatch (cr, s->hatch, s->has_stroke ? &s->stroke : &s->fill, &vp,
+                      s->hatch == ATLAS_HATCH_TREES ? 9 : 5);
           cairo_append_path (cr, path);
           cairo_path_destroy (path);
         }
@@ -878,22 +1086,44 @@ atlas_overlay_draw_swatch (cairo_t                 *cr,
     case ATLAS_OVERLAY_LINE:
       {
         AtlasColor soft = s->has_fill ? s->fill : (AtlasColor) { s->stroke.r, s->stroke.g, s->stroke.b, 0.3 };
+        double end = s->arrow ? w - 4 - h * 0.5 : w - 4;
 
-        cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_line_cap (cr, s->has_stroke && kind == ATLAS_OVERLAY_BAND ? CAIRO_LINE_CAP_BUTT
+                                                                           : CAIRO_LINE_CAP_ROUND);
         cairo_move_to (cr, 4, h / 2);
-        cairo_line_to (cr, w - 4, h / 2);
+        cairo_line_to (cr, end, h / 2);
         if (kind == ATLAS_OVERLAY_BAND)
           {
             set_colour (cr, &soft);
-            cairo_set_line_width (cr, h * 0.6);
+            /* belts are wider than corridors in the legend as on the map */
+            cairo_set_line_width (cr, h * (s->has_stroke ? 0.6 : 0.85));
             cairo_stroke_preserve (cr);
           }
-        set_colour (cr, s->has_stroke ? &s->stroke : &s->fill);
-        cairo_set_line_width (cr, CLAMP (s->stroke_width, 1, 3));
-        apply_dash (cr, s, schematic);
-        if (s->has_dash || schematic)
-          cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
-        cairo_stroke (cr);
+        if (s->has_stroke || kind == ATLAS_OVERLAY_LINE)
+          {
+            set_colour (cr, s->has_stroke ? &s->stroke : &s->fill);
+            cairo_set_line_width (cr, CLAMP (s->stroke_width, 1, 3));
+            apply_dash (cr, s, schematic);
+            if (s->n_dash == 4)
+              cairo_set_dash (cr, (double[]) { 6, 2, 1.5, 2 }, 4, 0);
+            else if (s->has_dash || schematic)
+              cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
+            cairo_stroke (cr);
+          }
+        cairo_new_path (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        if (s->arrow)
+          {
+            const AtlasColor *c = s->has_stroke ? &s->stroke : &s->fill;
+            double a = h * 0.5;
+
+            cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.85);
+            cairo_move_to (cr, w - 2, h / 2);
+            cairo_line_to (cr, w - 2 - a * 1.3, h / 2 - a);
+            cairo_line_to (cr, w - 2 - a * 1.3, h / 2 + a);
+            cairo_close_path (cr);
+            cairo_fill (cr);
+          }
         break;
       }
 

@@ -16,6 +16,15 @@ AtlasOverlayRenderer *atlas_overlay_renderer_new_full   (AtlasOverlays        *o
                                                          const double         *opacity,
                                                          const gboolean       *hidden);
 AtlasPainter         *atlas_overlay_renderer_as_painter (AtlasOverlayRenderer *self);
+void                  atlas_overlay_renderer_set_basemap (AtlasOverlayRenderer *self,
+                                                          AtlasBasemap         *basemap);
+void                  atlas_overlay_renderer_reserve     (AtlasOverlayRenderer *self,
+                                                          double                x,
+                                                          double                y,
+                                                          double                width,
+                                                          double                height);
+GArray               *atlas_overlay_renderer_get_placements (AtlasOverlayRenderer *self,
+                                                             guint                 zoom);
 void                  atlas_overlay_renderer_unref      (AtlasOverlayRenderer *self);
 
 void                  atlas_overlay_draw_feature_path   (cairo_t                   *cr,

@@ -5,6 +5,7 @@
 #include "atlas-paint.h"
 
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #define FONT_FAMILY "Noto Sans CJK SC, Noto Sans, sans-serif"
@@ -321,7 +322,7 @@ atlas_text_draw_halo (cairo_t         *cr,
 {
   cairo_move_to (cr, x, y);
   pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.92);
   cairo_set_line_width (cr, halo_width);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
@@ -389,14 +390,103 @@ style_for_label (const AtlasLabel *label)
     }
 }
 
-static int
-compare_labels (gconstpointer a,
-                gconstpointer b)
+/* Contrast (WCAG relative luminance) */
+
+static double
+linear_channel (double c)
 {
-  const AtlasLabel *la = *(const AtlasLabel **) a;
-  const AtlasLabel *lb = *(const AtlasLabel **) b;
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+luminance (const AtlasRgba *c)
+{
+  return 0.2126 * linear_channel (c->r) + 0.7152 * linear_channel (c->g)
+         + 0.0722 * linear_channel (c->b);
+}
+
+/**
+ * atlas_rgba_contrast:
+ *
+ * Returns: the WCAG contrast ratio of two opaque colours, 1 to 21
+ */
+double
+atlas_rgba_contrast (const AtlasRgba *a,
+                     const AtlasRgba *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* @colour darkened, keeping its hue, until it reads at 4.5:1 on @ground. */
+static AtlasRgba
+readable_on (const AtlasRgba *colour,
+             const AtlasRgba *ground)
+{
+  AtlasRgba c = *colour;
+
+  c.a = 1;
+  for (guint i = 0; i < 40 && atlas_rgba_contrast (&c, ground) < ATLAS_LABEL_MIN_CONTRAST; i++)
+    {
+      c.r *= 0.92;
+      c.g *= 0.92;
+      c.b *= 0.92;
+    }
+  return c;
+}
+
+/* The ground a label is read against: its halo, or for the sea's name
+ * (no halo), the sea. */
+static const AtlasRgba halo_colour = { 1, 1, 1, 1 };
+static const AtlasRgba sea_ground = { 0.784, 0.851, 0.894, 1 };
+
+/**
+ * atlas_placed_label_colours:
+ * @text: (out): the colour of the text
+ * @ground: (out): the colour it is read against (its halo)
+ */
+void
+atlas_placed_label_colours (const AtlasPlacedLabel *p,
+                            AtlasRgba              *text,
+                            AtlasRgba              *ground)
+{
+  const LabelStyle *ls = &label_styles[p->style];
+  AtlasRgba c = ls->colour;
+
+  *ground = ls->halo > 0 ? halo_colour : sea_ground;
+  if (p->label->has_colour)
+    c = (AtlasRgba) { p->label->r, p->label->g, p->label->b, 1 };
+  *text = readable_on (&c, ground);
+}
+
+/* Priorities: seas and provinces, prefectures, the plan's features (by
+ * their own rank: symbols, lines, bands, zones), counties, other places,
+ * then whatever ranks lower (stations). */
+static int
+priority_of (const AtlasLabel *l)
+{
+  if (l->kind == ATLAS_LABEL_OVERLAY_POINT || l->kind == ATLAS_LABEL_OVERLAY_AREA)
+    return 20 + (int) MIN (l->rank, 19) - 10;
+  return (int) l->rank * 10;
+}
+
+typedef struct
+{
+  const AtlasLabel *label;
+  int               priority;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+  const AtlasLabel *la = ca->label, *lb = cb->label;
   guint sa = style_for_label (la), sb = style_for_label (lb);
 
+  if (ca->priority != cb->priority)
+    return ca->priority < cb->priority ? -1 : 1;
   if (la->rank != lb->rank)
     return la->rank < lb->rank ? -1 : 1;
   if (sa != sb)
@@ -404,6 +494,44 @@ compare_labels (gconstpointer a,
   if (la->code != lb->code)
     return la->code < lb->code ? -1 : 1;
   return la < lb ? -1 : (la > lb);
+}
+
+/* The name without the administrative suffix that a base map adds and a
+ * plan's feature leaves out: 张家口市 → 张家口, 延庆区 and 延庆新城 → 延庆. */
+static char *
+core_name (const char *name)
+{
+  static const char *suffixes[] = {
+    "满族蒙古族自治县", "回族自治县", "满族自治县", "蒙古族自治县", "自治县",
+    "新城", "新区", "市", "区", "县",
+  };
+  gsize len = strlen (name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      gsize n = strlen (suffixes[i]);
+
+      /* keep at least two characters: 雄县 stays 雄县 */
+      if (len > n + 3 && g_str_has_suffix (name, suffixes[i]))
+        return g_strndup (name, len - n);
+    }
+  return g_strdup (name);
+}
+
+/* How far apart (world units, about 30 km) a base label and a feature's
+ * label with the same name may lie and still be the same place. */
+#define SAME_PLACE_WORLD 0.0011
+
+static gboolean
+label_active (const AtlasLabel *l,
+              guint             izoom,
+              const AtlasRect  *world_filter)
+{
+  if (izoom < l->min_zoom || izoom > l->max_zoom)
+    return FALSE;
+  return world_filter == NULL
+         || atlas_rect_intersects (world_filter, &(AtlasRect) { l->world.x, l->world.y,
+                                                                 l->world.x, l->world.y });
 }
 
 static gboolean
@@ -416,12 +544,200 @@ box_free (GArray          *placed,
   return TRUE;
 }
 
+static gboolean
+place_dot_label (GArray           *placed,
+                 AtlasPlacedLabel *p,
+                 double            w,
+                 double            h)
+{
+  /* right, left, above, below the dot */
+  double ax = p->anchor_x, ay = p->anchor_y, pad = 2.0;
+  double o = p->label->offset > 0 ? p->label->offset : 3;
+  const double cand[4][2] = {
+    { ax + o + 2, ay - h / 2 }, { ax - o - 2 - w, ay - h / 2 },
+    { ax - w / 2, ay - o - 1 - h }, { ax - w / 2, ay + o + 1 },
+  };
+  AtlasRect dot = { ax - o, ay - o, ax + o, ay + o };
+
+  if (!box_free (placed, &dot))
+    return FALSE;
+
+  for (guint c = 0; c < 4; c++)
+    {
+      AtlasRect box = { cand[c][0] - pad, cand[c][1], cand[c][0] + w + pad, cand[c][1] + h };
+      AtlasRect both = { MIN (box.x0, dot.x0), MIN (box.y0, dot.y0),
+                         MAX (box.x1, dot.x1), MAX (box.y1, dot.y1) };
+
+      /* what is kept is the box around text and dot, so that is checked */
+      if (box_free (placed, &both))
+        {
+          p->text_x = cand[c][0];
+          p->text_y = cand[c][1];
+          p->box = both;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A name centred on its anchor, or, for a feature's name, moved by up to
+ * a line's height or half its width to a free spot that @inside accepts. */
+static gboolean
+place_centred_label (GArray           *placed,
+                     AtlasPlacedLabel *p,
+                     double            w,
+                     double            h,
+                     double            scale,
+                     AtlasLabelInside  inside,
+                     gpointer          user_data)
+{
+  static const double shifts[][2] = {
+    { 0, 0 }, { 0, -1.2 }, { 0, 1.2 }, { -0.6, 0 }, { 0.6, 0 },
+    { -0.6, -1.2 }, { 0.6, -1.2 }, { -0.6, 1.2 }, { 0.6, 1.2 }, { 0, -2.4 }, { 0, 2.4 },
+  };
+  guint n = inside != NULL ? G_N_ELEMENTS (shifts) : 1;
+  double pad = 2.0;
+
+  for (guint c = 0; c < n; c++)
+    {
+      double cx = p->anchor_x + shifts[c][0] * w, cy = p->anchor_y + shifts[c][1] * h;
+      AtlasRect box = { cx - w / 2 - pad, cy - h / 2, cx + w / 2 + pad, cy + h / 2 };
+
+      if (inside != NULL && !inside (p->label, cx / scale, cy / scale, user_data))
+        continue;
+      if (box_free (placed, &box))
+        {
+          p->text_x = cx - w / 2;
+          p->text_y = cy - h / 2;
+          p->box = box;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * atlas_labels_place_all:
+ * @base: the base map's labels
+ * @overlay: (nullable): the labels of the plan's features shown
+ * @world_filter: (nullable): only place labels whose anchor is in here
+ * @inside: (nullable): whether a feature's label may sit at a world point
+ * @reserved: (nullable): boxes (global pixels) that no label may cover,
+ *   such as a page's scale bar
+ *
+ * The one label engine: base map and feature labels in one collision
+ * set. Greedy by priority: a label is placed at its first candidate
+ * position that collides with nothing placed before it, or not at all. A
+ * base label naming the same place as a shown feature's label (张家口市
+ * and 张家口) is left out, and the feature's label takes its priority.
+ *
+ * Returns: (transfer full): the placed labels, #AtlasPlacedLabel
+ */
+GArray *
+atlas_labels_place_all (const AtlasLabel *base,
+                        guint             n_base,
+                        const AtlasLabel *overlay,
+                        guint             n_overlay,
+                        double            zoom,
+                        const AtlasRect  *world_filter,
+                        AtlasLabelInside  inside,
+                        gpointer          user_data,
+                        const AtlasRect  *reserved,
+                        guint             n_reserved)
+{
+  GArray *placed = g_array_new (FALSE, FALSE, sizeof (AtlasPlacedLabel));
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autoptr(GPtrArray) overlay_names = g_ptr_array_new_with_free_func (g_free);
+  double scale = ATLAS_TILE_SIZE * pow (2.0, zoom);
+  /* a page between two zooms shows the labels of the nearer one */
+  guint izoom = (guint) floor (zoom + 0.5);
+
+  for (guint i = 0; i < n_overlay; i++)
+    if (label_active (&overlay[i], izoom, world_filter))
+      {
+        Candidate c = { &overlay[i], priority_of (&overlay[i]) };
+        g_autofree char *name = core_name (overlay[i].name_zh);
+        gboolean repeated = FALSE;
+
+        /* two features of one name and place (京津走廊 of the structure and
+         * of industry) are named once */
+        for (guint o = 0; o < overlay_names->len && !repeated; o++)
+          {
+            const AtlasLabel *other = g_array_index (order, Candidate, o).label;
+
+            repeated = g_str_equal (name, overlay_names->pdata[o])
+                       && fabs (other->world.x - overlay[i].world.x) < SAME_PLACE_WORLD
+                       && fabs (other->world.y - overlay[i].world.y) < SAME_PLACE_WORLD;
+          }
+        if (repeated)
+          continue;
+        g_array_append_val (order, c);
+        g_ptr_array_add (overlay_names, g_steal_pointer (&name));
+      }
+
+  for (guint i = 0; i < n_base; i++)
+    {
+      const AtlasLabel *l = &base[i];
+      Candidate c = { l, priority_of (l) };
+      g_autofree char *name = NULL;
+      gboolean repeated = FALSE;
+
+      if (!label_active (l, izoom, world_filter))
+        continue;
+      name = core_name (l->name_zh);
+      for (guint o = 0; o < overlay_names->len; o++)
+        {
+          Candidate *oc = &g_array_index (order, Candidate, o);
+
+          /* a province's name stands for a larger area */
+          double near = l->kind == ATLAS_LABEL_PROVINCE ? SAME_PLACE_WORLD * 2.5 : SAME_PLACE_WORLD;
+
+          if (g_str_equal (name, overlay_names->pdata[o])
+              && fabs (oc->label->world.x - l->world.x) < near
+              && fabs (oc->label->world.y - l->world.y) < near)
+            {
+              oc->priority = MIN (oc->priority, c.priority);
+              repeated = TRUE;
+            }
+        }
+      if (!repeated)
+        g_array_append_val (order, c);
+    }
+  g_array_sort (order, compare_candidates);
+
+  for (guint i = 0; i < n_reserved; i++)
+    g_array_append_val (placed, ((AtlasPlacedLabel) { .box = reserved[i] }));
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const AtlasLabel *l = g_array_index (order, Candidate, i).label;
+      guint style = style_for_label (l);
+      const LabelStyle *ls = &label_styles[style];
+      g_autoptr(PangoLayout) layout = atlas_text_layout_new (l->name_zh, ls->font);
+      PangoRectangle ink, logical;
+      gboolean feature = l->kind == ATLAS_LABEL_OVERLAY_AREA;
+      AtlasPlacedLabel p = { l, style, ls->dot, l->world.x * scale, l->world.y * scale, 0, 0, { 0 } };
+      gboolean done;
+
+      pango_layout_get_pixel_extents (layout, &ink, &logical);
+      if (ls->dot)
+        done = place_dot_label (placed, &p, logical.width, logical.height);
+      else
+        done = place_centred_label (placed, &p, logical.width, logical.height, scale,
+                                    feature ? inside : NULL, user_data);
+      if (done)
+        g_array_append_val (placed, p);
+    }
+  g_array_remove_range (placed, 0, n_reserved);
+
+  return placed;
+}
+
 /**
  * atlas_labels_place:
  * @world_filter: (nullable): only place labels whose anchor is in here
  *
- * Greedy placement by importance: a label is placed at its first candidate
- * position that collides with nothing placed before it, or not at all.
+ * atlas_labels_place_all() for one set of labels.
  *
  * Returns: (transfer full): the placed labels, #AtlasPlacedLabel
  */
@@ -431,87 +747,7 @@ atlas_labels_place (const AtlasLabel *labels,
                     double            zoom,
                     const AtlasRect  *world_filter)
 {
-  GArray *placed = g_array_new (FALSE, FALSE, sizeof (AtlasPlacedLabel));
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  double scale = ATLAS_TILE_SIZE * pow (2.0, zoom);
-  guint izoom = (guint) floor (zoom + 1e-9);
-
-  for (guint i = 0; i < n_labels; i++)
-    {
-      const AtlasLabel *l = &labels[i];
-
-      if (izoom < l->min_zoom || izoom > l->max_zoom)
-        continue;
-      if (world_filter != NULL && !atlas_rect_intersects (world_filter, &(AtlasRect) {
-                                                            l->world.x, l->world.y,
-                                                            l->world.x, l->world.y }))
-        continue;
-      g_ptr_array_add (order, (gpointer) l);
-    }
-  g_ptr_array_sort (order, compare_labels);
-
-  for (guint i = 0; i < order->len; i++)
-    {
-      const AtlasLabel *l = g_ptr_array_index (order, i);
-      guint style = style_for_label (l);
-      const LabelStyle *ls = &label_styles[style];
-      g_autoptr(PangoLayout) layout = atlas_text_layout_new (l->name_zh, ls->font);
-      PangoRectangle ink, logical;
-      double ax = l->world.x * scale, ay = l->world.y * scale;
-      double w, h, pad = 2.0;
-      AtlasPlacedLabel p = { l, style, ls->dot, ax, ay, 0, 0, { 0 } };
-
-      pango_layout_get_pixel_extents (layout, &ink, &logical);
-      w = logical.width;
-      h = logical.height;
-
-      if (ls->dot)
-        {
-          /* right, left, above, below the dot */
-          double o = l->offset > 0 ? l->offset : 3;
-          const double cand[4][2] = {
-            { ax + o + 2, ay - h / 2 }, { ax - o - 2 - w, ay - h / 2 },
-            { ax - w / 2, ay - o - 1 - h }, { ax - w / 2, ay + o + 1 },
-          };
-          AtlasRect dot = { ax - o, ay - o, ax + o, ay + o };
-          gboolean done = FALSE;
-
-          if (!box_free (placed, &dot))
-            continue;
-
-          for (guint c = 0; c < 4 && !done; c++)
-            {
-              AtlasRect box = { cand[c][0] - pad, cand[c][1], cand[c][0] + w + pad, cand[c][1] + h };
-
-              if (box_free (placed, &box))
-                {
-                  p.text_x = cand[c][0];
-                  p.text_y = cand[c][1];
-                  p.box.x0 = MIN (box.x0, dot.x0);
-                  p.box.y0 = MIN (box.y0, dot.y0);
-                  p.box.x1 = MAX (box.x1, dot.x1);
-                  p.box.y1 = MAX (box.y1, dot.y1);
-                  done = TRUE;
-                }
-            }
-          if (!done)
-            continue;
-        }
-      else
-        {
-          AtlasRect box = { ax - w / 2 - pad, ay - h / 2, ax + w / 2 + pad, ay + h / 2 };
-
-          if (!box_free (placed, &box))
-            continue;
-          p.text_x = ax - w / 2;
-          p.text_y = ay - h / 2;
-          p.box = box;
-        }
-
-      g_array_append_val (placed, p);
-    }
-
-  return placed;
+  return atlas_labels_place_all (labels, n_labels, NULL, 0, zoom, world_filter, NULL, NULL, NULL, 0);
 }
 
 void
@@ -528,6 +764,7 @@ atlas_labels_draw (cairo_t             *cr,
       const AtlasPlacedLabel *p = &g_array_index (placements, AtlasPlacedLabel, i);
       const LabelStyle *ls = &label_styles[p->style];
       g_autoptr(PangoLayout) layout = NULL;
+      AtlasRgba text, ground;
 
       if (!atlas_rect_intersects (&p->box, &view))
         continue;
@@ -545,17 +782,13 @@ atlas_labels_draw (cairo_t             *cr,
         }
 
       layout = atlas_text_layout_new (p->label->name_zh, ls->font);
-      if (p->label->has_colour)
-        {
-          AtlasRgba c = { p->label->r, p->label->g, p->label->b, 1 };
-          atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &c, ls->halo);
-        }
-      else if (ls->halo > 0)
-        atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &ls->colour, ls->halo);
+      atlas_placed_label_colours (p, &text, &ground);
+      if (ls->halo > 0)
+        atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &text, ls->halo);
       else
         {
           cairo_move_to (cr, p->text_x - ox, p->text_y - oy);
-          atlas_rgba_set (cr, &ls->colour);
+          atlas_rgba_set (cr, &text);
           pango_cairo_show_layout (cr, layout);
           atlas_text_record (cr, layout, p->text_x - ox, p->text_y - oy);
         }

@@ -82,6 +82,29 @@ void         atlas_text_draw_halo    (cairo_t               *cr,
                                       const AtlasRgba       *colour,
                                       double                 halo_width);
 
+/* Labels read at this contrast against their halo (WCAG AA). */
+#define ATLAS_LABEL_MIN_CONTRAST 4.5
+
+typedef gboolean (*AtlasLabelInside) (const AtlasLabel *label,
+                                      double            world_x,
+                                      double            world_y,
+                                      gpointer          user_data);
+
+double       atlas_rgba_contrast     (const AtlasRgba       *a,
+                                      const AtlasRgba       *b);
+void         atlas_placed_label_colours (const AtlasPlacedLabel *placed,
+                                         AtlasRgba              *text,
+                                         AtlasRgba              *ground);
+GArray      *atlas_labels_place_all  (const AtlasLabel      *base,
+                                      guint                  n_base,
+                                      const AtlasLabel      *overlay,
+                                      guint                  n_overlay,
+                                      double                 zoom,
+                                      const AtlasRect       *world_filter,
+                                      AtlasLabelInside       inside,
+                                      gpointer               user_data,
+                                      const AtlasRect       *reserved,
+                                      guint                  n_reserved);
 GArray      *atlas_labels_place      (const AtlasLabel      *labels,
                                       guint                  n_labels,
                                       double                 zoom,

@@ -62,16 +62,43 @@ atlas_painter_render_tile (AtlasPainter *self,
                            guint         tile_y,
                            int           scale)
 {
+  return atlas_painter_render_tile_bleed (self, zoom, tile_x, tile_y, scale, 0);
+}
+
+/**
+ * atlas_painter_render_tile_bleed:
+ * @bleed: pixels drawn beyond each edge of the tile
+ *
+ * A tile with a margin of the neighbouring tiles' content, so that tiles
+ * drawn overlapping by @bleed pixels leave no seam where a compositor
+ * samples them at fractional positions.
+ *
+ * Returns: (transfer full): an ARGB32 image surface of (256 + 2 × @bleed) × @scale pixels
+ */
+cairo_surface_t *
+atlas_painter_render_tile_bleed (AtlasPainter *self,
+                                 guint         zoom,
+                                 guint         tile_x,
+                                 guint         tile_y,
+                                 int           scale,
+                                 guint         bleed)
+{
   cairo_surface_t *surface;
   cairo_t *cr;
   AtlasViewport vp;
+  double world_px = 1.0 / (ATLAS_TILE_SIZE * (double) (1u << zoom));
 
   scale = CLAMP (scale, 1, 4);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ATLAS_TILE_SIZE * scale,
-                                        ATLAS_TILE_SIZE * scale);
+  bleed = MIN (bleed, 8);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (ATLAS_TILE_SIZE + 2 * bleed) * scale,
+                                        (ATLAS_TILE_SIZE + 2 * bleed) * scale);
   cr = cairo_create (surface);
   cairo_scale (cr, scale, scale);
   atlas_viewport_for_tile (&vp, zoom, tile_x, tile_y);
+  vp.origin_x -= bleed * world_px;
+  vp.origin_y -= bleed * world_px;
+  vp.width += 2 * bleed;
+  vp.height += 2 * bleed;
   atlas_painter_draw (self, cr, &vp);
   cairo_destroy (cr);
   cairo_surface_flush (surface);

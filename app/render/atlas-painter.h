@@ -50,6 +50,12 @@ cairo_surface_t *atlas_painter_render_tile (AtlasPainter            *self,
                                             guint                    tile_x,
                                             guint                    tile_y,
                                             int                      scale);
+cairo_surface_t *atlas_painter_render_tile_bleed (AtlasPainter      *self,
+                                                  guint              zoom,
+                                                  guint              tile_x,
+                                                  guint              tile_y,
+                                                  int                scale,
+                                                  guint              bleed);
 void             atlas_viewport_for_tile   (AtlasViewport           *viewport,
                                             guint                    zoom,
                                             guint                    tile_x,

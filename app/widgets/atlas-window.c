@@ -39,6 +39,9 @@ struct _AtlasWindow
   guint                 overlay_serial;
   guint                 swap_id;
   guint                 painted_id;
+  guint                 snap_id;
+  guint                 fit_id;
+  double                whole_zoom;   /* the last whole zoom level shown */
   gboolean              base_painted;
   gint64                created;
   GSettings            *settings;
@@ -82,7 +85,8 @@ go_to (AtlasWindow *self,
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
 
   atlas_region_clamp (&longitude, &latitude);
-  zoom = CLAMP (zoom, ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
+  /* whole zoom levels: tiles at their own size, never scaled up */
+  zoom = CLAMP (round (zoom), ATLAS_MIN_ZOOM, ATLAS_MAX_ZOOM);
 
   if (animate && gtk_widget_get_mapped (GTK_WIDGET (self)))
     shumate_map_go_to_full (map, latitude, longitude, zoom);
@@ -91,6 +95,67 @@ go_to (AtlasWindow *self,
       shumate_viewport_set_zoom_level (viewport, zoom);
       shumate_location_set_location (SHUMATE_LOCATION (viewport), latitude, longitude);
     }
+}
+
+/* Wheel and pinch zooms end on a whole zoom level, so that tiles are drawn
+ * at their own size and stay sharp. */
+static gboolean
+snap_zoom_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+
+  self->snap_id = 0;
+  /* on to the next level in the direction of the zoom */
+  if (fabs (zoom - round (zoom)) > 1e-3)
+    go_to (self, shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+           shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+           zoom > self->whole_zoom ? ceil (zoom) : floor (zoom), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+zoom_changed_cb (AtlasWindow *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+
+  g_clear_handle_id (&self->snap_id, g_source_remove);
+  if (fabs (zoom - round (zoom)) > 1e-3)
+    self->snap_id = g_timeout_add (300, snap_zoom_cb, self);
+  else
+    self->whole_zoom = round (zoom);
+}
+
+/* "Whole region": 北京, 天津 and 河北 fitted into the map as it is shown,
+ * once the map has a size. */
+static void
+fit_region (AtlasWindow *self,
+            gboolean     animate)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self->map));
+  double h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  double cx = (atlas_geo_lon_to_world_x (ATLAS_BTH_WEST) + atlas_geo_lon_to_world_x (ATLAS_BTH_EAST)) / 2;
+  double cy = (atlas_geo_lat_to_world_y (ATLAS_BTH_SOUTH) + atlas_geo_lat_to_world_y (ATLAS_BTH_NORTH)) / 2;
+
+  go_to (self, atlas_geo_world_x_to_lon (cx), atlas_geo_world_y_to_lat (cy),
+         atlas_region_fit_zoom (w, h), animate);
+}
+
+static gboolean
+fit_region_when_sized_cb (GtkWidget     *widget,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  AtlasWindow *self = user_data;
+
+  (void) clock;
+  if (gtk_widget_get_width (widget) < 50 || gtk_widget_get_height (widget) < 50)
+    return G_SOURCE_CONTINUE;
+  self->fit_id = 0;
+  fit_region (self, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 /* Keeps the centre of the map inside the region. */
@@ -170,6 +235,8 @@ refresh_overlays (AtlasWindow *self)
                                               atlas_layer_state_get_visible_array (self->layer_state),
                                               atlas_layer_state_get_opacity_array (self->layer_state),
                                               atlas_layer_state_get_hidden_features (self->layer_state));
+  /* one label engine: the overlay tiles draw the base map's labels too */
+  atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
   g_clear_object (&self->overlay_source);
   self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
@@ -408,7 +475,7 @@ frame_rect (AtlasWindow     *self,
   double w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 200);
   double h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 200);
   double bw = MAX (r->x1 - r->x0, 1e-7), bh = MAX (r->y1 - r->y0, 1e-7);
-  double zoom = log2 (MIN (w * 0.8 / (bw * ATLAS_TILE_SIZE), h * 0.8 / (bh * ATLAS_TILE_SIZE)));
+  double zoom = floor (log2 (MIN (w * 0.8 / (bw * ATLAS_TILE_SIZE), h * 0.8 / (bh * ATLAS_TILE_SIZE))));
 
   go_to (self, atlas_geo_world_x_to_lon ((r->x0 + r->x1) / 2),
          atlas_geo_world_y_to_lat ((r->y0 + r->y1) / 2), MIN (zoom, 12), TRUE);
@@ -854,6 +921,10 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
   g_clear_handle_id (&self->swap_id, g_source_remove);
   g_clear_handle_id (&self->painted_id, g_source_remove);
+  g_clear_handle_id (&self->snap_id, g_source_remove);
+  if (self->fit_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), self->fit_id);
+  self->fit_id = 0;
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->layer_state != NULL)
@@ -997,6 +1068,10 @@ atlas_window_init (AtlasWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  /* the attribution (bottom right) wraps beside the scale bar (bottom
+   * left), never over it */
+  gtk_widget_set_margin_start (GTK_WIDGET (shumate_simple_map_get_license (self->map)),
+                               shumate_scale_get_max_width (shumate_simple_map_get_scale (self->map)) + 24);
   gtk_widget_set_parent (GTK_WIDGET (self->search_popover), GTK_WIDGET (self->search_entry));
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
@@ -1153,6 +1228,7 @@ atlas_window_new (AtlasApplication     *application,
   double lon = region->longitude, lat = region->latitude, zoom = region->zoom;
 
   self->renderer = atlas_basemap_renderer_ref (renderer);
+  atlas_basemap_renderer_set_labels (self->renderer, FALSE);
   self->created = g_get_monotonic_time ();
   self->painted_id = g_timeout_add (10, check_painted_cb, self);
   install_source (self);
@@ -1184,12 +1260,17 @@ atlas_window_new (AtlasApplication     *application,
     lat = start_view->latitude;
   if (!isnan (start_view->zoom))
     zoom = start_view->zoom;
-  go_to (self, lon, lat, zoom, FALSE);
+  /* the whole region (the default, or --view=region) is fitted to the map */
+  if (lon == region->longitude && lat == region->latitude && zoom == region->zoom)
+    atlas_window_go_to_view (self, "region", FALSE);
+  else
+    go_to (self, lon, lat, zoom, FALSE);
   set_subtitle_for_view (self, NULL);
 
   viewport = shumate_simple_map_get_viewport (self->map);
   g_signal_connect_swapped (viewport, "notify::latitude", G_CALLBACK (viewport_moved_cb), self);
   g_signal_connect_swapped (viewport, "notify::longitude", G_CALLBACK (viewport_moved_cb), self);
+  g_signal_connect_swapped (viewport, "notify::zoom-level", G_CALLBACK (zoom_changed_cb), self);
 
   if (message != NULL)
     show_message (self, message);
@@ -1212,7 +1293,16 @@ atlas_window_go_to_view (AtlasWindow *self,
       return;
     }
 
-  go_to (self, view->longitude, view->latitude, view->zoom, animate);
+  if (g_str_equal (view->id, "region"))
+    {
+      if (gtk_widget_get_width (GTK_WIDGET (self->map)) >= 50)
+        fit_region (self, animate);
+      else if (self->fit_id == 0)
+        self->fit_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->map), fit_region_when_sized_cb,
+                                                     self, NULL);
+    }
+  else
+    go_to (self, view->longitude, view->latitude, view->zoom, animate);
   set_subtitle_for_view (self, view);
 }
 
