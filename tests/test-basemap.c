@@ -91,7 +91,7 @@ test_layers_and_bands (void)
 {
   g_autoptr(AtlasBasemap) basemap = load_embedded ();
 
-  for (guint l = 0; l < ATLAS_N_LAYERS; l++)
+  for (guint l = 0; l < ATLAS_N_CORE_LAYERS; l++)
     for (guint b = 0; b < ATLAS_N_BANDS; b++)
       {
         const AtlasGeomLayer *layer = atlas_basemap_get_layer (basemap, l, b);
