@@ -637,6 +637,7 @@ RELIEF_EXAGGERATION = 3.0   # the 2 km DEM smooths slopes: steepen them for the 
 RELIEF_AZIMUTH = 315.0      # light from the north-west, as in printed atlases
 RELIEF_ALTITUDE = 45.0
 RELIEF_GAIN = 180.0         # byte = 128 + gain * (illumination - illumination of flat land)
+RELIEF_BLUR_PASSES = 2      # binomial 5-tap blur passes over the resampled DEM
 RELIEF_EDGE_PX = 12         # the shading fades out towards the edges of the DEM
 
 RAILWAY_BANDS = (1, 2, 3)   # drawn from zoom 7
@@ -702,7 +703,16 @@ def build_relief(gd, out):
     bounds = (-size / 2 + x0 * px, size / 2 - y1 * px, -size / 2 + x1 * px, size / 2 - y0 * px)
     warped = gdal.Warp('', mem, format='MEM', dstSRS='EPSG:3857', outputBounds=bounds,
                        width=w, height=h, resampleAlg='cubicspline')
-    z = warped.GetRasterBand(1).ReadAsArray().astype(np.float64) * RELIEF_EXAGGERATION
+    elev = warped.GetRasterBand(1).ReadAsArray().astype(np.float64)
+    z = elev * RELIEF_EXAGGERATION
+    # the DEM was resampled twice upstream (tiles -> 0.02 deg -> here), which
+    # leaves a blocky grid in the slopes: a binomial blur (sigma ~1.4 px) hides it
+    kern = np.array([1, 4, 6, 4, 1], dtype=np.float64) / 16.0
+    for _ in range(RELIEF_BLUR_PASSES):
+        zp = np.pad(z, 2, mode='edge')
+        z = sum(kern[k] * zp[k:k + h, 2:-2] for k in range(5))
+        zp = np.pad(z, 2, mode='edge')
+        z = sum(kern[k] * zp[2:-2, k:k + w] for k in range(5))
     land = gdal.GetDriverByName('MEM').Create('', w, h, 1, gdal.GDT_Byte)
     land.SetGeoTransform(warped.GetGeoTransform())
     land.SetProjection(warped.GetProjection())
@@ -736,7 +746,7 @@ def build_relief(gd, out):
         fh.write(data)
     log('relief: %d x %d px at zoom %d, %d bytes, %.1f %% shaded' %
         (w, h, RELIEF_ZOOM, len(data), 100.0 * np.mean(np.abs(v.astype(int) - 128) > 2)))
-    return z / RELIEF_EXAGGERATION, (x0, y0, n)
+    return elev, (x0, y0, n)
 
 
 def relief_centroid(elev, grid, bbox, lo, hi):

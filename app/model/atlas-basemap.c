@@ -486,6 +486,20 @@ clear_county (gpointer data)
   g_free (c->province_zh);
 }
 
+static gboolean
+has_header (GBytes      *bytes,
+            const char  *header,
+            const char  *name,
+            GError     **error)
+{
+  gsize size, n = strlen (header);
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (size < n || memcmp (data, header, n) != 0)
+    return corrupt (error, name, "not the expected table (bad header line)");
+  return TRUE;
+}
+
 static void
 add_problem (AtlasBasemap *self,
              GError      **error)
@@ -526,6 +540,7 @@ load_optional (AtlasBasemap *self,
     add_problem (self, &error);
 
   if (!(stations = read (data, "stations.tsv", &error))
+      || !has_header (stations, "name_zh\tlon\tlat\n", "stations.tsv", &error)
       || !parse_table (self, stations, "stations.tsv", 3, station_row_cb, &error))
     {
       add_problem (self, &error);

@@ -49,7 +49,7 @@ static const AtlasRgba province_casing = { 0.890, 0.859, 0.890, 1 };
 static const AtlasRgba province_line = { 0.545, 0.486, 0.565, 1 };
 static const AtlasRgba prefecture_line = { 0.620, 0.576, 0.635, 1 };
 static const AtlasRgba county_line = { 0.765, 0.737, 0.765, 1 };
-static const AtlasRgba urban_colour = { 0.890, 0.800, 0.745, 0.55 };
+static const AtlasRgba urban_colour = { 0.890, 0.800, 0.745, 1 };
 static const AtlasRgba railway_colour = { 0.27, 0.26, 0.29, 1 };
 static const AtlasRgba railway_dash_colour = { 1, 1, 1, 1 };
 static const AtlasRgba station_colour = { 0.20, 0.19, 0.22, 1 };
@@ -57,8 +57,9 @@ static const AtlasRgba station_colour = { 0.20, 0.19, 0.22, 1 };
 /* Hillshade: shadows in a warm grey-brown, light in white; the strongest
  * shadow and light of the relief raster get these opacities. */
 static const double relief_shadow[3] = { 0.33, 0.27, 0.21 };
-static const double relief_shadow_max = 0.55;
-static const double relief_light_max = 0.40;
+static const double relief_shadow_max = 0.75;
+static const double relief_light_max = 0.50;
+static const double relief_gamma = 0.7;      /* < 1: gentle slopes show too */
 
 /* Path building */
 
@@ -239,13 +240,13 @@ relief_levels_init (AtlasBasemapRenderer *self)
                   n++;
                   if (v < 128)
                     {
-                      t = (128 - v) / 128.0 * relief_shadow_max;
+                      t = pow ((128 - v) / 128.0, relief_gamma) * relief_shadow_max;
                       for (guint i = 0; i < 3; i++)
                         c[i] += t * relief_shadow[i];
                     }
                   else
                     {
-                      t = (v - 128) / 127.0 * relief_light_max;
+                      t = pow ((v - 128) / 127.0, relief_gamma) * relief_light_max;
                       for (guint i = 0; i < 3; i++)
                         c[i] += t;
                     }
@@ -406,8 +407,14 @@ atlas_basemap_renderer_draw (AtlasBasemapRenderer *self,
               &focus_colour, 0);
   draw_relief (self, cr, vp);
   if (vp->zoom >= 6 && vp->zoom < 11)
-    fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_URBAN, band), vp, &clip, FALSE,
-                &urban_colour, 0);
+    {
+      /* faint, and fainter as the coarse outlines grow */
+      AtlasRgba tint = urban_colour;
+
+      tint.a = zoom_ramp (vp->zoom, 8, 0.5, 10, 0.28);
+      fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_URBAN, band), vp, &clip, FALSE,
+                  &tint, 0);
+    }
   fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_LAKES, band), vp, &clip, FALSE,
               &lake_colour, 0);
   if (vp->zoom >= 8)
