@@ -6,7 +6,9 @@ Usage (from the repository root):
     python3 tools/build-basemap.py [--geodata ../shared/geodata] [--out maps/basemap]
 
 Reads counties.geojson, prefectures.geojson, provinces_context.geojson,
-water.geojson, land.geojson and gazetteer.tsv of the data pack and writes
+water.geojson, land.geojson, railways.geojson, stations.geojson,
+urban_areas.geojson, relief/dem_srtm30plus.tif and gazetteer.tsv of the data
+pack, and the physical names of maps/gazetteer.tsv, and writes
 
     <layer>.<band>.bin   layers land, provinces, prefectures, counties, lakes,
                          rivers, borders, coast; bands 0..3 (zooms 5-6, 7-8,
@@ -15,6 +17,9 @@ water.geojson, land.geojson and gazetteer.tsv of the data pack and writes
     labels.tsv           label points
     counties.tsv         one row per county
     prefectures.tsv      one row per prefecture
+    railways.<band>.bin  bands 1..3; urban.<band>.bin  bands 0..2 (ATBM)
+    relief.bin           hillshade on the zoom-7 Web Mercator grid ("ATRL")
+    stations.tsv         the named railway stations (OpenStreetMap, ODbL)
 
 Method, in short: the 200 counties and the 5 context provinces (fitted to
 the full-detail BTH outline) are turned into one clean coverage (overlaps
@@ -26,8 +31,9 @@ Land = GSHHG land united with the counties (reclaimed land); coast = outline
 of each band's land in the Bohai box.
 
 The output is deterministic (same input -> byte-identical files).
-Needs Python 3 and shapely 1.8 (Debian python3-shapely); if the python3 on
-PATH has no shapely, the script re-runs itself with /usr/bin/python3.
+Needs Python 3, shapely 1.8, GDAL's bindings and numpy (Debian
+python3-shapely, python3-gdal, python3-numpy); if the python3 on PATH has no
+shapely, the script re-runs itself with /usr/bin/python3.
 """
 import argparse
 import importlib.util

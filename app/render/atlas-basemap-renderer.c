@@ -275,9 +275,9 @@ draw_relief (AtlasBasemapRenderer *self,
   if (alpha <= 0 || self->relief[0].pixels == NULL)
     return;
 
-  /* the coarsest level that is not shrunk on screen */
-  for (int k = RELIEF_LEVELS - 1; k >= 0 && lv == NULL; k--)
-    if (self->relief[k].pixel * scale >= 0.999 || k == 0)
+  /* the finest level that is not shrunk on screen (shrinking aliases) */
+  for (guint k = 0; k < RELIEF_LEVELS && lv == NULL; k++)
+    if (self->relief[k].pixel * scale >= 0.999 || k == RELIEF_LEVELS - 1)
       lv = &self->relief[k];
 
   surface = cairo_image_surface_create_for_data (lv->pixels, CAIRO_FORMAT_ARGB32, lv->width,
