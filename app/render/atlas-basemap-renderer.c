@@ -206,9 +206,20 @@ relief_levels_init (AtlasBasemapRenderer *self)
 {
   const AtlasRelief *relief = atlas_basemap_get_relief (self->basemap);
   double grid = ATLAS_TILE_SIZE * pow (2.0, relief != NULL ? relief->zoom : 0);
+  double lut[256][4];    /* premultiplied a, r, g, b of each relief byte */
 
   if (relief == NULL)
     return;
+
+  for (int v = 0; v < 256; v++)
+    {
+      double t = v < 128 ? pow ((128 - v) / 128.0, relief_gamma) * relief_shadow_max
+                         : pow ((v - 128) / 127.0, relief_gamma) * relief_light_max;
+
+      lut[v][0] = t;
+      for (guint i = 0; i < 3; i++)
+        lut[v][i + 1] = v < 128 ? t * relief_shadow[i] : t;
+    }
 
   for (guint k = 0; k < RELIEF_LEVELS; k++)
     {
@@ -227,34 +238,21 @@ relief_levels_init (AtlasBasemapRenderer *self)
       for (int y = 0; y < lv->height; y++)
         for (int x = 0; x < lv->width; x++)
           {
-            double a = 0, c[3] = { 0, 0, 0 };
+            double c[4] = { 0, 0, 0, 0 };
             guint n = 0;
-            guint32 px;
+            guint32 px = 0;
 
             for (guint dy = 0; dy < f && y * f + dy < relief->height; dy++)
               for (guint dx = 0; dx < f && x * f + dx < relief->width; dx++)
                 {
-                  int v = relief->pixels[(gsize) (y * f + dy) * relief->width + x * f + dx];
-                  double t;
+                  const double *e = lut[relief->pixels[(gsize) (y * f + dy) * relief->width + x * f + dx]];
 
+                  for (guint i = 0; i < 4; i++)
+                    c[i] += e[i];
                   n++;
-                  if (v < 128)
-                    {
-                      t = pow ((128 - v) / 128.0, relief_gamma) * relief_shadow_max;
-                      for (guint i = 0; i < 3; i++)
-                        c[i] += t * relief_shadow[i];
-                    }
-                  else
-                    {
-                      t = pow ((v - 128) / 127.0, relief_gamma) * relief_light_max;
-                      for (guint i = 0; i < 3; i++)
-                        c[i] += t;
-                    }
-                  a += t;
                 }
-            a /= n;
-            px = ((guint32) lround (a * 255) << 24) | ((guint32) lround (c[0] / n * 255) << 16)
-                 | ((guint32) lround (c[1] / n * 255) << 8) | (guint32) lround (c[2] / n * 255);
+            for (guint i = 0; i < 4; i++)
+              px = (px << 8) | (guint32) (c[i] / n * 255 + 0.5);
             ((guint32 *) (lv->pixels + (gsize) y * lv->stride))[x] = px;
           }
     }
