@@ -644,6 +644,7 @@ RELIEF_AZIMUTH = 315.0      # light from the north-west, as in printed atlases
 RELIEF_ALTITUDE = 45.0
 RELIEF_GAIN = 180.0         # byte = 128 + gain * (illumination - illumination of flat land)
 RELIEF_BLUR_PASSES = 2      # binomial 5-tap blur passes over the resampled DEM
+RELIEF_HALO_PX = 24         # ... and beyond the border of Beijing, Tianjin and Hebei
 RELIEF_EDGE_PX = 12         # the shading fades out towards the edges of the DEM
 
 RAILWAY_BANDS = (1, 2, 3)   # drawn from zoom 7
@@ -729,6 +730,24 @@ def build_relief(gd, out):
     for name in ('land', 'counties'):
         gdal.Rasterize(land, os.path.join(gd, name + '.geojson'), burnValues=[1])
     is_land = land.GetRasterBand(1).ReadAsArray() > 0
+    # the shading is for the region (Beijing, Tianjin, Hebei): it fades out
+    # over about RELIEF_HALO_PX beyond the region's border rather than
+    # stopping at the DEM's rectangle in the neighbouring provinces
+    region = gdal.GetDriverByName('MEM').Create('', w, h, 1, gdal.GDT_Byte)
+    region.SetGeoTransform(warped.GetGeoTransform())
+    region.SetProjection(warped.GetProjection())
+    gdal.Rasterize(region, os.path.join(gd, 'prefectures.geojson'), burnValues=[1])
+    inside = (region.GetRasterBand(1).ReadAsArray() > 0).astype(np.float64)
+    halo = inside
+    r = RELIEF_HALO_PX // 3
+    for _ in range(3):      # three box blurs ~ a Gaussian
+        hp = np.pad(halo, r, mode='constant')
+        c = np.cumsum(np.pad(hp, ((1, 0), (0, 0))), axis=0)
+        halo = (c[2 * r + 1:, :] - c[:-2 * r - 1, :])[:, r:-r] / (2 * r + 1)
+        hp = np.pad(halo, r, mode='constant')
+        c = np.cumsum(np.pad(hp, ((0, 0), (1, 0))), axis=1)
+        halo = (c[:, 2 * r + 1:] - c[:, :-2 * r - 1])[r:-r, :] / (2 * r + 1)
+    region_fade = np.clip(np.maximum(inside, 2 * halo), 0, 1)
     # ground size of a pixel: the Mercator pixel shrinks with cos(latitude)
     rows = np.arange(h) + y0 + 0.5
     lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * rows / n))))
@@ -748,7 +767,7 @@ def build_relief(gd, out):
     ex = np.minimum(np.arange(w), np.arange(w)[::-1])[None, :]
     ey = np.minimum(np.arange(h), np.arange(h)[::-1])[:, None]
     fade = np.clip(np.minimum(ex, ey) / float(RELIEF_EDGE_PX), 0, 1)
-    v = np.clip(np.round(128 + RELIEF_GAIN * delta * fade), 1, 255)
+    v = np.clip(np.round(128 + RELIEF_GAIN * delta * fade * region_fade), 1, 255)
     v[~is_land] = 128
     v = v.astype(np.uint8)
     data = struct.pack('<4sHHIIII', b'ATRL', 1, RELIEF_ZOOM, x0, y0, w, h) + v.tobytes()
@@ -908,7 +927,7 @@ def schematic_lakes(gd):
 # --physical, copied into the gazetteer with its source).
 PHYSICAL = {
     'phys_yanshan': ('relief', 2, 5, 9, (116.8, 40.0, 119.3, 41.0), 400, 99999),
-    'phys_taihang': ('relief', 2, 5, 9, (113.5, 36.5, 115.0, 39.6), 700, 99999),
+    'phys_taihang': ('relief', 2, 5, 9, (113.9, 36.5, 115.0, 39.6), 600, 99999),
     'phys_bashang': ('relief', 2, 6, 9, (114.3, 41.2, 116.2, 41.75), 1250, 99999),
     'phys_north_china_plain': ('relief', 2, 6, 8, (115.0, 37.0, 117.2, 39.0), -1, 50),
     'phys_qilaotu': ('relief', 2, 7, 9, (118.0, 41.3, 119.6, 42.4), 900, 99999),

@@ -57,8 +57,8 @@ static const AtlasRgba station_colour = { 0.20, 0.19, 0.22, 1 };
 /* Hillshade: shadows in a warm grey-brown, light in white; the strongest
  * shadow and light of the relief raster get these opacities. */
 static const double relief_shadow[3] = { 0.33, 0.27, 0.21 };
-static const double relief_shadow_max = 0.75;
-static const double relief_light_max = 0.50;
+static const double relief_shadow_max = 0.62;
+static const double relief_light_max = 0.45;
 static const double relief_gamma = 0.7;      /* < 1: gentle slopes show too */
 
 /* Path building */
