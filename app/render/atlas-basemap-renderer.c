@@ -273,10 +273,19 @@ draw_relief (AtlasBasemapRenderer *self,
   if (alpha <= 0 || self->relief[0].pixels == NULL)
     return;
 
-  /* the finest level that is not shrunk on screen (shrinking aliases) */
-  for (guint k = 0; k < RELIEF_LEVELS && lv == NULL; k++)
-    if (self->relief[k].pixel * scale >= 0.999 || k == RELIEF_LEVELS - 1)
-      lv = &self->relief[k];
+  /* the finest level that is not shrunk on the device (shrinking aliases);
+   * vector exports (PDF, SVG) get the finest, for print */
+  if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+    lv = &self->relief[0];
+  else
+    {
+      double dx = 1, dy = 0;
+
+      cairo_user_to_device_distance (cr, &dx, &dy);
+      for (guint k = 0; k < RELIEF_LEVELS && lv == NULL; k++)
+        if (self->relief[k].pixel * scale * hypot (dx, dy) >= 0.999 || k == RELIEF_LEVELS - 1)
+          lv = &self->relief[k];
+    }
 
   surface = cairo_image_surface_create_for_data (lv->pixels, CAIRO_FORMAT_ARGB32, lv->width,
                                                  lv->height, lv->stride);
