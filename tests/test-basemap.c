@@ -91,7 +91,7 @@ test_layers_and_bands (void)
 {
   g_autoptr(AtlasBasemap) basemap = load_embedded ();
 
-  for (guint l = 0; l < ATLAS_N_LAYERS; l++)
+  for (guint l = 0; l < ATLAS_N_CORE_LAYERS; l++)
     for (guint b = 0; b < ATLAS_N_BANDS; b++)
       {
         const AtlasGeomLayer *layer = atlas_basemap_get_layer (basemap, l, b);
@@ -318,6 +318,115 @@ static const BrokenCase broken_cases[] = {
   { "labels.tsv", delete_file, ATLAS_BASEMAP_ERROR_MISSING },
 };
 
+/* A missing or damaged optional file (relief, railways, built-up areas,
+ * stations): the rest loads, the part is empty, the problem names the file. */
+static void
+test_optional_broken (gconstpointer data)
+{
+  const BrokenCase *c = data;
+  g_autofree char *dir = copy_basemap ();
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasBasemap) basemap = NULL;
+  GPtrArray *problems;
+  guint n_stations, n_labels, n_station_labels = 0;
+  const AtlasLabel *labels;
+
+  c->breaker (path);
+  basemap = atlas_basemap_new_from_directory (file, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (basemap);
+  g_assert_false (atlas_basemap_is_empty (basemap));
+  g_assert_cmpuint (atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, 3)->n_features, ==, 200);
+  problems = atlas_basemap_get_problems (basemap);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (problems->pdata[0], c->file));
+  g_test_message ("%s", (char *) problems->pdata[0]);
+
+  atlas_basemap_get_stations (basemap, &n_stations);
+  labels = atlas_basemap_get_labels (basemap, &n_labels);
+  for (guint i = 0; i < n_labels; i++)
+    n_station_labels += labels[i].kind == ATLAS_LABEL_STATION;
+  g_assert_cmpuint (n_station_labels, ==, n_stations);
+
+  if (g_str_has_prefix (c->file, "relief"))
+    g_assert_null (atlas_basemap_get_relief (basemap));
+  else
+    g_assert_nonnull (atlas_basemap_get_relief (basemap));
+  if (g_str_has_prefix (c->file, "stations"))
+    g_assert_cmpuint (n_stations, ==, 0);
+  else
+    g_assert_cmpuint (n_stations, >, 300);
+  for (guint b = 0; b < ATLAS_N_BANDS; b++)
+    {
+      guint railways = atlas_basemap_get_layer (basemap, ATLAS_LAYER_RAILWAYS, b)->n_features;
+      guint urban = atlas_basemap_get_layer (basemap, ATLAS_LAYER_URBAN, b)->n_features;
+
+      if (g_str_has_prefix (c->file, "railways") || b == 0)
+        g_assert_cmpuint (railways, ==, 0);
+      else
+        g_assert_cmpuint (railways, >, 300);
+      if (g_str_has_prefix (c->file, "urban") || b == 3)
+        g_assert_cmpuint (urban, ==, 0);
+      else
+        g_assert_cmpuint (urban, >, 50);
+    }
+
+  remove_dir (dir);
+}
+
+/* The new parts of the embedded base map. */
+static void
+test_relief_railways_stations (void)
+{
+  g_autoptr(AtlasBasemap) basemap = load_embedded ();
+  const AtlasRelief *relief = atlas_basemap_get_relief (basemap);
+  guint n, n_relief = 0, n_water = 0;
+  const AtlasLabel *labels = atlas_basemap_get_labels (basemap, &n);
+  const AtlasGeomLayer *lakes = atlas_basemap_get_layer (basemap, ATLAS_LAYER_LAKES, 3);
+  guint schematic = 0;
+
+  g_assert_cmpuint (atlas_basemap_get_problems (basemap)->len, ==, 0);
+  g_assert_nonnull (relief);
+  /* the DEM's extent, 113-120.5 E, 36-42.7 N, on the zoom-7 pixel grid */
+  g_assert_cmpuint (relief->zoom, ==, 7);
+  g_assert_cmpfloat (fabs (relief->x0 / (256.0 * 128) - atlas_geo_lon_to_world_x (113)), <, 2 / (256.0 * 128));
+  g_assert_cmpfloat (fabs ((relief->x0 + relief->width) / (256.0 * 128) - atlas_geo_lon_to_world_x (120.5)),
+                     <, 2 / (256.0 * 128));
+
+  for (guint i = 0; i < n; i++)
+    {
+      n_relief += labels[i].kind == ATLAS_LABEL_RELIEF;
+      n_water += labels[i].kind == ATLAS_LABEL_WATER;
+    }
+  g_assert_cmpuint (n_relief, >=, 6);
+  g_assert_cmpuint (n_water, >=, 1);
+
+  for (guint i = 0; i < lakes->n_features; i++)
+    if (lakes->features[i].kind == ATLAS_LAKE_SCHEMATIC)
+      {
+        double area = atlas_geom_feature_area_km2 (lakes, &lakes->features[i]);
+
+        schematic++;
+        /* 白洋淀 366, 衡水湖 75, 潘家口 70, 大黑汀 15 km² */
+        g_assert_true (fabs (area - 366) < 10 || fabs (area - 75) < 3 || fabs (area - 70) < 3
+                       || fabs (area - 15) < 1);
+      }
+  g_assert_cmpuint (schematic, ==, 4);
+}
+
+static const BrokenCase optional_cases[] = {
+  { "relief.bin", truncate_file, 0 },
+  { "relief.bin", delete_file, 0 },
+  { "railways.3.bin", bad_magic, 0 },
+  { "railways.1.bin", delete_file, 0 },
+  { "urban.1.bin", garbage_counts, 0 },
+  { "stations.tsv", malformed_table, 0 },
+  { "stations.tsv", delete_file, 0 },
+};
+
 int
 main (int   argc,
       char *argv[])
@@ -332,6 +441,13 @@ main (int   argc,
   g_test_add_func ("/atlas/basemap/labels", test_labels);
   g_test_add_func ("/atlas/basemap/directory", test_directory_loads);
   g_test_add_func ("/atlas/basemap/empty", test_empty);
+  g_test_add_func ("/atlas/basemap/relief-railways-stations", test_relief_railways_stations);
+  for (guint i = 0; i < G_N_ELEMENTS (optional_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/atlas/basemap/optional-broken/%u-%s", i,
+                                               optional_cases[i].file);
+      g_test_add_data_func (path, &optional_cases[i], test_optional_broken);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/atlas/basemap/broken/%u-%s", i, broken_cases[i].file);

@@ -79,6 +79,23 @@ else
 fi
 chmod 755 "$tmp/ro"; rm -rf "$tmp"
 
+# a damaged optional base-map file (relief, railways, stations): exit 1, one line naming it
+maps=$(cd "$(dirname "$0")/../maps" && pwd)
+for broken in relief.bin railways.2.bin stations.tsv; do
+  tmp=$(mktemp -d)
+  cp -r "$maps/." "$tmp/"
+  printf 'damaged' > "$tmp/basemap/$broken"
+  count=$((count + 1))
+  out=$(ATLAS_MAPS_DIR=$tmp "$bin" --list-layers 2>&1 >/dev/null); status=$?
+  if [ "$status" -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] \
+     && printf '%s\n' "$out" | grep -q -- "$broken"; then
+    echo "ok $count - damaged $broken: exit 1, one line naming it"
+  else
+    echo "not ok $count - damaged $broken: status $status, output: $out"; failures=$((failures + 1))
+  fi
+  rm -rf "$tmp"
+done
+
 check_one_line one-line-unknown-view --view=atlantis
 check_one_line one-line-bad-center --center=1,2,3
 check_one_line one-line-bad-figure --figure=7

@@ -657,6 +657,96 @@ test_missing_basemap (void)
   g_rmdir (dir);
 }
 
+static void
+link_to (const char *target,
+         const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_make_symbolic_link (file, target, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A folder like maps/ whose base map has a damaged @broken: the other
+ * files are links to the real ones. */
+static char *
+maps_with_broken (const char *broken)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-broken-XXXXXX", NULL);
+  g_autofree char *basemap = g_build_filename (dir, "basemap", NULL);
+  g_autoptr(GDir) source = g_dir_open (ATLAS_SOURCE_BASEMAP_DIR, 0, NULL);
+  const char *name;
+
+  for (const char **top = (const char *[]) { "layers", "plan", "gazetteer.tsv", NULL }; *top; top++)
+    {
+      g_autofree char *from = g_build_filename (ATLAS_SOURCE_MAPS_DIR, *top, NULL);
+      g_autofree char *to = g_build_filename (dir, *top, NULL);
+
+      link_to (from, to);
+    }
+  g_assert_cmpint (g_mkdir (basemap, 0755), ==, 0);
+  while ((name = g_dir_read_name (source)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (ATLAS_SOURCE_BASEMAP_DIR, name, NULL);
+      g_autofree char *to = g_build_filename (basemap, name, NULL);
+
+      if (g_str_equal (name, broken))
+        g_assert_true (g_file_set_contents (to, "damaged", -1, NULL));
+      else
+        link_to (from, to);
+    }
+  return g_steal_pointer (&dir);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A damaged relief file: the rest of the map draws, the banner names it. */
+static void
+test_damaged_relief (void)
+{
+  AtlasStartView start = { 116.40, 40.2, 8 };
+  g_autoptr(AtlasApplication) app = NULL;
+  AtlasWindow *window;
+  g_autofree char *dir = maps_with_broken ("relief.bin");
+
+  g_setenv ("ATLAS_MAPS_DIR", dir, TRUE);
+  app = atlas_application_new (&start, NULL);
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Test2");
+  g_test_expect_message ("atlas-widgets", G_LOG_LEVEL_WARNING, "*Data not loaded*relief.bin*");
+  window = open_window (app);
+
+  wait_for_tiles (window);
+  wait_for_overlays (window);
+  g_test_assert_expected_messages ();
+  g_unsetenv ("ATLAS_MAPS_DIR");
+  g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_tile_source (window)), >=, 4);
+  g_assert_nonnull (atlas_window_get_message (window));
+  g_test_message ("%s", atlas_window_get_message (window));
+  g_assert_nonnull (strstr (atlas_window_get_message (window), "relief.bin"));
+  /* the plan's layers still load on the base map */
+  g_assert_null (strstr (atlas_window_get_message (window), "Plan layers"));
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +761,8 @@ main (int   argc,
   g_test_add_func ("/atlas/window/figures", test_figures);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);
   g_test_add_func ("/atlas/window/whole-region-fits", test_whole_region_fits);
+
+  g_test_add_func ("/atlas/window/damaged-relief", test_damaged_relief);
 
   return g_test_run ();
 }

@@ -6,7 +6,9 @@ Usage (from the repository root):
     python3 tools/build-basemap.py [--geodata ../shared/geodata] [--out maps/basemap]
 
 Reads counties.geojson, prefectures.geojson, provinces_context.geojson,
-water.geojson, land.geojson and gazetteer.tsv of the data pack and writes
+water.geojson, land.geojson, railways.geojson, stations.geojson,
+urban_areas.geojson, relief/dem_srtm30plus.tif and gazetteer.tsv of the data
+pack, and the physical names of maps/gazetteer.tsv, and writes
 
     <layer>.<band>.bin   layers land, provinces, prefectures, counties, lakes,
                          rivers, borders, coast; bands 0..3 (zooms 5-6, 7-8,
@@ -15,6 +17,9 @@ water.geojson, land.geojson and gazetteer.tsv of the data pack and writes
     labels.tsv           label points
     counties.tsv         one row per county
     prefectures.tsv      one row per prefecture
+    railways.<band>.bin  bands 1..3; urban.<band>.bin  bands 0..2 (ATBM)
+    relief.bin           hillshade on the zoom-7 Web Mercator grid ("ATRL")
+    stations.tsv         the named railway stations (OpenStreetMap, ODbL)
 
 Method, in short: the 200 counties and the 5 context provinces (fitted to
 the full-detail BTH outline) are turned into one clean coverage (overlaps
@@ -26,8 +31,9 @@ Land = GSHHG land united with the counties (reclaimed land); coast = outline
 of each band's land in the Bohai box.
 
 The output is deterministic (same input -> byte-identical files).
-Needs Python 3 and shapely 1.8 (Debian python3-shapely); if the python3 on
-PATH has no shapely, the script re-runs itself with /usr/bin/python3.
+Needs Python 3, shapely 1.8, GDAL's bindings and numpy (Debian
+python3-shapely, python3-gdal, python3-numpy); if the python3 on PATH has no
+shapely, the script re-runs itself with /usr/bin/python3.
 """
 import argparse
 import importlib.util
@@ -629,6 +635,328 @@ def verify_borders(borders, units_geoms, step_m=500.0, probe_m=150.0):
 
 
 # --------------------------------------------------------------------------
+# relief, railways, stations, built-up areas, physical names, schematic lakes
+# --------------------------------------------------------------------------
+RELIEF_ZOOM = 7             # one relief pixel = one map pixel at zoom 7 (~1 km here)
+RELIEF_BOX = (113.0, 36.0, 120.5, 42.7)     # extent of the DEM
+RELIEF_EXAGGERATION = 3.0   # the 2 km DEM smooths slopes: steepen them for the shading
+RELIEF_AZIMUTH = 315.0      # light from the north-west, as in printed atlases
+RELIEF_ALTITUDE = 45.0
+RELIEF_GAIN = 180.0         # byte = 128 + gain * (illumination - illumination of flat land)
+RELIEF_BLUR_PASSES = 2      # binomial 5-tap blur passes over the resampled DEM
+RELIEF_HALO_PX = 24         # ... and beyond the border of Beijing, Tianjin and Hebei
+RELIEF_EDGE_PX = 12         # the shading fades out towards the edges of the DEM
+
+RAILWAY_BANDS = (1, 2, 3)   # drawn from zoom 7
+URBAN_BANDS = (0, 1, 2)     # drawn at zooms 6-10
+STATION_BOX = (113.0, 36.0, 120.5, 42.7)
+
+# Lakes that GSHHG lacks, as natural-looking schematic outlines of their
+# known areas (kind 1 in the lakes layer). Lakes: a hand-drawn ring of the
+# lake's general shape (from general geographic knowledge) scaled to the
+# area; reservoirs: the WDBII river line between the head of the reservoir
+# and the dam, widened with drowned side valleys until the area is reached.
+SCHEMATIC_LAKES = [
+    # name, area km2, ring (lon, lat) or None, river: (upstream point, dam point), side arms
+    ('白洋淀', 366.0, [(115.862, 38.905), (115.885, 38.930), (115.915, 38.935), (115.935, 38.958),
+                      (115.965, 38.960), (115.990, 38.975), (116.020, 38.968), (116.040, 38.950),
+                      (116.070, 38.945), (116.095, 38.925), (116.108, 38.895), (116.095, 38.870),
+                      (116.100, 38.845), (116.075, 38.830), (116.050, 38.838), (116.030, 38.815),
+                      (116.000, 38.812), (115.985, 38.835), (115.960, 38.842), (115.945, 38.825),
+                      (115.920, 38.832), (115.915, 38.860), (115.890, 38.868), (115.870, 38.880)],
+     None, ()),
+    ('衡水湖', 75.0, [(115.598, 37.676), (115.612, 37.688), (115.630, 37.684), (115.648, 37.678),
+                     (115.660, 37.664), (115.656, 37.648), (115.664, 37.632), (115.658, 37.612),
+                     (115.662, 37.596), (115.648, 37.580), (115.628, 37.574), (115.612, 37.580),
+                     (115.604, 37.596), (115.614, 37.612), (115.606, 37.628), (115.596, 37.644),
+                     (115.602, 37.660)],
+     None, ()),
+    ('潘家口水库', 70.0, None, ((118.144, 40.585), (118.2803, 40.3889)),
+     (((118.215, 40.500), (118.262, 40.532)), ((118.238, 40.445), (118.205, 40.432)),
+      ((118.190, 40.560), (118.228, 40.588)))),
+    ('大黑汀水库', 15.0, None, ((118.255, 40.332), (118.294, 40.214)),
+     (((118.268, 40.300), (118.292, 40.312)),)),
+]
+
+
+def merc_world(lon, lat):
+    phi = math.radians(lat)
+    return ((lon + 180.0) / 360.0,
+            (1.0 - math.log(math.tan(phi) + 1.0 / math.cos(phi)) / math.pi) / 2.0)
+
+
+def build_relief(gd, out):
+    """Hillshade (Horn's method) of the DEM on the Web Mercator pixel grid of
+    zoom RELIEF_ZOOM, written as "ATRL" (maps/README.md): one byte a pixel,
+    128 = no shading (flat land, sea, outside the DEM), less = shadow, more
+    = light. Nodata on land counts as 0 m; the sea (outside GSHHG land and
+    the counties) gets no shading."""
+    import numpy as np
+    from osgeo import gdal
+    gdal.UseExceptions()
+    n = 256 * 2 ** RELIEF_ZOOM
+    wx0, wy0 = merc_world(RELIEF_BOX[0], RELIEF_BOX[3])
+    wx1, wy1 = merc_world(RELIEF_BOX[2], RELIEF_BOX[1])
+    x0, y0 = int(math.floor(wx0 * n)), int(math.floor(wy0 * n))
+    x1, y1 = int(math.ceil(wx1 * n)), int(math.ceil(wy1 * n))
+    w, h = x1 - x0, y1 - y0
+    size = 2 * math.pi * 6378137.0
+    px = size / n
+    src = gdal.Open(os.path.join(gd, 'relief', 'dem_srtm30plus.tif'))
+    band = src.GetRasterBand(1)
+    dem = band.ReadAsArray().astype(np.float32)
+    dem[dem == band.GetNoDataValue()] = 0.0          # sea and masked coastal land
+    mem = gdal.GetDriverByName('MEM').Create('', src.RasterXSize, src.RasterYSize, 1,
+                                             gdal.GDT_Float32)
+    mem.SetGeoTransform(src.GetGeoTransform())
+    mem.SetProjection(src.GetProjection())
+    mem.GetRasterBand(1).WriteArray(dem)
+    bounds = (-size / 2 + x0 * px, size / 2 - y1 * px, -size / 2 + x1 * px, size / 2 - y0 * px)
+    warped = gdal.Warp('', mem, format='MEM', dstSRS='EPSG:3857', outputBounds=bounds,
+                       width=w, height=h, resampleAlg='cubicspline')
+    elev = warped.GetRasterBand(1).ReadAsArray().astype(np.float64)
+    z = elev * RELIEF_EXAGGERATION
+    # the DEM was resampled twice upstream (tiles -> 0.02 deg -> here), which
+    # leaves a blocky grid in the slopes: a binomial blur (sigma ~1.4 px) hides it
+    kern = np.array([1, 4, 6, 4, 1], dtype=np.float64) / 16.0
+    for _ in range(RELIEF_BLUR_PASSES):
+        zp = np.pad(z, 2, mode='edge')
+        z = sum(kern[k] * zp[k:k + h, 2:-2] for k in range(5))
+        zp = np.pad(z, 2, mode='edge')
+        z = sum(kern[k] * zp[2:-2, k:k + w] for k in range(5))
+    land = gdal.GetDriverByName('MEM').Create('', w, h, 1, gdal.GDT_Byte)
+    land.SetGeoTransform(warped.GetGeoTransform())
+    land.SetProjection(warped.GetProjection())
+    for name in ('land', 'counties'):
+        gdal.Rasterize(land, os.path.join(gd, name + '.geojson'), burnValues=[1])
+    is_land = land.GetRasterBand(1).ReadAsArray() > 0
+    # the shading is for the region (Beijing, Tianjin, Hebei): it fades out
+    # over about RELIEF_HALO_PX beyond the region's border rather than
+    # stopping at the DEM's rectangle in the neighbouring provinces
+    region = gdal.GetDriverByName('MEM').Create('', w, h, 1, gdal.GDT_Byte)
+    region.SetGeoTransform(warped.GetGeoTransform())
+    region.SetProjection(warped.GetProjection())
+    gdal.Rasterize(region, os.path.join(gd, 'prefectures.geojson'), burnValues=[1])
+    inside = (region.GetRasterBand(1).ReadAsArray() > 0).astype(np.float64)
+    halo = inside
+    r = RELIEF_HALO_PX // 3
+    for _ in range(3):      # three box blurs ~ a Gaussian
+        hp = np.pad(halo, r, mode='constant')
+        c = np.cumsum(np.pad(hp, ((1, 0), (0, 0))), axis=0)
+        halo = (c[2 * r + 1:, :] - c[:-2 * r - 1, :])[:, r:-r] / (2 * r + 1)
+        hp = np.pad(halo, r, mode='constant')
+        c = np.cumsum(np.pad(hp, ((0, 0), (1, 0))), axis=1)
+        halo = (c[:, 2 * r + 1:] - c[:, :-2 * r - 1])[r:-r, :] / (2 * r + 1)
+    region_fade = np.clip(np.maximum(inside, 2 * halo), 0, 1)
+    # ground size of a pixel: the Mercator pixel shrinks with cos(latitude)
+    rows = np.arange(h) + y0 + 0.5
+    lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * rows / n))))
+    d = (px * np.cos(np.radians(lat)))[:, None]
+    zp = np.pad(z, 1, mode='edge')
+    a, b, c = zp[:-2, :-2], zp[:-2, 1:-1], zp[:-2, 2:]
+    dd, f = zp[1:-1, :-2], zp[1:-1, 2:]
+    g, hh, i = zp[2:, :-2], zp[2:, 1:-1], zp[2:, 2:]
+    d_east = ((c + 2 * f + i) - (a + 2 * dd + g)) / (8 * d)
+    d_north = -((g + 2 * hh + i) - (a + 2 * b + c)) / (8 * d)
+    az, alt = math.radians(RELIEF_AZIMUTH), math.radians(RELIEF_ALTITUDE)
+    lx, ly, lz = math.sin(az) * math.cos(alt), math.cos(az) * math.cos(alt), math.sin(alt)
+    illum = np.clip((-d_east * lx - d_north * ly + lz) / np.sqrt(d_east ** 2 + d_north ** 2 + 1),
+                    0, 1)
+    delta = illum - lz
+    # fade out towards the edges of the DEM, so that it has no hard edge
+    ex = np.minimum(np.arange(w), np.arange(w)[::-1])[None, :]
+    ey = np.minimum(np.arange(h), np.arange(h)[::-1])[:, None]
+    fade = np.clip(np.minimum(ex, ey) / float(RELIEF_EDGE_PX), 0, 1)
+    v = np.clip(np.round(128 + RELIEF_GAIN * delta * fade * region_fade), 1, 255)
+    v[~is_land] = 128
+    v = v.astype(np.uint8)
+    data = struct.pack('<4sHHIIII', b'ATRL', 1, RELIEF_ZOOM, x0, y0, w, h) + v.tobytes()
+    with open(os.path.join(out, 'relief.bin'), 'wb') as fh:
+        fh.write(data)
+    log('relief: %d x %d px at zoom %d, %d bytes, %.1f %% shaded' %
+        (w, h, RELIEF_ZOOM, len(data), 100.0 * np.mean(np.abs(v.astype(int) - 128) > 2)))
+    return elev, (x0, y0, n)
+
+
+def relief_centroid(elev, grid, bbox, lo, hi):
+    """Centroid (lon, lat) of the relief pixels with lo <= elevation < hi
+    inside bbox: where a physical name is placed."""
+    import numpy as np
+    x0, y0, n = grid
+    h, w = elev.shape
+    cols = (np.arange(w) + x0 + 0.5) / n * 360.0 - 180.0
+    rows = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (np.arange(h) + y0 + 0.5) / n))))
+    lon, lat = np.meshgrid(cols, rows)
+    m = ((lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
+         & (elev >= lo) & (elev < hi))
+    if not m.any():
+        return None
+    return float(lon[m].mean()), float(lat[m].mean()), int(m.sum())
+
+
+def build_railways(gd, out):
+    lines = []
+    for f in load_fc(gd, 'railways'):
+        lines.extend(lines_of(shape(f['geometry'])))
+    lines = lines_of(linemerge(lines))
+    lines.sort(key=lambda l: (-round(l.length, 9), l.bounds))
+    sizes = []
+    for b in RAILWAY_BANDS:
+        tol, _, min_len = band_params(b)
+        simp = simplify_lines(lines, tol)
+        feats = [(0, 0, line_parts(l)) for l in simp if l.length >= min_len]
+        sizes.append(write_bin(os.path.join(out, 'railways.%d.bin' % b), 2, feats))
+    log('railways: %d lines; per band (features, points, bytes) %s' % (len(lines), sizes))
+
+
+def build_urban(gd, out):
+    polys = sorted((shape(f['geometry']) for f in load_fc(gd, 'urban_areas')),
+                   key=lambda p: (-round(p.area, 9), p.bounds))
+    sizes = []
+    for b in URBAN_BANDS:
+        tol, min_area, _ = band_params(b)
+        feats = [(0, 0, polygon_parts(g)) for g in simplify_each(polys, tol, min_area)]
+        sizes.append(write_bin(os.path.join(out, 'urban.%d.bin' % b), 1, feats))
+    log('urban areas: %d polygons; per band %s' % (len(polys), sizes))
+
+
+def build_stations(gd, out):
+    """stations.tsv: the named stations inside the relief box; a name that
+    occurs twice within 2 km is kept once."""
+    rows = []
+    for f in load_fc(gd, 'stations'):
+        name = (f['properties'].get('name') or '').strip()
+        lon, lat = f['geometry']['coordinates'][:2]
+        if not name or '\t' in name or not (STATION_BOX[0] <= lon <= STATION_BOX[2]
+                                             and STATION_BOX[1] <= lat <= STATION_BOX[3]):
+            continue
+        if any(r[0] == name and dist_m((r[1], r[2]), (lon, lat)) < 2000 for r in rows):
+            continue
+        rows.append((name, lon, lat))
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    write_text(os.path.join(out, 'stations.tsv'),
+               ['name_zh\tlon\tlat'] + ['%s\t%s\t%s' % (r[0], fmt(r[1]), fmt(r[2])) for r in rows])
+    log('stations: %d named' % len(rows))
+
+
+def _chaikin(pts, rounds):
+    for _ in range(rounds):
+        q = []
+        for k in range(len(pts)):
+            a, b = pts[k], pts[(k + 1) % len(pts)]
+            q.append((0.75 * a[0] + 0.25 * b[0], 0.75 * a[1] + 0.25 * b[1]))
+            q.append((0.25 * a[0] + 0.75 * b[0], 0.25 * a[1] + 0.75 * b[1]))
+        pts = q
+    return pts
+
+
+def _area_km2(g):
+    return g.area * km2_per_deg2(g.centroid.y)
+
+
+def _wobble(ring, amp, seed):
+    """Displace a ring's points along their normals by a smooth, seeded sum
+    of sines: a shore rather than a drawn curve."""
+    n = len(ring)
+    out = []
+    for k in range(n):
+        p0, p1, p2 = ring[k - 1], ring[k], ring[(k + 1) % n]
+        tx, ty = p2[0] - p0[0], p2[1] - p0[1]
+        tl = math.hypot(tx, ty) or 1.0
+        t = 2 * math.pi * k / n
+        s = (math.sin(7 * t + seed) + 0.6 * math.sin(13 * t + 2.1 * seed)
+             + 0.35 * math.sin(29 * t + 3.7 * seed) + 0.25 * math.sin(47 * t + 5.3 * seed))
+        out.append((p1[0] + ty / tl * amp * s, p1[1] - tx / tl * amp * s))
+    return out
+
+
+def schematic_lakes(gd):
+    """(name, polygon) of the lakes GSHHG lacks, see SCHEMATIC_LAKES."""
+    from shapely.affinity import scale as scale_geom
+    from shapely.ops import substring
+    rivers = [shape(f['geometry']) for f in load_fc(gd, 'water')
+              if f['properties']['kind'] == 'river']
+    out = []
+    for seed, (name, km2, ring, river, arms) in enumerate(SCHEMATIC_LAKES, 1):
+        if ring is not None:
+            pts = _wobble(_chaikin(ring, 2), 0.0018, seed)
+            g = Polygon(pts).buffer(0)
+            c = g.centroid
+            for _ in range(8):
+                f = math.sqrt(km2 / _area_km2(g))
+                g = scale_geom(g, f, f, origin=c)
+        else:
+            up, dam = Point(river[0]), Point(river[1])
+            line = min((l for r in rivers for l in lines_of(r)), key=lambda l: l.distance(dam))
+            s0, s1 = sorted((line.project(up), line.project(dam)))
+            axis = substring(line, s0, s1)
+            # each side valley leaves the main one where it is nearest
+            arms_l = [LineString([axis.interpolate(axis.project(Point(a[0]))).coords[0]] + list(a))
+                      for a in arms]
+
+            def body(wd):
+                pieces = []
+                steps = max(int(axis.length / 0.002), 2)
+                for k in range(steps):
+                    seg = substring(axis, axis.length * k / steps, axis.length * (k + 1) / steps)
+                    t = k / steps
+                    # narrow at the head, widest just above the dam, bays on the way
+                    wk = wd * (0.35 + 0.65 * t) * (1 + 0.35 * math.sin(17 * t + seed))
+                    pieces.append(seg.buffer(wk, resolution=6))
+                for a in arms_l:
+                    pieces.append(a.buffer(wd * 0.45, resolution=6))
+                return unary_union(pieces).buffer(wd * 0.3).buffer(-wd * 0.3)
+            lo, hi = 0.0005, 0.02
+            for _ in range(30):
+                mid = (lo + hi) / 2
+                if _area_km2(body(mid)) < km2:
+                    lo = mid
+                else:
+                    hi = mid
+            g = body((lo + hi) / 2)
+        g = max(polys_of(g.simplify(0.0003, preserve_topology=True)), key=lambda p: p.area)
+        out.append((name, g))
+        log('schematic lake %s: %.1f km2 (target %.0f), %d points' %
+            (name, _area_km2(g), km2, len(g.exterior.coords)))
+    return out
+
+
+# Physical names (rows of kind "physical" in maps/gazetteer.tsv): label kind,
+# rank, zooms, and for land names the relief query that placed them (the
+# centroid of the DEM cells in a box within an elevation range; printed by
+# --physical, copied into the gazetteer with its source).
+PHYSICAL = {
+    'phys_yanshan': ('relief', 2, 5, 9, (116.8, 40.0, 119.3, 41.0), 400, 99999),
+    'phys_taihang': ('relief', 2, 5, 9, (113.9, 36.5, 115.0, 39.6), 600, 99999),
+    'phys_bashang': ('relief', 2, 6, 9, (114.3, 41.2, 116.2, 41.75), 1250, 99999),
+    'phys_north_china_plain': ('relief', 2, 6, 8, (115.0, 37.0, 117.2, 39.0), -1, 50),
+    'phys_qilaotu': ('relief', 2, 7, 9, (118.0, 41.3, 119.6, 42.4), 900, 99999),
+    'phys_jundushan': ('relief', 3, 8, 10, (115.9, 40.2, 116.7, 40.6), 400, 99999),
+    'phys_xishan': ('relief', 3, 9, 11, (115.7, 39.7, 116.2, 40.05), 300, 99999),
+    'phys_bohai_bay': ('water', 2, 7, 10, None, 0, 0),
+}
+
+
+def physical_labels(gaz):
+    """Label rows of the physical names of the project gazetteer."""
+    rows = []
+    for g in gaz:
+        if g['kind'] != 'physical' or g['id'] not in PHYSICAL:
+            continue
+        kind, rank, zmin, zmax = PHYSICAL[g['id']][:4]
+        rows.append((kind, rank, zmin, zmax, float(g['lon']), float(g['lat']), 0,
+                     strip_paren(g['name_zh']), strip_paren(g['name_en'])))
+    return rows
+
+
+def print_physical(elev, grid):
+    for pid, (kind, _, _, _, bbox, lo, hi) in sorted(PHYSICAL.items()):
+        if bbox is not None:
+            c = relief_centroid(elev, grid, bbox, lo, hi)
+            print('%s\t%.4f\t%.4f\t(%d cells)' % (pid, c[0], c[1], c[2]))
+
+
+# --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
 LAYERS = ('land', 'provinces', 'prefectures', 'counties', 'lakes', 'rivers', 'borders',
@@ -641,9 +969,18 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--geodata', default=os.path.join(root, '..', 'shared', 'geodata'))
     ap.add_argument('--out', default=os.path.join(root, 'maps', 'basemap'))
+    ap.add_argument('--gazetteer', default=os.path.join(root, 'maps', 'gazetteer.tsv'),
+                    help='the project gazetteer, source of the physical names')
+    ap.add_argument('--physical', action='store_true',
+                    help='only print the relief centroids of the physical names')
     args = ap.parse_args()
     gd = args.geodata
     os.makedirs(args.out, exist_ok=True)
+    if args.physical:
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            print_physical(*build_relief(gd, tmp))
+        return
 
     cty_feats = load_fc(gd, 'counties')
     pre_feats = load_fc(gd, 'prefectures')
@@ -651,6 +988,7 @@ def main():
     water = load_fc(gd, 'water')
     land_feats = load_fc(gd, 'land')
     gaz = load_gazetteer(os.path.join(gd, 'gazetteer.tsv'))
+    physical = physical_labels(load_gazetteer(args.gazetteer))
     if (len(cty_feats), len(pre_feats), len(prov_feats)) != (200, 13, 8):
         log('warning: unexpected feature counts')
     cty_feats.sort(key=lambda f: int(f['properties']['code']))
@@ -701,6 +1039,7 @@ def main():
 
     # ---- water
     lakes = [shape(f['geometry']) for f in water if f['properties']['kind'] == 'lake']
+    schematic = schematic_lakes(gd)
     rbox = box(*RIVER_BOX)
     rivers = []
     for f in water:
@@ -776,7 +1115,9 @@ def main():
         land_b = simplify_each(land_parts, tol, min_area)
         res['land'] = (1, [(0, 0, polygon_parts(g)) for g in land_b])
         lk = simplify_each(lakes, tol, min_area)
-        res['lakes'] = (1, [(0, 0, polygon_parts(g)) for g in lk])
+        res['lakes'] = (1, [(0, 0, polygon_parts(g)) for g in lk]
+                        + [(1, 0, polygon_parts(g)) for g in
+                           simplify_each([g for _, g in schematic], tol, min_area)])
         rs = simplify_lines([l for _, l in rivers], tol)
         res['rivers'] = (2, [(k, 0, line_parts(l)) for (k, _), l in zip(rivers, rs)
                              if l.length >= min_len])
@@ -801,7 +1142,11 @@ def main():
             summary.append((layer, b, nf, npt, nbytes))
         log('band %d written' % b)
 
-    write_tables(args.out, cty_feats, pre_feats, prov_feats, gaz)
+    write_tables(args.out, cty_feats, pre_feats, prov_feats, gaz, physical)
+    build_relief(gd, args.out)
+    build_railways(gd, args.out)
+    build_urban(gd, args.out)
+    build_stations(gd, args.out)
     total = 0
     for layer, b, nf, npt, nbytes in summary:
         print('%-12s band %d  features %5d  points %7d  bytes %8d' % (layer, b, nf, npt, nbytes))
@@ -820,7 +1165,7 @@ def fmt(v):
     return '%.5f' % v
 
 
-def write_tables(out, cty_feats, pre_feats, prov_feats, gaz):
+def write_tables(out, cty_feats, pre_feats, prov_feats, gaz, physical):
     pre_by_code = {f['properties']['code']: f['properties'] for f in pre_feats}
     # counties.tsv
     rows = ['\t'.join(['code', 'name_zh', 'name_en', 'prefecture_code', 'prefecture_zh',
@@ -856,6 +1201,8 @@ def write_tables(out, cty_feats, pre_feats, prov_feats, gaz):
             p['name'], p['name_en'])
     for r in SEA_LABELS:
         row(*r)
+    for r in physical:
+        row(*r)
     for f in pre_feats:
         p = f['properties']
         if p['code'] in ('110000', '120000'):
@@ -876,6 +1223,8 @@ def write_tables(out, cty_feats, pre_feats, prov_feats, gaz):
         if g['kind'] not in PLACE_KINDS:
             continue
         zh = strip_paren(g['name_zh'])
+        if g['kind'] == 'mountain' and any(zh == r[7] for r in physical):
+            continue    # 燕山, 太行山: the physical name stands for the range
         en = strip_paren(g['name_en'])
         zmin = PLACE_MINZOOM[g['kind']]
         if g['kind'] == 'city_centre':

@@ -9,8 +9,9 @@ the header, the reserved field, every bounding box (must equal the extent of
 the feature's points), point counts per part (rings >= 3 points and not closed
 by a repeated first point, lines >= 2 points), coordinates inside the map box,
 and that nothing follows the last feature. Also checks that all layers have
-all four bands and the column counts of labels.tsv, counties.tsv and
-prefectures.tsv. Prints features, points and bytes per file; exit status 1 on
+all four bands (railways bands 1-3, urban bands 0-2), the header and size of
+relief.bin ("ATRL") and the column counts of labels.tsv, counties.tsv,
+prefectures.tsv and stations.tsv. Prints features, points and bytes per file; exit status 1 on
 any error.
 """
 import os
@@ -20,6 +21,7 @@ import sys
 LAYERS = {'land': 1, 'provinces': 1, 'prefectures': 1, 'counties': 1, 'lakes': 1,
           'rivers': 2, 'borders': 2, 'coast': 2}
 BANDS = 4
+OPTIONAL_LAYERS = {'railways': (2, (1, 2, 3)), 'urban': (1, (0, 1, 2))}
 BOX_E6 = (100000000, 28000000, 135000000, 50000000)   # lon 100-135, lat 28-50
 TABLES = {
     'labels.tsv': ['kind', 'rank', 'minzoom', 'maxzoom', 'lon', 'lat', 'code', 'name_zh',
@@ -29,7 +31,25 @@ TABLES = {
                      'status'],
     'prefectures.tsv': ['code', 'name_zh', 'name_en', 'province_code', 'province_zh',
                         'area_km2', 'label_lon', 'label_lat'],
+    'stations.tsv': ['name_zh', 'lon', 'lat'],
 }
+
+
+def check_relief(path):
+    """relief.bin ("ATRL"): header, grid inside the world, size."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) < 24 or data[:4] != b'ATRL':
+        return None, ['bad header']
+    version, zoom, x0, y0, w, h = struct.unpack('<HHIIII', data[4:24])
+    errs = []
+    if version != 1:
+        errs.append('version %d' % version)
+    if w == 0 or h == 0 or x0 + w > 256 << zoom or y0 + h > 256 << zoom:
+        errs.append('grid out of range')
+    if len(data) != 24 + w * h:
+        errs.append('size %d, expected %d' % (len(data), 24 + w * h))
+    return (zoom, w, h), errs
 
 
 def read_bin(path, want_type):
@@ -132,6 +152,34 @@ def main():
             for e in errs[:10]:
                 print('    ERROR', e)
             nerr += len(errs)
+    for layer, (gtype, bands) in OPTIONAL_LAYERS.items():
+        for b in bands:
+            name = '%s.%d.bin' % (layer, b)
+            path = os.path.join(d, name)
+            if not os.path.exists(path):
+                print('%-20s MISSING' % name)
+                nerr += 1
+                continue
+            nf, npts, kinds, codes, errs = read_bin(path, gtype)
+            size = os.path.getsize(path)
+            total += size
+            print('%-20s %9d %9d %10d' % (name, nf, npts, size))
+            for e in errs[:10]:
+                print('    ERROR', e)
+            nerr += len(errs)
+    path = os.path.join(d, 'relief.bin')
+    if not os.path.exists(path):
+        print('%-20s MISSING' % 'relief.bin')
+        nerr += 1
+    else:
+        grid, errs = check_relief(path)
+        total += os.path.getsize(path)
+        if grid:
+            print('%-20s zoom %d, %d x %d px %10d' % ('relief.bin', grid[0], grid[1], grid[2],
+                                                     os.path.getsize(path)))
+        for e in errs:
+            print('    ERROR', e)
+        nerr += len(errs)
     for name, cols in TABLES.items():
         path = os.path.join(d, name)
         if not os.path.exists(path):

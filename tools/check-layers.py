@@ -92,7 +92,7 @@ GAZ_HEADER = ["id", "name_zh", "name_en", "kind", "lon", "lat", "county_code", "
 GAZ_KINDS = {"city_centre", "new_town", "science_city", "park_zone", "airport", "seaport",
              "dryport", "heritage", "red_heritage", "great_wall_point", "canal_point",
              "taihang_point", "lake_reservoir", "wetland", "mountain", "scenic",
-             "district_centre", "other", "waypoint"}
+             "district_centre", "other", "waypoint", "physical"}
 ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 FILL_RE = re.compile(r"#[0-9A-Fa-f]{8}\Z")
 STROKE_RE = re.compile(r"#[0-9A-Fa-f]{6}\Z")

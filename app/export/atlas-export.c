@@ -674,10 +674,13 @@ draw_footer (AtlasExportJob *job,
       "coast, lakes and rivers from GSHHG 2.3.7 (LGPL-3.0-or-later). Schematic shapes are marked "
       "as such; they show where the plan names a place, not a boundary."),
     job->data->plan != NULL ? atlas_plan_get_title (job->data->plan) : "");
+  g_autofree char *sources = g_strdup_printf ("%s %s", attribution,
+    _("Relief from SRTM30_PLUS, railways from VMap0, built-up areas from Natural Earth (public "
+      "domain); railway stations © OpenStreetMap contributors (ODbL 1.0)."));
   g_autofree char *made = g_strdup_printf (_("Made with Capital Atlas %s · %s"), PACKAGE_VERSION,
                                            today (job, date, sizeof date));
 
-  y += draw_text (cr, attribution, "", unit * 0.8, x, y, w, 0.35, 0.35, 0.38);
+  y += draw_text (cr, sources, "", unit * 0.8, x, y, w, 0.35, 0.35, 0.38);
   draw_text (cr, made, "", unit * 0.8, x, y + unit * 0.2, w, 0.35, 0.35, 0.38);
 }
 
@@ -705,7 +708,7 @@ draw_map_page (AtlasExportJob  *job,
     y += draw_text (cr, subtitle, "", unit * 1.2, m, y + unit * 0.2, W - 2 * m, 0.3, 0.3, 0.33);
   y += unit * 0.8;
 
-  footer_h = text_height (cr, "Xg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
+  footer_h = text_height (cr, "Xg\nXg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
   column_w = job->landscape ? W * 0.24 : 0;
 
   /* the legend's column (landscape) or block (portrait) grows, within

@@ -4,6 +4,12 @@
  *   header: "ATBM", u16 version, u16 geometry type, u32 features, u32 points
  *   feature: u16 kind, u16 reserved, u32 code, i32 bbox[4] (µ°), u32 parts,
  *            then per part u32 points and the points as i32 (lon, lat) µ°.
+ * "relief.bin": "ATRL", u16 version, u16 zoom, u32 x0, y0, width, height,
+ *   then width × height bytes. "stations.tsv": name_zh lon lat.
+ *
+ * The railways, built-up areas, relief and stations are optional: when one
+ * of their files is missing or damaged, that part stays empty, the rest
+ * loads and the error is kept in the problems.
  */
 
 
@@ -16,6 +22,11 @@
 #define HEADER_SIZE 16
 #define FEATURE_HEADER_SIZE 28
 #define MAX_POINTS (64u * 1024 * 1024)
+#define RELIEF_HEADER_SIZE 24
+#define RELIEF_MAX_SIDE 8192
+#define STATION_MIN_ZOOM 11
+#define STATION_RANK 5
+#define STATION_MAX_ZOOM 30
 
 struct _AtlasBasemap
 {
@@ -26,6 +37,10 @@ struct _AtlasBasemap
   GArray         *counties;   /* AtlasCounty */
   GHashTable     *county_index;
   gboolean        empty;
+  GBytes         *relief_bytes;
+  AtlasRelief     relief;
+  GArray         *stations;   /* AtlasStation */
+  GPtrArray      *problems;   /* of the optional parts */
 };
 
 G_DEFINE_TYPE (AtlasBasemap, atlas_basemap, G_TYPE_OBJECT)
@@ -40,6 +55,14 @@ static const char *layer_names[ATLAS_N_LAYERS] = {
   [ATLAS_LAYER_RIVERS] = "rivers",
   [ATLAS_LAYER_BORDERS] = "borders",
   [ATLAS_LAYER_COAST] = "coast",
+  [ATLAS_LAYER_RAILWAYS] = "railways",
+  [ATLAS_LAYER_URBAN] = "urban",
+};
+
+/* Bands of the optional layers (the core layers have all four). */
+static const struct { AtlasLayerId layer; guint first, last; } optional_layers[] = {
+  { ATLAS_LAYER_RAILWAYS, 1, 3 },
+  { ATLAS_LAYER_URBAN, 0, 2 },
 };
 
 typedef GBytes *(*ReadFunc) (gpointer      data,
@@ -311,6 +334,8 @@ label_kind_from_string (const char     *s,
     { "prefecture", ATLAS_LABEL_PREFECTURE },
     { "county", ATLAS_LABEL_COUNTY },
     { "place", ATLAS_LABEL_PLACE },
+    { "relief", ATLAS_LABEL_RELIEF },
+    { "water", ATLAS_LABEL_WATER },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -381,6 +406,66 @@ county_row_cb (AtlasBasemap  *self,
   return TRUE;
 }
 
+/* name_zh lon lat */
+static gboolean
+station_row_cb (AtlasBasemap  *self,
+                char         **f)
+{
+  AtlasStation st = { 0 };
+
+  if (f[0][0] == '\0' || !parse_double (f[1], &st.lon) || !parse_double (f[2], &st.lat)
+      || fabs (st.lon) > 180 || fabs (st.lat) > 85)
+    return FALSE;
+
+  st.name_zh = g_strdup (f[0]);
+  st.world.x = atlas_geo_lon_to_world_x (st.lon);
+  st.world.y = atlas_geo_lat_to_world_y (st.lat);
+  g_array_append_val (self->stations, st);
+  return TRUE;
+}
+
+static gboolean
+parse_relief (AtlasBasemap  *self,
+              GBytes        *bytes,
+              const char    *name,
+              GError       **error)
+{
+  Reader r = { 0 };
+  guint16 version, zoom;
+  guint32 x0, y0, width, height;
+
+  r.data = g_bytes_get_data (bytes, &r.size);
+  if (!reader_has (&r, RELIEF_HEADER_SIZE) || memcmp (r.data, "ATRL", 4) != 0)
+    return corrupt (error, name, "not a relief file (bad header)");
+  r.pos = 4;
+  version = read_u16 (&r);
+  zoom = read_u16 (&r);
+  x0 = read_u32 (&r);
+  y0 = read_u32 (&r);
+  width = read_u32 (&r);
+  height = read_u32 (&r);
+
+  if (version != 1)
+    return corrupt (error, name, "unsupported format version");
+  if (zoom > 16 || width == 0 || height == 0 || width > RELIEF_MAX_SIDE || height > RELIEF_MAX_SIDE
+      || (guint64) x0 + width > (256u << zoom) || (guint64) y0 + height > (256u << zoom))
+    return corrupt (error, name, "grid out of range");
+  if ((gsize) width * height != r.size - RELIEF_HEADER_SIZE)
+    return corrupt (error, name, "size does not match the grid");
+
+  self->relief_bytes = g_bytes_ref (bytes);
+  self->relief = (AtlasRelief) { zoom, x0, y0, width, height, r.data + RELIEF_HEADER_SIZE };
+  return TRUE;
+}
+
+static void
+clear_station (gpointer data)
+{
+  AtlasStation *st = data;
+
+  g_free (st->name_zh);
+}
+
 static void
 clear_label (gpointer data)
 {
@@ -402,6 +487,79 @@ clear_county (gpointer data)
 }
 
 static gboolean
+has_header (GBytes      *bytes,
+            const char  *header,
+            const char  *name,
+            GError     **error)
+{
+  gsize size, n = strlen (header);
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (size < n || memcmp (data, header, n) != 0)
+    return corrupt (error, name, "not the expected table (bad header line)");
+  return TRUE;
+}
+
+static void
+add_problem (AtlasBasemap *self,
+             GError      **error)
+{
+  g_ptr_array_add (self->problems, g_strdup ((*error)->message));
+  g_clear_error (error);
+}
+
+/* The optional parts: each that fails is left empty and named in the
+ * problems. */
+static void
+load_optional (AtlasBasemap *self,
+               ReadFunc      read,
+               gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) relief = NULL;
+  g_autoptr(GBytes) stations = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (optional_layers); i++)
+    for (guint b = optional_layers[i].first; b <= optional_layers[i].last; b++)
+      {
+        AtlasLayerId l = optional_layers[i].layer;
+        g_autofree char *name = g_strdup_printf ("%s.%u.bin", layer_names[l], b);
+        g_autoptr(GBytes) bytes = read (data, name, &error);
+
+        if (bytes == NULL || !parse_geom_layer (bytes, name, &self->layers[l][b], &error))
+          {
+            add_problem (self, &error);
+            for (guint k = 0; k < ATLAS_N_BANDS; k++)
+              geom_layer_clear (&self->layers[l][k]);
+            break;
+          }
+      }
+
+  if (!(relief = read (data, "relief.bin", &error))
+      || !parse_relief (self, relief, "relief.bin", &error))
+    add_problem (self, &error);
+
+  if (!(stations = read (data, "stations.tsv", &error))
+      || !has_header (stations, "name_zh\tlon\tlat\n", "stations.tsv", &error)
+      || !parse_table (self, stations, "stations.tsv", 3, station_row_cb, &error))
+    {
+      add_problem (self, &error);
+      g_array_set_size (self->stations, 0);
+    }
+
+  /* station names join the labels, below everything else */
+  for (guint i = 0; i < self->stations->len; i++)
+    {
+      const AtlasStation *st = &g_array_index (self->stations, AtlasStation, i);
+      AtlasLabel label = { ATLAS_LABEL_STATION, STATION_RANK, STATION_MIN_ZOOM, STATION_MAX_ZOOM,
+                           st->lon, st->lat, st->world, 0, g_strdup (st->name_zh), g_strdup (""),
+                           FALSE, 0, 0, 0, 0 };
+
+      g_array_append_val (self->labels, label);
+    }
+}
+
+static gboolean
 load_all (AtlasBasemap  *self,
           ReadFunc       read,
           gpointer       data,
@@ -410,7 +568,7 @@ load_all (AtlasBasemap  *self,
   g_autoptr(GBytes) labels = NULL;
   g_autoptr(GBytes) counties = NULL;
 
-  for (guint l = 0; l < ATLAS_N_LAYERS; l++)
+  for (guint l = 0; l < ATLAS_N_CORE_LAYERS; l++)
     for (guint b = 0; b < ATLAS_N_BANDS; b++)
       {
         g_autofree char *name = g_strdup_printf ("%s.%u.bin", layer_names[l], b);
@@ -434,6 +592,7 @@ load_all (AtlasBasemap  *self,
       g_hash_table_insert (self->county_index, GUINT_TO_POINTER (c->code), c);
     }
 
+  load_optional (self, read, data);
   self->empty = FALSE;
   return TRUE;
 }
@@ -484,6 +643,9 @@ atlas_basemap_finalize (GObject *object)
   g_clear_pointer (&self->labels, g_array_unref);
   g_clear_pointer (&self->counties, g_array_unref);
   g_clear_pointer (&self->county_index, g_hash_table_unref);
+  g_clear_pointer (&self->relief_bytes, g_bytes_unref);
+  g_clear_pointer (&self->stations, g_array_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (atlas_basemap_parent_class)->finalize (object);
 }
@@ -502,6 +664,9 @@ atlas_basemap_init (AtlasBasemap *self)
   self->counties = g_array_new (FALSE, TRUE, sizeof (AtlasCounty));
   g_array_set_clear_func (self->counties, clear_county);
   self->county_index = g_hash_table_new (NULL, NULL);
+  self->stations = g_array_new (FALSE, TRUE, sizeof (AtlasStation));
+  g_array_set_clear_func (self->stations, clear_station);
+  self->problems = g_ptr_array_new_with_free_func (g_free);
   self->empty = TRUE;
 }
 
@@ -552,6 +717,37 @@ atlas_basemap_is_empty (AtlasBasemap *self)
 {
   g_return_val_if_fail (ATLAS_IS_BASEMAP (self), TRUE);
   return self->empty;
+}
+
+/* The hillshade, or %NULL if relief.bin could not be loaded. */
+const AtlasRelief *
+atlas_basemap_get_relief (AtlasBasemap *self)
+{
+  g_return_val_if_fail (ATLAS_IS_BASEMAP (self), NULL);
+  return self->relief_bytes != NULL ? &self->relief : NULL;
+}
+
+const AtlasStation *
+atlas_basemap_get_stations (AtlasBasemap *self,
+                            guint        *n_stations)
+{
+  g_return_val_if_fail (ATLAS_IS_BASEMAP (self), NULL);
+  *n_stations = self->stations->len;
+  return (const AtlasStation *) self->stations->data;
+}
+
+/**
+ * atlas_basemap_get_problems:
+ *
+ * Returns: (transfer none): one message per optional file (relief,
+ *   railways, built-up areas, stations) that could not be loaded, each
+ *   naming the file; empty if all loaded
+ */
+GPtrArray *
+atlas_basemap_get_problems (AtlasBasemap *self)
+{
+  g_return_val_if_fail (ATLAS_IS_BASEMAP (self), NULL);
+  return self->problems;
 }
 
 guint

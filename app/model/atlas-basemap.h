@@ -36,8 +36,21 @@ typedef enum
   ATLAS_LAYER_RIVERS,
   ATLAS_LAYER_BORDERS,
   ATLAS_LAYER_COAST,
+  /* optional layers: a broken file leaves them empty, see
+   * atlas_basemap_get_problems() */
+  ATLAS_LAYER_RAILWAYS,        /* bands 1-3 */
+  ATLAS_LAYER_URBAN,           /* bands 0-2: built-up areas */
   ATLAS_N_LAYERS
 } AtlasLayerId;
+
+#define ATLAS_N_CORE_LAYERS (ATLAS_LAYER_COAST + 1)
+
+/* Kinds of the lakes layer. */
+enum
+{
+  ATLAS_LAKE_GSHHG = 0,
+  ATLAS_LAKE_SCHEMATIC = 1,    /* lakes the sources lack, schematic outline */
+};
 
 #define ATLAS_N_BANDS 4
 
@@ -85,6 +98,9 @@ typedef enum
   ATLAS_LABEL_PLACE,
   ATLAS_LABEL_OVERLAY_POINT,   /* beside an overlay symbol */
   ATLAS_LABEL_OVERLAY_AREA,    /* centred on a zone or a line */
+  ATLAS_LABEL_RELIEF,          /* mountains, plateaus, plains: spaced out */
+  ATLAS_LABEL_WATER,           /* bays */
+  ATLAS_LABEL_STATION,         /* railway stations (OpenStreetMap) */
 } AtlasLabelKind;
 
 typedef struct
@@ -116,6 +132,24 @@ typedef struct
   double   label_lon, label_lat;
 } AtlasCounty;
 
+/* The hillshade: one byte a pixel on the Web Mercator pixel grid of @zoom
+ * (pixel (x0, y0) is the top-left one); 128 = no shading, less = shadow,
+ * more = light. */
+typedef struct
+{
+  guint         zoom;
+  guint         x0, y0;
+  guint         width, height;
+  const guint8 *pixels;        /* width × height, rows top to bottom */
+} AtlasRelief;
+
+typedef struct
+{
+  char       *name_zh;
+  double      lon, lat;
+  AtlasPoint  world;
+} AtlasStation;
+
 #define ATLAS_TYPE_BASEMAP (atlas_basemap_get_type ())
 G_DECLARE_FINAL_TYPE (AtlasBasemap, atlas_basemap, ATLAS, BASEMAP, GObject)
 
@@ -138,6 +172,10 @@ const AtlasCounty    *atlas_basemap_get_counties       (AtlasBasemap  *self,
 const AtlasCounty    *atlas_basemap_lookup_county      (AtlasBasemap  *self,
                                                         guint32        code);
 gboolean              atlas_basemap_is_empty           (AtlasBasemap  *self);
+const AtlasRelief    *atlas_basemap_get_relief         (AtlasBasemap  *self);
+const AtlasStation   *atlas_basemap_get_stations       (AtlasBasemap  *self,
+                                                        guint         *n_stations);
+GPtrArray            *atlas_basemap_get_problems       (AtlasBasemap  *self);
 
 double                atlas_geom_feature_area_km2      (const AtlasGeomLayer *layer,
                                                         const AtlasFeature   *feature);

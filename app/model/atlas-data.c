@@ -149,6 +149,15 @@ atlas_data_load (GFile    *maps_dir,
       g_clear_error (&error);
       data->basemap = atlas_basemap_new_empty ();
     }
+  else
+    {
+      GPtrArray *missing = atlas_basemap_get_problems (data->basemap);
+
+      /* relief, railways, built-up areas, stations: the rest still draws */
+      for (guint i = 0; i < missing->len; i++)
+        g_ptr_array_add (data->problems, g_strdup_printf (_("Base map: %s"),
+                                                          (char *) missing->pdata[i]));
+    }
 
   bytes = read_bytes (maps_dir, "gazetteer.tsv", &error);
   if (bytes != NULL)

@@ -17,6 +17,16 @@
 #include "model/atlas-views.h"
 
 #define N_ZOOMS (ATLAS_MAX_ZOOM + 1)
+#define RELIEF_LEVELS 3      /* the hillshade at its own zoom and two halvings */
+
+/* The hillshade as premultiplied ARGB, ready to paint over the land */
+typedef struct
+{
+  guint8 *pixels;
+  int     width, height, stride;
+  double  x0, y0;            /* world coordinates of the top-left corner */
+  double  pixel;             /* size of a pixel in world units */
+} ReliefLevel;
 
 struct _AtlasBasemapRenderer
 {
@@ -25,6 +35,8 @@ struct _AtlasBasemapRenderer
   GMutex           lock;
   GArray          *placements[N_ZOOMS];   /* AtlasPlacedLabel, per zoom */
   gboolean         no_labels;             /* an overlay painter draws them */
+
+  ReliefLevel      relief[RELIEF_LEVELS];  /* empty without relief data */
 };
 
 /* Colours of the base map: muted, so that the plan's overlays stand out. */
@@ -39,6 +51,17 @@ static const AtlasRgba province_casing = { 0.890, 0.859, 0.890, 1 };
 static const AtlasRgba province_line = { 0.545, 0.486, 0.565, 1 };
 static const AtlasRgba prefecture_line = { 0.620, 0.576, 0.635, 1 };
 static const AtlasRgba county_line = { 0.765, 0.737, 0.765, 1 };
+static const AtlasRgba urban_colour = { 0.890, 0.800, 0.745, 1 };
+static const AtlasRgba railway_colour = { 0.27, 0.26, 0.29, 1 };
+static const AtlasRgba railway_dash_colour = { 1, 1, 1, 1 };
+static const AtlasRgba station_colour = { 0.20, 0.19, 0.22, 1 };
+
+/* Hillshade: shadows in a warm grey-brown, light in white; the strongest
+ * shadow and light of the relief raster get these opacities. */
+static const double relief_shadow[3] = { 0.33, 0.27, 0.21 };
+static const double relief_shadow_max = 0.62;
+static const double relief_light_max = 0.45;
+static const double relief_gamma = 0.7;      /* < 1: gentle slopes show too */
 
 /* Path building */
 
@@ -178,6 +201,165 @@ draw_borders (cairo_t              *cr,
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
+/* Relief */
+
+static void
+relief_levels_init (AtlasBasemapRenderer *self)
+{
+  const AtlasRelief *relief = atlas_basemap_get_relief (self->basemap);
+  double grid = ATLAS_TILE_SIZE * pow (2.0, relief != NULL ? relief->zoom : 0);
+  double lut[256][4];    /* premultiplied a, r, g, b of each relief byte */
+
+  if (relief == NULL)
+    return;
+
+  for (int v = 0; v < 256; v++)
+    {
+      double t = v < 128 ? pow ((128 - v) / 128.0, relief_gamma) * relief_shadow_max
+                         : pow ((v - 128) / 127.0, relief_gamma) * relief_light_max;
+
+      lut[v][0] = t;
+      for (guint i = 0; i < 3; i++)
+        lut[v][i + 1] = v < 128 ? t * relief_shadow[i] : t;
+    }
+
+  for (guint k = 0; k < RELIEF_LEVELS; k++)
+    {
+      ReliefLevel *lv = &self->relief[k];
+      guint f = 1u << k;
+
+      lv->width = (relief->width + f - 1) / f;
+      lv->height = (relief->height + f - 1) / f;
+      lv->stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, lv->width);
+      lv->pixels = g_malloc0 ((gsize) lv->stride * lv->height);
+      lv->x0 = relief->x0 / grid;
+      lv->y0 = relief->y0 / grid;
+      lv->pixel = f / grid;
+
+      /* each pixel averages the f × f relief pixels it covers */
+      for (int y = 0; y < lv->height; y++)
+        for (int x = 0; x < lv->width; x++)
+          {
+            double c[4] = { 0, 0, 0, 0 };
+            guint n = 0;
+            guint32 px = 0;
+
+            for (guint dy = 0; dy < f && y * f + dy < relief->height; dy++)
+              for (guint dx = 0; dx < f && x * f + dx < relief->width; dx++)
+                {
+                  const double *e = lut[relief->pixels[(gsize) (y * f + dy) * relief->width + x * f + dx]];
+
+                  for (guint i = 0; i < 4; i++)
+                    c[i] += e[i];
+                  n++;
+                }
+            for (guint i = 0; i < 4; i++)
+              px = (px << 8) | (guint32) (c[i] / n * 255 + 0.5);
+            ((guint32 *) (lv->pixels + (gsize) y * lv->stride))[x] = px;
+          }
+    }
+}
+
+/* Soft hillshade over the land colours: strongest at zooms 5-8, gone by 11. */
+static void
+draw_relief (AtlasBasemapRenderer *self,
+             cairo_t              *cr,
+             const AtlasViewport  *vp)
+{
+  double alpha = zoom_ramp (vp->zoom, 8, 1.0, 11, 0.0);
+  double scale = ATLAS_TILE_SIZE * pow (2.0, vp->zoom);
+  const ReliefLevel *lv = NULL;
+  cairo_surface_t *surface;
+  cairo_pattern_t *pattern;
+
+  if (alpha <= 0 || self->relief[0].pixels == NULL)
+    return;
+
+  /* the finest level that is not shrunk on the device (shrinking aliases);
+   * vector exports (PDF, SVG) get the finest, for print */
+  if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+    lv = &self->relief[0];
+  else
+    {
+      double dx = 1, dy = 0;
+
+      cairo_user_to_device_distance (cr, &dx, &dy);
+      for (guint k = 0; k < RELIEF_LEVELS && lv == NULL; k++)
+        if (self->relief[k].pixel * scale * hypot (dx, dy) >= 0.999 || k == RELIEF_LEVELS - 1)
+          lv = &self->relief[k];
+    }
+
+  surface = cairo_image_surface_create_for_data (lv->pixels, CAIRO_FORMAT_ARGB32, lv->width,
+                                                 lv->height, lv->stride);
+  cairo_save (cr);
+  cairo_translate (cr, (lv->x0 - vp->origin_x) * scale, (lv->y0 - vp->origin_y) * scale);
+  cairo_scale (cr, lv->pixel * scale, lv->pixel * scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_NONE);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Railways: the classic symbol, a dark line with white dashes inside. */
+static void
+draw_railways (cairo_t              *cr,
+               const AtlasGeomLayer *railways,
+               const AtlasViewport  *vp,
+               const AtlasPathClip  *clip)
+{
+  double width = zoom_ramp (vp->zoom, 7, 2.2, 12, 3.6);
+  double dash = zoom_ramp (vp->zoom, 7, 5, 12, 10);
+
+  if (vp->zoom < 7 || railways->n_features == 0)
+    return;
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  atlas_rgba_set (cr, &railway_colour);
+  cairo_set_line_width (cr, width);
+  stroke_lines (cr, railways, vp, clip, 0, G_MAXUINT16);
+
+  atlas_rgba_set (cr, &railway_dash_colour);
+  cairo_set_line_width (cr, width - 1.4);
+  cairo_set_dash (cr, (double[]) { dash, dash }, 2, 0);
+  stroke_lines (cr, railways, vp, clip, 0, G_MAXUINT16);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* Station symbols from zoom 10 (their names are labels, from zoom 11). */
+static void
+draw_stations (AtlasBasemap        *bm,
+               cairo_t             *cr,
+               const AtlasViewport *vp,
+               const AtlasPathClip *clip)
+{
+  guint n;
+  const AtlasStation *stations = atlas_basemap_get_stations (bm, &n);
+  double w = zoom_ramp (vp->zoom, 10, 5, 13, 7), h = zoom_ramp (vp->zoom, 10, 3.5, 13, 5);
+
+  if (vp->zoom < 10 || n == 0)
+    return;
+
+  cairo_new_path (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      const AtlasPoint *p = &stations[i].world;
+
+      if (p->x < clip->world.x0 || p->x > clip->world.x1 || p->y < clip->world.y0 || p->y > clip->world.y1)
+        continue;
+      cairo_rectangle (cr, round ((p->x - clip->origin_x) * clip->scale - w / 2) + 0.5,
+                       round ((p->y - clip->origin_y) * clip->scale - h / 2) + 0.5, w, h);
+    }
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  atlas_rgba_set (cr, &station_colour);
+  cairo_set_line_width (cr, 1.2);
+  cairo_stroke (cr);
+}
+
 /* Labels */
 
 static GArray *
@@ -232,14 +414,32 @@ atlas_basemap_renderer_draw (AtlasBasemapRenderer *self,
               &land_colour, 0);
   fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_PREFECTURES, band), vp, &clip, TRUE,
               &focus_colour, 0);
+  draw_relief (self, cr, vp);
+  if (vp->zoom >= 6 && vp->zoom < 11)
+    {
+      /* faint, and fainter as the coarse outlines grow */
+      AtlasRgba tint = urban_colour;
+
+      tint.a = zoom_ramp (vp->zoom, 8, 0.5, 10, 0.28);
+      fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_URBAN, band), vp, &clip, FALSE,
+                  &tint, 0);
+    }
   fill_layer (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_LAKES, band), vp, &clip, FALSE,
               &lake_colour, 0);
   if (vp->zoom >= 8)
     {
       atlas_rgba_set (cr, &lake_edge_colour);
       cairo_set_line_width (cr, 0.7);
-      stroke_lines (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_LAKES, band), vp, &clip, 0, G_MAXUINT16);
+      stroke_lines (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_LAKES, band), vp, &clip,
+                    ATLAS_LAKE_GSHHG, ATLAS_LAKE_GSHHG);
     }
+  /* the lakes the sources lack: a dashed shore marks them as schematic */
+  atlas_rgba_set (cr, &lake_edge_colour);
+  cairo_set_line_width (cr, zoom_ramp (vp->zoom, 7, 0.7, 12, 1.2));
+  cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
+  stroke_lines (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_LAKES, band), vp, &clip,
+                ATLAS_LAKE_SCHEMATIC, ATLAS_LAKE_SCHEMATIC);
+  cairo_set_dash (cr, NULL, 0, 0);
 
   draw_rivers (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_RIVERS, band), vp, &clip);
 
@@ -248,6 +448,8 @@ atlas_basemap_renderer_draw (AtlasBasemapRenderer *self,
   stroke_lines (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_COAST, band), vp, &clip, 0, G_MAXUINT16);
 
   draw_borders (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_BORDERS, band), vp, &clip);
+  draw_railways (cr, atlas_basemap_get_layer (bm, ATLAS_LAYER_RAILWAYS, band), vp, &clip);
+  draw_stations (bm, cr, vp, &clip);
 
   /* Tiles (integer zoom) share a cached placement for the whole region;
    * other views (exports) place their own labels. */
@@ -306,6 +508,8 @@ painter_finalize (AtlasPainter *painter)
 
   for (guint z = 0; z < N_ZOOMS; z++)
     g_clear_pointer (&self->placements[z], g_array_unref);
+  for (guint k = 0; k < RELIEF_LEVELS; k++)
+    g_free (self->relief[k].pixels);
   g_mutex_clear (&self->lock);
   g_object_unref (self->basemap);
   g_free (self);
@@ -321,6 +525,7 @@ atlas_basemap_renderer_new (AtlasBasemap *basemap)
   atlas_painter_init (&self->parent, &basemap_painter_class, TRUE);
   self->basemap = g_object_ref (basemap);
   g_mutex_init (&self->lock);
+  relief_levels_init (self);
 
   return self;
 }

@@ -341,6 +341,7 @@ typedef struct
   AtlasRgba   colour;
   double      halo;
   gboolean    dot;
+  double      spacing;    /* letter spacing, pixels */
 } LabelStyle;
 
 enum
@@ -353,6 +354,10 @@ enum
   STYLE_PLACE,
   STYLE_OVERLAY_POINT,
   STYLE_OVERLAY_AREA,
+  STYLE_RELIEF_MAJOR,
+  STYLE_RELIEF_MINOR,
+  STYLE_WATER,
+  STYLE_STATION,
 };
 
 static const LabelStyle label_styles[] = {
@@ -364,6 +369,12 @@ static const LabelStyle label_styles[] = {
   [STYLE_PLACE] = { "11px", { 0.33, 0.33, 0.36, 1 }, 2.5, TRUE },
   [STYLE_OVERLAY_POINT] = { "Bold 11.5px", { 0.15, 0.15, 0.18, 1 }, 2.5, TRUE },
   [STYLE_OVERLAY_AREA] = { "Bold 12.5px", { 0.15, 0.15, 0.18, 1 }, 3, FALSE },
+  /* physical names spaced out over the area they name, as in printed atlases */
+  [STYLE_RELIEF_MAJOR] = { "Bold 15px", { 0.45, 0.33, 0.22, 1 }, 2.5, FALSE, 9 },
+  [STYLE_RELIEF_MINOR] = { "Bold 12px", { 0.45, 0.33, 0.22, 1 }, 2.5, FALSE, 5 },
+  [STYLE_WATER] = { "13px", { 0.24, 0.42, 0.58, 1 }, 0, FALSE, 7 },
+  /* stations: their symbol is drawn with the map, the label beside it */
+  [STYLE_STATION] = { "10.5px", { 0.24, 0.24, 0.27, 1 }, 2.5, TRUE },
 };
 
 static guint
@@ -384,6 +395,12 @@ style_for_label (const AtlasLabel *label)
       return STYLE_OVERLAY_POINT;
     case ATLAS_LABEL_OVERLAY_AREA:
       return STYLE_OVERLAY_AREA;
+    case ATLAS_LABEL_RELIEF:
+      return label->rank <= 2 ? STYLE_RELIEF_MAJOR : STYLE_RELIEF_MINOR;
+    case ATLAS_LABEL_WATER:
+      return STYLE_WATER;
+    case ATLAS_LABEL_STATION:
+      return STYLE_STATION;
     case ATLAS_LABEL_PLACE:
     default:
       return STYLE_PLACE;
@@ -532,6 +549,23 @@ label_active (const AtlasLabel *l,
   return world_filter == NULL
          || atlas_rect_intersects (world_filter, &(AtlasRect) { l->world.x, l->world.y,
                                                                  l->world.x, l->world.y });
+}
+
+static PangoLayout *
+label_layout_new (const AtlasLabel *label,
+                  const LabelStyle *ls)
+{
+  PangoLayout *layout = atlas_text_layout_new (label->name_zh, ls->font);
+
+  if (ls->spacing > 0)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (ls->spacing * PANGO_SCALE)));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  return layout;
 }
 
 static gboolean
@@ -713,7 +747,7 @@ atlas_labels_place_all (const AtlasLabel *base,
       const AtlasLabel *l = g_array_index (order, Candidate, i).label;
       guint style = style_for_label (l);
       const LabelStyle *ls = &label_styles[style];
-      g_autoptr(PangoLayout) layout = atlas_text_layout_new (l->name_zh, ls->font);
+      g_autoptr(PangoLayout) layout = label_layout_new (l, ls);
       PangoRectangle ink, logical;
       gboolean feature = l->kind == ATLAS_LABEL_OVERLAY_AREA;
       AtlasPlacedLabel p = { l, style, ls->dot, l->world.x * scale, l->world.y * scale, 0, 0, { 0 } };
@@ -769,7 +803,7 @@ atlas_labels_draw (cairo_t             *cr,
       if (!atlas_rect_intersects (&p->box, &view))
         continue;
 
-      if (p->dot && p->label->kind != ATLAS_LABEL_OVERLAY_POINT)
+      if (p->dot && p->label->kind != ATLAS_LABEL_OVERLAY_POINT && p->label->kind != ATLAS_LABEL_STATION)
         {
           cairo_new_path (cr);
           cairo_arc (cr, p->anchor_x - ox, p->anchor_y - oy, p->style == STYLE_PREFECTURE ? 3.0 : 2.2,
@@ -781,7 +815,7 @@ atlas_labels_draw (cairo_t             *cr,
           cairo_stroke (cr);
         }
 
-      layout = atlas_text_layout_new (p->label->name_zh, ls->font);
+      layout = label_layout_new (p->label, ls);
       atlas_placed_label_colours (p, &text, &ground);
       if (ls->halo > 0)
         atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &text, ls->halo);

