@@ -96,11 +96,12 @@ typedef enum
   ATLAS_LABEL_PREFECTURE,
   ATLAS_LABEL_COUNTY,
   ATLAS_LABEL_PLACE,
-  ATLAS_LABEL_OVERLAY_POINT,   /* beside an overlay symbol */
-  ATLAS_LABEL_OVERLAY_AREA,    /* centred on a zone or a line */
   ATLAS_LABEL_RELIEF,          /* mountains, plateaus, plains: spaced out */
   ATLAS_LABEL_WATER,           /* bays */
   ATLAS_LABEL_STATION,         /* railway stations (OpenStreetMap) */
+  /* the plan's features: every kind above is the base map's */
+  ATLAS_LABEL_OVERLAY_POINT,   /* beside an overlay symbol */
+  ATLAS_LABEL_OVERLAY_AREA,    /* centred on a zone or a line */
 } AtlasLabelKind;
 
 typedef struct

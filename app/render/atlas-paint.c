@@ -578,6 +578,25 @@ box_free (GArray          *placed,
   return TRUE;
 }
 
+/* Whether a label of the same text is already placed near @l (磁县 the
+ * county and 磁县 the station): a name is shown once. */
+static gboolean
+text_shown_near (GArray           *placed,
+                 const AtlasLabel *l)
+{
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const AtlasLabel *other = g_array_index (placed, AtlasPlacedLabel, i).label;
+
+      if (other != NULL
+          && fabs (other->world.x - l->world.x) < SAME_PLACE_WORLD
+          && fabs (other->world.y - l->world.y) < SAME_PLACE_WORLD
+          && g_str_equal (other->name_zh, l->name_zh))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 place_dot_label (GArray           *placed,
                  AtlasPlacedLabel *p,
@@ -753,6 +772,8 @@ atlas_labels_place_all (const AtlasLabel *base,
       AtlasPlacedLabel p = { l, style, ls->dot, l->world.x * scale, l->world.y * scale, 0, 0, { 0 } };
       gboolean done;
 
+      if (text_shown_near (placed, l))
+        continue;
       pango_layout_get_pixel_extents (layout, &ink, &logical);
       if (ls->dot)
         done = place_dot_label (placed, &p, logical.width, logical.height);
