@@ -210,6 +210,29 @@ layer_row_expanded_cb (AdwExpanderRow  *row,
     }
 }
 
+/* On when any layer of the group shows; mixed (a paler switch, and so
+ * told to screen readers) when only some do. */
+static void
+set_group_switch (GtkSwitch *sw,
+                  gboolean   any,
+                  gboolean   all)
+{
+  gboolean mixed = any && !all;
+
+  gtk_switch_set_active (sw, any);
+  if (mixed)
+    gtk_widget_add_css_class (GTK_WIDGET (sw), "atlas-mixed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (sw), "atlas-mixed");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_STATE_CHECKED,
+                               mixed ? GTK_ACCESSIBLE_TRISTATE_MIXED
+                                     : any ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (sw), mixed ? _("Some layers of this group are shown; "
+                                                          "switch off to hide them all")
+                                                      : _("Show or hide the whole group"));
+}
+
 static void
 sync_from_state (AtlasLayerPanel *self)
 {
@@ -242,12 +265,17 @@ sync_from_state (AtlasLayerPanel *self)
       {
         AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
         GtkSwitch *gsw = g_hash_table_lookup (self->group_switches, group->id);
-        gboolean any = FALSE;
+        gboolean any = FALSE, all = TRUE;
 
         for (guint l = 0; l < group->layers->len; l++)
-          any |= atlas_layer_state_get_visible (self->state, group->layers->pdata[l]);
+          {
+            gboolean v = atlas_layer_state_get_visible (self->state, group->layers->pdata[l]);
+
+            any |= v;
+            all &= v;
+          }
         if (gsw != NULL)
-          gtk_switch_set_active (gsw, any);
+          set_group_switch (gsw, any, all);
       }
   }
   self->syncing = FALSE;
