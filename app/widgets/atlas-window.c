@@ -38,7 +38,9 @@ struct _AtlasWindow
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   GPtrArray            *here;         /* AtlasEntity under the last click */
   guint                 here_index;   /* the one selected */
-  double                search_ms;    /* the last search and its rows */
+  double                search_ms;    /* the last search and its first rows */
+  guint                 rows_built;   /* of search_hits */
+  guint                 rows_id;      /* builds the rest of the rows */
   double                here_x, here_y, here_zoom;   /* the last click, world */
   AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
@@ -199,6 +201,10 @@ layer_state_changed_cb (AtlasWindow *self)
   AtlasOverlayFeature *selected = atlas_selection_get_feature (self->selection);
 
   refresh_overlays (self);
+  /* the next click lists what shows now */
+  g_clear_pointer (&self->here, g_ptr_array_unref);
+  if (self->plan_panel != NULL)
+    atlas_plan_panel_set_here (self->plan_panel, NULL);
   if (self->settings != NULL)
     {
       g_settings_set_value (self->settings, "layers", atlas_layer_state_to_variant (self->layer_state));
@@ -400,6 +406,7 @@ click_released_cb (GtkGestureClick *gesture,
   double lat, lon;
 
   /* every click counts: a second one at the same place shows the next thing */
+  gtk_widget_grab_focus (GTK_WIDGET (self->map));
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
   atlas_window_select_at (self, lat, lon);
 }
@@ -610,6 +617,70 @@ pan_action (GtkWidget  *widget,
 }
 
 static void
+focus_map_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (ATLAS_WINDOW (widget)->map));
+}
+
+/* Enter on the map: what a click at its centre would show */
+static void
+here_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+
+  atlas_window_select_at (self, shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                          shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+}
+
+/* The focused map: arrows pan, + and − zoom, Enter lists what is at the
+ * centre. */
+static gboolean
+map_key_pressed_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    AtlasWindow           *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", -1.0, 0.0);
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 1.0, 0.0);
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 0.0, -1.0);
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 0.0, 1.0);
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      return gtk_widget_activate_action (widget, "win.zoom-in", NULL);
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      return gtk_widget_activate_action (widget, "win.zoom-out", NULL);
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      return gtk_widget_activate_action (widget, "win.here", NULL);
+    default:
+      return FALSE;
+    }
+}
+
+static void
 dismiss_banner_cb (AtlasWindow *self)
 {
   gtk_revealer_set_reveal_child (self->banner, FALSE);
@@ -784,6 +855,48 @@ result_header_cb (GtkListBoxRow *row,
   gtk_list_box_row_set_header (row, label);
 }
 
+/* At most this many results of each group; the rows past the first few
+ * are built when the main loop is idle, so that typing never waits. */
+#define ATLAS_SEARCH_PER_GROUP 10
+#define ATLAS_SEARCH_ROWS_AT_ONCE 8
+
+static void
+cap_groups (GArray *results)
+{
+  guint count[3] = { 0 };
+
+  for (guint i = 0; i < results->len;)
+    {
+      ResultGroup g = result_group (&g_array_index (results, AtlasSearchResult, i));
+
+      if (++count[g] > ATLAS_SEARCH_PER_GROUP)
+        g_array_remove_index (results, i);
+      else
+        i++;
+    }
+}
+
+static void
+build_rows (AtlasWindow *self,
+            guint        n)
+{
+  for (guint k = 0; k < n && self->rows_built < self->search_hits->len; k++)
+    gtk_list_box_append (self->search_results,
+                         result_row (&g_array_index (self->search_hits, AtlasSearchResult, self->rows_built++)));
+}
+
+static gboolean
+build_more_rows_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+
+  build_rows (self, ATLAS_SEARCH_ROWS_AT_ONCE);
+  if (self->rows_built < self->search_hits->len)
+    return G_SOURCE_CONTINUE;
+  self->rows_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 search_changed_cb (AtlasWindow *self)
 {
@@ -791,6 +904,8 @@ search_changed_cb (AtlasWindow *self)
   g_autoptr(GArray) results = NULL;
   gint64 started = g_get_monotonic_time ();
 
+  g_clear_handle_id (&self->rows_id, g_source_remove);
+  self->rows_built = 0;
   clear_results (self);
   g_clear_pointer (&self->search_hits, g_array_unref);
   if (self->index == NULL || *text == '\0')
@@ -800,14 +915,9 @@ search_changed_cb (AtlasWindow *self)
     }
 
   /* best first within each group: places, features, passages */
-  results = atlas_plan_index_search (self->index, text, 40);
+  results = atlas_plan_index_search (self->index, text, 0);
   g_array_sort (results, compare_result_groups);
-  for (guint i = 0; i < results->len; i++)
-    {
-      GtkWidget *row = result_row (&g_array_index (results, AtlasSearchResult, i));
-
-      gtk_list_box_append (self->search_results, row);
-    }
+  cap_groups (results);
   if (results->len == 0)
     {
       GtkWidget *label = gtk_label_new (_("Nothing found"));
@@ -818,6 +928,9 @@ search_changed_cb (AtlasWindow *self)
       gtk_list_box_append (self->search_results, label);
     }
   self->search_hits = g_steal_pointer (&results);
+  build_rows (self, ATLAS_SEARCH_ROWS_AT_ONCE);
+  if (self->rows_built < self->search_hits->len)
+    self->rows_id = g_idle_add (build_more_rows_cb, self);
   gtk_popover_popup (self->search_popover);
   self->search_ms = (g_get_monotonic_time () - started) / 1000.0;
   g_debug ("Search for “%s”: %u results in %.1f ms", text, self->search_hits->len, self->search_ms);
@@ -999,6 +1112,7 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
   g_clear_handle_id (&self->swap_id, g_source_remove);
   g_clear_handle_id (&self->painted_id, g_source_remove);
+  g_clear_handle_id (&self->rows_id, g_source_remove);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->layer_state != NULL)
@@ -1091,6 +1205,9 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-map", NULL, focus_map_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-map", NULL);
+  gtk_widget_class_install_action (widget_class, "win.here", NULL, here_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_install_action (widget_class, "win.toggle-plan", NULL, toggle_plan_action);
@@ -1135,6 +1252,15 @@ atlas_window_init (AtlasWindow *self)
   }
   g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (window_realized_cb), NULL);
+  /* the map takes the keyboard (Ctrl+L or a click) */
+  gtk_widget_set_focusable (GTK_WIDGET (self->map), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->map), "atlas-map");
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->map), keys);
+  }
   views_menu = build_views_menu ();
   gtk_menu_button_set_menu_model (self->views_button, views_menu);
   self->settings = atlas_application_new_settings ();
@@ -1554,4 +1680,19 @@ atlas_window_is_base_painted (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), FALSE);
   return self->base_painted;
+}
+
+/* For tests: the list of search results, and the map widget. */
+GtkWidget *
+atlas_window_get_search_list (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->search_results);
+}
+
+GtkWidget *
+atlas_window_get_map_widget (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->map);
 }
