@@ -356,14 +356,6 @@ here_row_activated_cb (GtkListBox     *list,
   atlas_selection_set_entity (self->selection, entity);
 }
 
-static const char *
-entity_kind_label (AtlasEntity *entity)
-{
-  return entity->kind == ATLAS_ENTITY_COUNTY ? _("County-level unit")
-         : entity->kind == ATLAS_ENTITY_PLACE ? _("Place named in the plan")
-         : _("Feature of the plan’s layers");
-}
-
 static GtkWidget *
 build_here (AtlasPlanPanel *self,
             AtlasEntity    *shown)
@@ -385,7 +377,12 @@ build_here (AtlasPlanPanel *self,
     {
       AtlasEntity *e = g_ptr_array_index (self->here, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", entity_kind_label (e), e->context);
+      /* a feature's context names its group and layer already */
+      g_autofree char *subtitle = e->kind == ATLAS_ENTITY_FEATURE
+                                  ? g_strdup (e->context)
+                                  : g_strdup_printf ("%s · %s", e->kind == ATLAS_ENTITY_COUNTY ? _("County")
+                                                                                               : _("Place"),
+                                                     e->context);
       g_autofree char *name = g_markup_escape_text (e->name_zh, -1);
       g_autofree char *sub = g_markup_escape_text (subtitle, -1);
 
