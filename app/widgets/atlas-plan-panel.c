@@ -704,6 +704,9 @@ atlas_plan_panel_init (AtlasPlanPanel *self)
   gtk_box_append (GTK_BOX (bar), self->back_button);
   gtk_box_append (GTK_BOX (bar), self->forward_button);
   gtk_box_append (GTK_BOX (bar), self->title);
+  /* the window's action: greyed out with nothing selected */
+  gtk_box_append (GTK_BOX (bar), icon_button ("edit-clear-symbolic", "win.clear-selection",
+                                              _("Clear the selection (Escape)")));
   gtk_box_append (GTK_BOX (bar), icon_button ("view-list-symbolic", "plan.contents",
                                               _("Contents of the plan")));
   gtk_box_append (GTK_BOX (self->box), bar);

@@ -292,6 +292,8 @@ selection_changed_cb (AtlasWindow *self)
       return;
     }
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection",
+                                 entity != NULL || f != NULL || atlas_selection_get_section (self->selection) != NULL);
   atlas_highlight_layer_set_selected (self->highlight, f);
   atlas_highlight_layer_set_county (self->highlight,
                                     atlas_basemap_renderer_get_basemap (self->renderer),
@@ -1261,6 +1263,7 @@ atlas_window_init (AtlasWindow *self)
     g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->map), keys);
   }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection", FALSE);
   views_menu = build_views_menu ();
   gtk_menu_button_set_menu_model (self->views_button, views_menu);
   self->settings = atlas_application_new_settings ();
@@ -1594,7 +1597,10 @@ atlas_window_select_at (AtlasWindow *self,
     atlas_plan_panel_set_here (self->plan_panel, self->here);
   if (self->here->len == 0)
     {
+      /* the sea, or beyond the region's counties */
       atlas_selection_set_section (self->selection, NULL, NULL);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Nothing here: no county and no shown feature of the plan")));
       return NULL;
     }
   atlas_selection_set_entity (self->selection, g_ptr_array_index (self->here, 0));
