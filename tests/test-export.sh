@@ -86,6 +86,16 @@ def placed(p):
 sys.exit(0 if all(placed(p) for p in paras) and "(continued)" in two else 1)
 PY'
 
+# In a Chinese session the defaults are Chinese: title, legend heading, footer
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+  LC_ALL=zh_CN.UTF-8 LANGUAGE= "$bin" --export="$tmp/zh.pdf" --view=beijing --layers=circles >"$tmp/out" 2>&1
+  pdftotext "$tmp/zh.pdf" "$tmp/zh.txt"
+  check "a Chinese session's page has a Chinese title, legend heading and footer" \
+    'grep -q "^首都都市圈" "$tmp/zh.txt" && grep -q "^图例" "$tmp/zh.txt" && grep -q "由 Capital Atlas" "$tmp/zh.txt" && grep -q "^规划：" "$tmp/zh.txt"'
+else
+  count=$((count + 1)); echo "ok $count # SKIP no zh_CN.UTF-8 locale (tools/install-deps makes it)"
+fi
+
 "$bin" --paper=A3 >"$tmp/out" 2>&1; status=$?
 check "--paper without --export exits 2" '[ $status -eq 2 ]'
 check "no temporary files are left" '[ -z "$(ls "$tmp" | grep "\.[A-Za-z0-9]\{6\}$")" ]'

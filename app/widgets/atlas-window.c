@@ -968,7 +968,9 @@ search_result_activated_cb (AtlasWindow   *self,
 static void
 search_activate_cb (AtlasWindow *self)
 {
-  activate_result (self, 0);
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->search_results);
+
+  activate_result (self, selected != NULL ? gtk_list_box_row_get_index (selected) : 0);
 }
 
 static void
@@ -977,6 +979,9 @@ search_stop_cb (AtlasWindow *self)
   gtk_popover_popdown (self->search_popover);
 }
 
+/* The keyboard stays in the entry (the popover never takes it, so typing
+ * goes on): Up and Down move through the results, Enter opens the one
+ * chosen (or the first), Escape closes them. */
 static gboolean
 search_key_pressed_cb (GtkEventControllerKey *controller,
                        guint                  keyval,
@@ -984,17 +989,26 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
                        GdkModifierType        state,
                        AtlasWindow           *self)
 {
-  GtkListBoxRow *first;
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->search_results);
+  int i = selected != NULL ? gtk_list_box_row_get_index (selected) : -1;
+  int n = self->search_hits != NULL ? (int) self->rows_built : 0;
+  GtkListBoxRow *row;
 
-  /* Down moves into the results; the list handles the keys from there */
-  if (keyval != GDK_KEY_Down || !gtk_widget_get_visible (GTK_WIDGET (self->search_popover)))
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_Up && keyval != GDK_KEY_KP_Down && keyval != GDK_KEY_KP_Up)
+      || !gtk_widget_get_visible (GTK_WIDGET (self->search_popover)) || n == 0)
     return FALSE;
-  first = gtk_list_box_get_row_at_index (self->search_results, 0);
-  if (first != NULL)
-    {
-      gtk_list_box_select_row (self->search_results, first);
-      gtk_widget_grab_focus (GTK_WIDGET (first));
-    }
+  i = keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down ? MIN (i + 1, n - 1) : MAX (i - 1, 0);
+  row = gtk_list_box_get_row_at_index (self->search_results, i);
+  gtk_list_box_select_row (self->search_results, row);
+  /* keep it in sight */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self->search_results), GTK_TYPE_SCROLLED_WINDOW)));
+    graphene_rect_t bounds;
+
+    if (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self->search_results), &bounds))
+      gtk_adjustment_clamp_page (adj, bounds.origin.y - (i == 0 ? 40 : 0), bounds.origin.y + bounds.size.height);
+  }
   return TRUE;
 }
 
@@ -1252,6 +1266,8 @@ atlas_window_init (AtlasWindow *self)
     g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
   }
+  /* typing goes on in the entry while the results show */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->search_popover), FALSE);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (window_realized_cb), NULL);
   /* the map takes the keyboard (Ctrl+L or a click) */
