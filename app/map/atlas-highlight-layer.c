@@ -47,26 +47,6 @@ atlas_map_viewport_get (ShumateViewport *viewport,
               - height / 2 / scale;
 }
 
-static void
-draw_county (AtlasHighlightLayer *self,
-             cairo_t             *cr,
-             const AtlasViewport *vp)
-{
-  const AtlasGeomLayer *g = atlas_basemap_get_layer (self->basemap, ATLAS_LAYER_COUNTIES,
-                                                     atlas_basemap_band_for_zoom ((guint) MAX (vp->zoom - 1, 0)));
-  AtlasPathClip clip;
-
-  atlas_path_clip_init (&clip, vp, 16.0);
-  for (guint i = 0; i < g->n_features; i++)
-    if (g->features[i].code == self->county)
-      atlas_path_add_feature (cr, g, &g->features[i], vp, &clip, TRUE);
-  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 0.10);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 1);
-  cairo_set_line_width (cr, 3);
-  cairo_stroke (cr);
-}
-
 /* The desktop's selection colour (libadwaita's accent), for the selection
  * and a section's features alike. */
 static AtlasColor
@@ -78,6 +58,27 @@ selection_color (GtkWidget *widget)
   gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color", &rgba);
   G_GNUC_END_IGNORE_DEPRECATIONS
   return (AtlasColor) { rgba.red, rgba.green, rgba.blue, 1 };
+}
+
+static void
+draw_county (AtlasHighlightLayer *self,
+             cairo_t             *cr,
+             const AtlasViewport *vp)
+{
+  const AtlasGeomLayer *g = atlas_basemap_get_layer (self->basemap, ATLAS_LAYER_COUNTIES,
+                                                     atlas_basemap_band_for_zoom ((guint) MAX (vp->zoom - 1, 0)));
+  AtlasPathClip clip;
+  AtlasColor accent = selection_color (GTK_WIDGET (self));
+
+  atlas_path_clip_init (&clip, vp, 16.0);
+  for (guint i = 0; i < g->n_features; i++)
+    if (g->features[i].code == self->county)
+      atlas_path_add_feature (cr, g, &g->features[i], vp, &clip, TRUE);
+  cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, 0.10);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, 1);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke (cr);
 }
 
 static void
