@@ -274,6 +274,39 @@ update_card (AtlasWindow         *self,
   gtk_label_set_text (self->card_body, body->str);
 }
 
+/* A county on the card: its names, prefecture and province, area. */
+static void
+update_county_card (AtlasWindow *self,
+                    AtlasEntity *county)
+{
+  double stated, area = atlas_entity_area_km2 (county, &stated);
+  g_autofree char *area_text = !isnan (area) ? format_area (area) : NULL;
+  g_autofree char *body = g_strdup_printf ("%s\n%s%s%s", county->name_en, county->context,
+                                           area_text != NULL ? "\n" : "", area_text != NULL ? area_text : "");
+
+  gtk_revealer_set_reveal_child (self->card_revealer, !adw_flap_get_reveal_flap (self->plan_flap));
+  gtk_label_set_text (self->card_title, county->name_zh);
+  gtk_label_set_text (self->card_body, body);
+}
+
+/* With the plan's panel closed, the card says what else the click found. */
+static void
+add_here_to_card (AtlasWindow *self,
+                  AtlasEntity *entity)
+{
+  guint i;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+
+  if (entity == NULL || self->here == NULL || self->here->len < 2
+      || !g_ptr_array_find (self->here, entity, &i))
+    return;
+  line = g_strdup_printf (_("%u of %u here; click again for %s"), i + 1, self->here->len,
+                          ((AtlasEntity *) self->here->pdata[(i + 1) % self->here->len])->name_zh);
+  text = g_strdup_printf ("%s\n%s", gtk_label_get_text (self->card_body), line);
+  gtk_label_set_text (self->card_body, text);
+}
+
 static void frame_rect (AtlasWindow     *self,
                         const AtlasRect *r);
 
@@ -300,7 +333,11 @@ selection_changed_cb (AtlasWindow *self)
                                     entity != NULL && entity->kind == ATLAS_ENTITY_COUNTY
                                       ? ((const AtlasCounty *) entity->ref)->code : 0);
   atlas_highlight_layer_set_features (self->highlight, section_features);
-  update_card (self, f);
+  if (f == NULL && entity != NULL && entity->kind == ATLAS_ENTITY_COUNTY)
+    update_county_card (self, entity);
+  else
+    update_card (self, f);
+  add_here_to_card (self, entity);
 
   if (entity != NULL && adw_flap_get_folded (self->plan_flap) == FALSE)
     adw_flap_set_reveal_flap (self->plan_flap, TRUE);
