@@ -482,6 +482,9 @@ test_what_is_here (void)
   g_assert_cmpstr (((AtlasEntity *) here->pdata[0])->name_zh, ==, "香河县");
   g_assert_nonnull (strstr (((AtlasEntity *) here->pdata[0])->context, "廊坊市 · 河北省"));
 
+  /* the card (shown when the plan's panel is closed) says what comes next */
+  g_assert_nonnull (strstr (atlas_window_get_card_text (window), "click again for"));
+
   /* the others one click away: listed in the plan panel */
   panel = ATLAS_PLAN_PANEL (atlas_window_get_plan_panel (window));
   text = atlas_plan_panel_get_text (panel);
