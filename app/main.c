@@ -10,6 +10,7 @@
 
 #include "export/atlas-export.h"
 #include "model/atlas-data.h"
+#include "model/atlas-here.h"
 #include "model/atlas-layer-state.h"
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
@@ -206,6 +207,34 @@ search (const char *query,
       else
         g_print ("passage  %s\n", r->passage.paragraph->id);
     }
+  return 0;
+}
+
+/* --at: the county and every feature of every layer at a point, as a click
+ * at zoom 10 would find them (lines and points within 4 pixels). */
+static int
+what_is_here (const char *at,
+              gboolean    json)
+{
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(GPtrArray) here = NULL;
+  g_autofree char *text = NULL;
+  double lat, lon;
+
+  if (!parse_center (at, &lat, &lon))
+    return fail (_("--at wants LAT,LON in degrees, e.g. 39.76,117.00; got “%s”"), at);
+  if (lat < ATLAS_REGION_SOUTH || lat > ATLAS_REGION_NORTH || lon < ATLAS_REGION_WEST
+      || lon > ATLAS_REGION_EAST)
+    return fail (_("--at %s lies outside the map’s region (latitude %.1f to %.1f, "
+                   "longitude %.1f to %.1f)"), at, ATLAS_REGION_SOUTH, ATLAS_REGION_NORTH,
+                 ATLAS_REGION_WEST, ATLAS_REGION_EAST);
+  data = load_data_or_fail ();
+  if (data == NULL || (index = load_index (data)) == NULL)
+    return 1;
+  here = atlas_here_list (index, data, NULL, NULL, lon, lat, 10, 4);
+  text = json ? atlas_here_to_json (here, lon, lat) : atlas_here_to_text (here, lon, lat);
+  g_print ("%s%s", text, json ? "\n" : "");
   return 0;
 }
 
@@ -496,6 +525,7 @@ main (int   argc,
   g_autofree char *layers = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *search_text = NULL;
+  g_autofree char *at = NULL;
   ExportOptions export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
@@ -518,11 +548,14 @@ main (int   argc,
     { "layers", 0, 0, G_OPTION_ARG_STRING, &layers,
       N_("Show (or export) these layers or groups, comma-separated, “all” or “none”"), N_("ID,…") },
     { "list-layers", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the plan’s groups, layers and features"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (with --list-layers, --info or --search)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (with --list-layers, --info, --search or --at)"), NULL },
     { "info", 0, 0, G_OPTION_ARG_STRING, &info_name,
       N_("Print what the plan says about a place, county or feature"), N_("NAME_OR_ID") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search_text,
       N_("Search places, counties, features and the plan’s text"), N_("TEXT") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at,
+      N_("Print the county and every feature of every layer at a point, with their plan sections"),
+      N_("LAT,LON") },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &export.path,
       N_("Export a map page (PDF, SVG or PNG) without opening a window"), N_("FILE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &export.format, N_("With --export: pdf, svg or png"), N_("FORMAT") },
@@ -567,8 +600,8 @@ main (int   argc,
       return 0;
     }
 
-  if (json && !list && info_name == NULL && search_text == NULL)
-    return fail (_("--json goes with --list-layers, --info or --search"));
+  if (json && !list && info_name == NULL && search_text == NULL && at == NULL)
+    return fail (_("--json goes with --list-layers, --info, --search or --at"));
 
   if ((export.format != NULL || export.paper != NULL || export.orientation != NULL || export.dpi != NULL
        || export.bbox != NULL || export.title != NULL || export.subtitle != NULL || export.book != NULL
@@ -591,9 +624,11 @@ main (int   argc,
                        "--center, --zoom, --layers, --bbox, --book, --excerpt, --title or --subtitle"));
     }
 
-  if (list || geojson_path != NULL || info_name != NULL || search_text != NULL)
+  if (list || geojson_path != NULL || info_name != NULL || search_text != NULL || at != NULL)
     {
       atlas_register_resource ();
+      if (at != NULL)
+        return what_is_here (at, json);
       if (list)
         return list_layers (json);
       if (info_name != NULL)

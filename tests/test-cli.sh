@@ -100,5 +100,19 @@ check_one_line one-line-unknown-view --view=atlantis
 check_one_line one-line-bad-center --center=1,2,3
 check_one_line one-line-bad-figure --figure=7
 
+# --at: what is at a point (香河县: the county, its circles, 通州区与北三县)
+check at-inside 0 "county  *counties  *香河县 Xianghe County (廊坊市 · 河北省)" --at=39.76,117.00
+check at-inside-circles 0 "通勤圈" --at=39.76,117.00
+check at-inside-crossborder 0 "通州区与北三县" --at=39.76,117.00
+check at-json 0 '"name_zh" : "香河县"' --at=39.76,117.00 --json
+# on the border of 香河县 and 通州区 (the probes either side find both)
+check at-border-xianghe 0 "香河县" --at=39.78188,116.94531
+check at-border-tongzhou 0 "通州区" --at=39.78188,116.94531
+check at-out-of-range 2 "outside the map" --at=10,10
+check_one_line one-line-at-out-of-range --at=10,10
+check at-malformed 2 "LAT,LON" --at=north
+# the lakes have their own names, marked schematic, not a working name
+check lakes-named 0 "白洋淀、衡水湖、潘家口水库、大黑汀水库（示意）" --list-layers
+
 echo "1..$count"
 [ "$failures" -eq 0 ]

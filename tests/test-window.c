@@ -267,9 +267,16 @@ test_layers_and_selection (void)
   g_assert_true (visible);
 
   /* 廊坊 is in the commuting circle; with the functional circle shown too,
-   * a click still selects the smaller zone */
+   * a click lists the county first, then the smaller zone, then the larger;
+   * a second click at the same place selects the next */
   atlas_layer_state_set_visible (state, functional, TRUE);
-  f = atlas_window_select_at (window, 39.46, 116.70);
+  g_assert_null (atlas_window_select_at (window, 39.46, 116.70));
+  for (guint i = 0; i < atlas_window_get_here (window)->len; i++)
+    g_test_message ("here: %s", ((AtlasEntity *) atlas_window_get_here (window)->pdata[i])->name_zh);
+  g_assert_cmpint (((AtlasEntity *) atlas_window_get_here (window)->pdata[0])->kind, ==, ATLAS_ENTITY_COUNTY);
+  /* the county (or two, near a border at this zoom), then the smaller circle */
+  for (guint i = 0; i < 3 && (f = atlas_window_select_at (window, 39.46, 116.70)) == NULL; i++)
+    ;
   g_assert_nonnull (f);
   g_assert_cmpstr (f->id, ==, "commuting_circle");
   g_assert_true (atlas_selection_get_feature (atlas_window_get_selection (window)) == f);
@@ -301,8 +308,10 @@ test_layers_and_selection (void)
     gtk_switch_set_active (GTK_SWITCH (fsw), FALSE);
     g_assert_false (atlas_layer_state_get_feature_visible (state, commuting_circle));
     g_assert_true (atlas_layer_state_get_visible (state, commuting));
-    /* the click now finds the functional circle */
-    f = atlas_window_select_at (window, 39.46, 116.70);
+    /* the click now finds the county, then the functional circle */
+    atlas_window_select_at (window, 39.46, 116.72);
+    for (guint i = 0; i < 3 && (f = atlas_window_select_at (window, 39.46, 116.72)) == NULL; i++)
+      ;
     g_assert_nonnull (f);
     g_assert_cmpstr (f->id, ==, "functional_circle");
     gtk_switch_set_active (GTK_SWITCH (fsw), TRUE);
@@ -319,7 +328,9 @@ test_layers_and_selection (void)
   }
 
   /* hiding the layer of the selection clears it */
-  atlas_window_select_at (window, 39.46, 116.70);
+  atlas_window_select_at (window, 39.46, 116.74);
+  for (guint i = 0; i < 3 && atlas_window_select_at (window, 39.46, 116.74) == NULL; i++)
+    ;
   gtk_switch_set_active (GTK_SWITCH (atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel),
                                                                    "circles.commuting")), FALSE);
   f = atlas_selection_get_feature (atlas_window_get_selection (window));
@@ -426,10 +437,313 @@ test_plan_panel (void)
   close_window (window);
 }
 
+/* The search list: grouped rows with full names, passages with their
+ * section and the match in bold; Enter selects the first; each keystroke's
+ * search and rows take under 50 ms on the whole plan. */
+static void
+test_search (void)
+{
+  AtlasStartView start = { 116.40, 39.90, 8 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  GtkWidget *list;
+  GtkWidget *entry;
+  AtlasEntity *chosen;
+  gboolean saw_full_name = FALSE, saw_passage = FALSE;
+  const char *keystrokes[] = { "大", "大运", "大运河", "白", "白洋", "白洋淀", "2", "20", "203", "2035" };
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Search");
+  window = open_window (app);
+  wait_for_overlays (window);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keystrokes); i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      guint n = atlas_window_search (window, keystrokes[i]);
+      double ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+      g_test_message ("“%s”: %u results in %.1f ms", keystrokes[i], n, ms);
+      g_assert_cmpfloat (ms, <, 50);
+    }
+
+  g_assert_cmpuint (atlas_window_search (window, "大运河"), >=, 5);
+  /* the rows past the first few come when the main loop is idle */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  list = atlas_window_get_search_list (window);
+  /* wide enough for full names */
+  g_assert_cmpint (gtk_widget_get_width (list) > 0 ? gtk_widget_get_width (list) : 400, >=, 360);
+  {
+    int min_width;
+
+    gtk_widget_measure (list, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, >=, 360);
+  }
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = GTK_IS_LIST_BOX_ROW (row) ? gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)) : NULL;
+      GtkWidget *title = box != NULL ? gtk_widget_get_first_child (box) : NULL;
+      GtkWidget *subtitle = title != NULL ? gtk_widget_get_next_sibling (title) : NULL;
+
+      if (title == NULL || !GTK_IS_LABEL (title))
+        continue;
+      /* no row is cut short */
+      g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (title)), ==, PANGO_ELLIPSIZE_NONE);
+      saw_full_name |= g_str_equal (gtk_label_get_text (GTK_LABEL (title)), "大运河文化带");
+      if (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (title)), "§ "))
+        {
+          saw_passage = TRUE;
+          g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (subtitle)), "<b>大运河</b>"));
+        }
+    }
+  g_assert_true (saw_full_name);
+  g_assert_true (saw_passage);
+
+  /* Enter in the entry chooses the first result */
+  atlas_window_search (window, "白洋淀");
+  entry = gtk_widget_get_ancestor (gtk_widget_get_parent (list), GTK_TYPE_POPOVER);
+  g_assert_nonnull (entry);
+  entry = gtk_widget_get_parent (entry);
+  g_assert_true (GTK_IS_SEARCH_ENTRY (entry));
+  g_signal_emit_by_name (entry, "activate");
+  chosen = atlas_selection_get_entity (atlas_window_get_selection (window));
+  g_assert_nonnull (chosen);
+  g_assert_cmpstr (chosen->name_zh, ==, "白洋淀");
+
+  close_window (window);
+}
+
+static gboolean
+here_has (GPtrArray  *here,
+          const char *name)
+{
+  for (guint i = 0; i < here->len; i++)
+    if (g_str_equal (((AtlasEntity *) here->pdata[i])->name_zh, name))
+      return TRUE;
+  return FALSE;
+}
+
+/* A click at 香河 with the circles on offers the county, the three circles
+ * and 通州区与北三县, smallest first, listed in the plan panel; clicks
+ * again at the same place go through them. */
+static void
+test_what_is_here (void)
+{
+  AtlasStartView start = { 117.00, 39.76, 10 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasLayerState *state;
+  AtlasSelection *selection;
+  GPtrArray *here;
+  AtlasPlanPanel *panel;
+  g_autofree char *text = NULL;
+  double previous = 0;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Here");
+  window = open_window (app);
+  wait_for_overlays (window);
+  state = atlas_window_get_layer_state (window);
+  selection = atlas_window_get_selection (window);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles,crossborder", NULL));
+
+  atlas_window_select_at (window, 39.76, 117.00);
+  here = atlas_window_get_here (window);
+  g_assert_nonnull (here);
+  for (guint i = 0; i < here->len; i++)
+    g_test_message ("here %u: %s", i, ((AtlasEntity *) here->pdata[i])->name_zh);
+  g_assert_true (here_has (here, "香河县"));
+  g_assert_true (here_has (here, "通勤圈"));
+  g_assert_true (here_has (here, "功能圈"));
+  g_assert_true (here_has (here, "产业协同圈"));
+  g_assert_true (here_has (here, "通州区与北三县"));
+  /* smallest first: the county is selected */
+  for (guint i = 0; i < here->len; i++)
+    {
+      double stated, area = atlas_entity_area_km2 (here->pdata[i], &stated);
+
+      g_assert_cmpfloat (area, >=, previous);
+      previous = area;
+    }
+  g_assert_true (atlas_selection_get_entity (selection) == here->pdata[0]);
+  g_assert_cmpstr (((AtlasEntity *) here->pdata[0])->name_zh, ==, "香河县");
+  g_assert_nonnull (strstr (((AtlasEntity *) here->pdata[0])->context, "廊坊市 · 河北省"));
+
+  /* the card (shown when the plan's panel is closed) says what comes next */
+  g_assert_nonnull (strstr (atlas_window_get_card_text (window), "click again for"));
+
+  /* the others one click away: listed in the plan panel */
+  panel = ATLAS_PLAN_PANEL (atlas_window_get_plan_panel (window));
+  text = atlas_plan_panel_get_text (panel);
+  g_assert_nonnull (strstr (text, "通州区与北三县"));
+  g_assert_nonnull (strstr (text, "产业协同圈"));
+
+  /* clicking again selects the next, and so on round */
+  for (guint i = 1; i <= here->len; i++)
+    {
+      atlas_window_select_at (window, 39.76, 117.00);
+      g_assert_true (atlas_selection_get_entity (selection) == here->pdata[i % here->len]);
+    }
+
+  /* Enter on the map: what is at its centre */
+  atlas_selection_set_section (selection, NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.here", NULL));
+  g_assert_nonnull (atlas_selection_get_entity (selection));
+
+  close_window (window);
+}
+
+/* "Show only" twice puts the other layers back; a group with some of its
+ * layers on looks mixed; the filter keeps the rows that match; Escape and
+ * "Hide All" clear a section's outlines. */
+static void
+test_layer_panel_states (void)
+{
+  AtlasStartView start = { 116.90, 39.90, 8 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasLayerState *state;
+  AtlasOverlays *overlays;
+  GtkWidget *panel, *gsw;
+  AtlasSelection *selection;
+  AtlasPlanPanel *plan;
+  g_autofree gboolean *before = NULL;
+  guint n_layers;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".States");
+  window = open_window (app);
+  wait_for_overlays (window);
+  state = atlas_window_get_layer_state (window);
+  overlays = atlas_layer_state_get_overlays (state);
+  n_layers = atlas_overlays_get_layers (overlays)->len;
+  panel = atlas_window_get_layer_panel (window);
+  selection = atlas_window_get_selection (window);
+
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles,transport", NULL));
+  before = g_memdup2 (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers);
+  g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
+  g_assert_true (atlas_layer_state_is_only (state, atlas_overlays_lookup_layer (overlays, "circles.commuting")));
+  g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
+  g_assert_cmpmem (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers,
+                   before, sizeof (gboolean) * n_layers);
+
+  /* mixed: one of the group's layers */
+  gsw = atlas_layer_panel_get_group_switch (ATLAS_LAYER_PANEL (panel), "circles");
+  g_assert_false (gtk_widget_has_css_class (gsw, "atlas-mixed"));
+  atlas_layer_state_set_visible (state, atlas_overlays_lookup_layer (overlays, "circles.functional"), FALSE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (gsw)));
+  g_assert_true (gtk_widget_has_css_class (gsw, "atlas-mixed"));
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles", NULL));
+  g_assert_false (gtk_widget_has_css_class (gsw, "atlas-mixed"));
+
+  /* the filter: a feature's name keeps its layer, hides the rest */
+  atlas_layer_panel_set_filter (ATLAS_LAYER_PANEL (panel), "白洋淀");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (
+    atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel), "ecology.lakes"), ADW_TYPE_EXPANDER_ROW)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (
+    atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel), "circles.commuting"), ADW_TYPE_EXPANDER_ROW)));
+  atlas_layer_panel_set_filter (ATLAS_LAYER_PANEL (panel), "");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (
+    atlas_layer_panel_get_switch (ATLAS_LAYER_PANEL (panel), "circles.commuting"), ADW_TYPE_EXPANDER_ROW)));
+
+  /* Escape clears a section's outlines */
+  plan = ATLAS_PLAN_PANEL (atlas_window_get_plan_panel (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan), "plan.show-section", "s", "4.4"));
+  g_assert_nonnull (atlas_selection_get_section_features (selection));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
+  g_assert_null (atlas_selection_get_section (selection));
+  g_assert_null (atlas_selection_get_section_features (selection));
+  g_assert_null (atlas_selection_get_entity (selection));
+
+  /* and so does Hide All */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plan), "plan.show-section", "s", "4.4"));
+  g_assert_nonnull (atlas_selection_get_section_features (selection));
+  g_assert_true (gtk_widget_activate_action (panel, "layers.all-visible", "b", FALSE));
+  g_assert_null (atlas_selection_get_section_features (selection));
+
+  close_window (window);
+}
+
+typedef struct
+{
+  AtlasWindow *window;
+  int          width;
+} SizeWait;
+
+static gboolean
+window_has_width (gpointer data)
+{
+  SizeWait *w = data;
+  GtkWidget *map = atlas_window_get_map_widget (w->window);
+
+  /* the window's frame takes a few pixels of its size */
+  return ABS (gtk_widget_get_width (GTK_WIDGET (w->window)) - w->width) <= 20 && gtk_widget_get_width (map) > 0
+         && atlas_window_get_layer_state (w->window) != NULL;
+}
+
+/* At 1024×700 the sidebars fold away and the map takes the window; at
+ * 1280×800 both show and leave the map at least 55 %. */
+static void
+test_adaptive_layout (void)
+{
+  const int sizes[][2] = { { 1024, 700 }, { 1280, 800 } };
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      AtlasStartView start = { 116.40, 39.90, 8 };
+      g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+      g_autoptr(GSettings) settings = atlas_application_new_settings ();
+      g_autofree char *id = g_strdup_printf ("%s.Size%u", ATLAS_APPLICATION_ID, k);
+      SizeWait wait;
+      GtkWidget *panel;
+      AdwFlap *flap;
+      double share;
+
+      g_settings_set (settings, "window-size", "(ii)", sizes[k][0], sizes[k][1]);
+      g_settings_set_boolean (settings, "window-maximized", FALSE);
+      g_settings_set_boolean (settings, "sidebar-visible", TRUE);
+      g_application_set_application_id (G_APPLICATION (app), id);
+      wait.window = open_window (app);
+      wait.width = sizes[k][0];
+      wait_until (window_has_width, &wait, 60);
+      /* let the sidebars settle */
+      for (guint i = 0; i < 20; i++)
+        g_main_context_iteration (NULL, FALSE);
+      panel = atlas_window_get_layer_panel (wait.window);
+      flap = ADW_FLAP (gtk_widget_get_ancestor (panel, ADW_TYPE_FLAP));
+      share = (double) gtk_widget_get_width (atlas_window_get_map_widget (wait.window))
+              / gtk_widget_get_width (GTK_WIDGET (wait.window));
+      g_test_message ("%d×%d: map %.0f %% of the width, layers %s", sizes[k][0], sizes[k][1], share * 100,
+                      adw_flap_get_folded (flap) ? "folded" : "beside the map");
+      if (sizes[k][0] == 1024)
+        {
+          g_assert_true (adw_flap_get_folded (flap));
+          g_assert_false (adw_flap_get_reveal_flap (flap));
+          g_assert_cmpfloat (share, >, 0.60);
+          /* F9 still shows it, over the map */
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wait.window), "win.toggle-sidebar", NULL));
+          g_assert_true (adw_flap_get_reveal_flap (flap));
+        }
+      else
+        {
+          g_assert_false (adw_flap_get_folded (flap));
+          g_assert_true (adw_flap_get_reveal_flap (flap));
+          g_assert_true (gtk_widget_get_mapped (atlas_window_get_plan_panel (wait.window)));
+          g_assert_cmpfloat (share, >=, 0.55);
+        }
+      close_window (wait.window);
+    }
+}
+
 static gboolean
 preview_ready (gpointer dialog)
 {
   return atlas_export_dialog_preview_ready (dialog);
+}
+
+static gboolean
+toast_shown (gpointer dialog)
+{
+  return atlas_export_dialog_get_last_toast (dialog) != NULL;
 }
 
 static gboolean
@@ -471,9 +785,25 @@ test_export_dialog (void)
   g_assert_true (job->visible[atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")->index]);
   atlas_export_job_free (job);
 
+  /* the file is named from the title and the date */
+  atlas_export_dialog_set_page_title (ATLAS_EXPORT_DIALOG (dialog), "通州/北三县: 协同 2035");
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+    g_autofree char *expected = g_strdup_printf ("通州-北三县- 协同 2035-%s.pdf", date);
+    g_autofree char *name = atlas_export_dialog_suggest_name (ATLAS_EXPORT_DIALOG (dialog), "pdf");
+
+    g_assert_cmpstr (name, ==, expected);
+    g_free (path);
+    path = g_build_filename (dir, name, NULL);
+  }
   g_assert_true (atlas_export_dialog_export_to (ATLAS_EXPORT_DIALOG (dialog), path, &error));
   g_assert_no_error (error);
   wait_until (file_written, path, 60);
+  wait_until (toast_shown, dialog, 60);
+  g_test_message ("toast: %s", atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)));
+  g_assert_nonnull (strstr (atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)), "2035"));
+  g_assert_nonnull (strstr (atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)), dir));
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 50000);
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
@@ -757,6 +1087,10 @@ main (int   argc,
   g_test_add_func ("/atlas/window/shows-map", test_window_shows_map);
   g_test_add_func ("/atlas/window/layers-and-selection", test_layers_and_selection);
   g_test_add_func ("/atlas/window/plan-panel", test_plan_panel);
+  g_test_add_func ("/atlas/window/search", test_search);
+  g_test_add_func ("/atlas/window/what-is-here", test_what_is_here);
+  g_test_add_func ("/atlas/window/layer-panel-states", test_layer_panel_states);
+  g_test_add_func ("/atlas/window/adaptive-layout", test_adaptive_layout);
   g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
   g_test_add_func ("/atlas/window/figures", test_figures);
   g_test_add_func ("/atlas/window/missing-basemap", test_missing_basemap);

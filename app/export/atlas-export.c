@@ -149,12 +149,18 @@ atlas_export_page_size_pt (AtlasExportJob *job,
   *height = job->landscape ? MIN (w, h) : MAX (w, h);
 }
 
+static guint count_excerpt_pages (AtlasExportJob *job);
+
 guint
 atlas_export_n_pages (AtlasExportJob *job)
 {
   if (job->plates != NULL)
     return MAX (job->plates->len, 1);
-  return job->book != NULL ? job->book->len + 1 : 1;
+  if (job->book != NULL)
+    return job->book->len + 1;
+  if (job->excerpt == NULL || job->format != ATLAS_EXPORT_PDF)
+    return 1;
+  return count_excerpt_pages (job);
 }
 
 /* Text */
@@ -564,33 +570,232 @@ draw_legend (AtlasExportJob *job,
                         unit * 0.4, 1, TRUE);
 }
 
-static void
-draw_excerpt (AtlasExportJob *job,
-              cairo_t        *cr,
-              AtlasEntity    *entity,
-              const Box      *box,
-              double          unit)
+/* The excerpt flows: the selection's role paragraphs (or its first
+ * passages) fill the column below the legend, then, in a PDF, the columns
+ * of as many following pages as they need. A paragraph that does not fit
+ * is split after a sentence (。！？；), never inside one. */
+
+typedef enum
 {
-  double y = box->y;
+  FLOW_TITLE,
+  FLOW_REF,
+  FLOW_TEXT,
+} FlowKind;
+
+typedef struct
+{
+  FlowKind  kind;
+  char     *text;
+  guint     box;    /* 0: the map page's column; then the following pages' columns */
+  double    y;      /* from the top of its box */
+} FlowItem;
+
+static void
+flow_item_clear (gpointer data)
+{
+  g_free (((FlowItem *) data)->text);
+}
+
+static double
+flow_size (FlowKind kind,
+           double   unit)
+{
+  return kind == FLOW_TITLE ? unit * 1.2 : kind == FLOW_REF ? unit * 0.85 : unit * 0.9;
+}
+
+static double
+flow_gap (FlowKind kind,
+          double   unit)
+{
+  return kind == FLOW_TITLE ? unit * 0.3 : kind == FLOW_REF ? unit * 0.15 : unit * 0.5;
+}
+
+static double
+flow_height (cairo_t    *cr,
+             FlowKind    kind,
+             const char *text,
+             double      width,
+             double      unit)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, kind == FLOW_TEXT ? "" : "Bold",
+                                               flow_size (kind, unit), width);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+/* Byte offsets just after each sentence of @text. */
+static GArray *
+sentence_ends (const char *text)
+{
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B
+          || ((c == '.' || c == ';' || c == '!' || c == '?') && (*next == ' ' || *next == '\0')))
+        {
+          /* closing quotes and brackets stay with their sentence */
+          while (*next != '\0' && (g_utf8_get_char (next) == 0x201D || g_utf8_get_char (next) == 0x300D
+                                   || g_utf8_get_char (next) == 0xFF09 || *next == ')' || *next == '"'))
+            next = g_utf8_next_char (next);
+          {
+            gsize end = next - text;
+
+            g_array_append_val (ends, end);
+          }
+        }
+    }
+  return ends;
+}
+
+typedef struct
+{
+  GArray *items;     /* FlowItem */
+  guint   n_boxes;
+  gboolean cut;      /* some text did not fit in the boxes allowed */
+} Flow;
+
+static void
+flow_add (Flow       *flow,
+          FlowKind    kind,
+          char       *text,
+          guint       box,
+          double      y)
+{
+  FlowItem item = { kind, text, box, y };
+
+  g_array_append_val (flow->items, item);
+  flow->n_boxes = MAX (flow->n_boxes, box + 1);
+}
+
+/* Lays the excerpt out into boxes: @first_w × @first_h for box 0,
+ * @next_w × @next_h for the others, at most @max_boxes of them. */
+static void
+flow_excerpt (cairo_t     *cr,
+              AtlasEntity *entity,
+              double       first_w,
+              double       first_h,
+              double       next_w,
+              double       next_h,
+              guint        max_boxes,
+              double       unit,
+              Flow        *flow)
+{
+  guint box = 0;
+  double y = 0, width = first_w;
   g_autofree char *title = g_strdup_printf ("%s %s", entity->name_zh, entity->name_en);
 
-  cairo_save (cr);
-  cairo_rectangle (cr, box->x, box->y, box->w, box->h);
-  cairo_clip (cr);
-  y += draw_text (cr, title, "Bold", unit * 1.2, box->x, y, box->w, 0.1, 0.1, 0.12) + unit * 0.3;
-  for (guint i = 0; i < entity->mentions->len && y < box->y + box->h; i++)
+  flow->items = g_array_new (FALSE, FALSE, sizeof (FlowItem));
+  g_array_set_clear_func (flow->items, flow_item_clear);
+  flow->n_boxes = 1;
+  flow->cut = FALSE;
+
+  flow_add (flow, FLOW_TITLE, g_strdup (title), 0, 0);
+  y = flow_height (cr, FLOW_TITLE, title, width, unit) + flow_gap (FLOW_TITLE, unit);
+
+  for (guint i = 0; i < entity->mentions->len && !flow->cut; i++)
     {
       AtlasMention *m = g_ptr_array_index (entity->mentions, i);
       g_autofree char *ref = g_strdup_printf ("§ %s %s", m->section->id, m->section->title_zh);
+      const char *text = m->paragraph->text;
+      double ref_h = flow_height (cr, FLOW_REF, ref, width, unit) + flow_gap (FLOW_REF, unit);
+      double line_h = flow_size (FLOW_TEXT, unit) * 1.6;
 
       /* role paragraphs, or the first passages when it has none */
       if (!m->role && i >= 2)
         break;
-      y += draw_text (cr, ref, "Bold", unit * 0.85, box->x, y, box->w, 0.1, 0.37, 0.71) + unit * 0.15;
-      y += draw_text (cr, m->paragraph->text, "", unit * 0.9, box->x, y, box->w, 0.15, 0.15, 0.18)
-           + unit * 0.5;
+
+      /* a section's heading stays with a line of its text */
+      if (y + ref_h + line_h > (box == 0 ? first_h : next_h))
+        {
+          if (box + 1 >= max_boxes)
+            {
+              flow->cut = TRUE;
+              break;
+            }
+          box++;
+          y = 0;
+          width = next_w;
+        }
+      flow_add (flow, FLOW_REF, g_strdup (ref), box, y);
+      y += ref_h;
+
+      while (*text != '\0')
+        {
+          double room = (box == 0 ? first_h : next_h) - y;
+          double h = flow_height (cr, FLOW_TEXT, text, width, unit);
+          g_autoptr(GArray) ends = NULL;
+          gsize fit = 0;
+
+          if (h <= room)
+            {
+              flow_add (flow, FLOW_TEXT, g_strdup (text), box, y);
+              y += h + flow_gap (FLOW_TEXT, unit);
+              break;
+            }
+          /* the most whole sentences that fit */
+          ends = sentence_ends (text);
+          for (guint k = 0; k < ends->len; k++)
+            {
+              gsize end = g_array_index (ends, gsize, k);
+              g_autofree char *part = g_strndup (text, end);
+
+              if (end >= strlen (text) || flow_height (cr, FLOW_TEXT, part, width, unit) > room)
+                break;
+              fit = end;
+            }
+          if (fit == 0 && y == 0)
+            {
+              /* one sentence longer than a whole column: it goes in whole */
+              flow_add (flow, FLOW_TEXT, g_strdup (text), box, y);
+              y += h + flow_gap (FLOW_TEXT, unit);
+              break;
+            }
+          if (fit > 0)
+            flow_add (flow, FLOW_TEXT, g_strndup (text, fit), box, y);
+          if (box + 1 >= max_boxes)
+            {
+              flow->cut = TRUE;
+              break;
+            }
+          text += fit;
+          while (*text == ' ')
+            text++;
+          box++;
+          y = 0;
+          width = next_w;
+        }
     }
-  cairo_restore (cr);
+}
+
+/* Draws the items of box @box at (@x, @y). */
+static void
+draw_flow_box (cairo_t    *cr,
+               const Flow *flow,
+               guint       box,
+               double      x,
+               double      y,
+               double      width,
+               double      unit)
+{
+  for (guint i = 0; i < flow->items->len; i++)
+    {
+      const FlowItem *item = &g_array_index (flow->items, FlowItem, i);
+
+      if (item->box != box)
+        continue;
+      if (item->kind == FLOW_REF)
+        draw_text (cr, item->text, "Bold", flow_size (item->kind, unit), x, y + item->y, width, 0.1, 0.37, 0.71);
+      else if (item->kind == FLOW_TITLE)
+        draw_text (cr, item->text, "Bold", flow_size (item->kind, unit), x, y + item->y, width, 0.1, 0.1, 0.12);
+      else
+        draw_text (cr, item->text, "", flow_size (item->kind, unit), x, y + item->y, width, 0.15, 0.15, 0.18);
+    }
 }
 
 /* A plate's note, bottom right in the map frame (the sea or the land
@@ -684,6 +889,148 @@ draw_footer (AtlasExportJob *job,
   draw_text (cr, made, "", unit * 0.8, x, y + unit * 0.2, w, 0.35, 0.35, 0.38);
 }
 
+/* Where things go on a map page. */
+typedef struct
+{
+  double W, H, m, unit, footer_h, top;
+  Box    frame, column, legend;
+} MapPage;
+
+static double
+bold_height (cairo_t    *cr,
+             const char *text,
+             double      size,
+             double      width)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, "Bold", size, width);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+static void
+map_page_layout (AtlasExportJob *job,
+                 cairo_t        *cr,
+                 const char     *title,
+                 const char     *subtitle,
+                 gboolean        excerpt,
+                 MapPage        *p)
+{
+  double y, column_w;
+
+  atlas_export_page_size_pt (job, &p->W, &p->H);
+  p->m = MIN (p->W, p->H) * 0.04;
+  p->unit = MIN (p->W, p->H) * 0.0125;
+  y = p->m + bold_height (cr, title, p->unit * 2.2, p->W - 2 * p->m);
+  p->top = y;
+  if (subtitle != NULL && *subtitle != '\0')
+    y += text_height (cr, subtitle, p->unit * 1.2, p->W - 2 * p->m) + p->unit * 0.2;
+  y += p->unit * 0.8;
+
+  p->footer_h = text_height (cr, "Xg\nXg\nXg\nXg", p->unit * 0.8, p->W - 2 * p->m) + p->unit;
+  column_w = job->landscape ? p->W * 0.24 : 0;
+
+  /* the legend's column (landscape) or block (portrait) grows, within
+   * limits, until the legend fits at a readable size */
+  if (job->landscape)
+    {
+      for (; column_w < p->W * 0.45; column_w += p->W * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, y, column_w, (p->H - y - p->m - p->footer_h) * (excerpt ? 0.45 : 1) },
+                         p->unit))
+          break;
+      p->frame = (Box) { p->m, y, p->W - 2 * p->m - column_w - p->unit, p->H - y - p->m - p->footer_h };
+      p->column = (Box) { p->W - p->m - column_w, y, column_w, p->frame.h };
+    }
+  else
+    {
+      double legend_h = p->H * 0.2;
+
+      for (; legend_h < p->H * 0.45; legend_h += p->H * 0.04)
+        if (legend_fits (job, cr, &(Box) { 0, 0, p->W - 2 * p->m, legend_h * (excerpt ? 0.45 : 1) }, p->unit))
+          break;
+      p->frame = (Box) { p->m, y, p->W - 2 * p->m, p->H - y - p->m - p->footer_h - legend_h - p->unit };
+      p->column = (Box) { p->m, p->frame.y + p->frame.h + p->unit, p->W - 2 * p->m, legend_h };
+    }
+  p->legend = p->column;
+  if (excerpt)
+    p->legend.h = p->column.h * 0.45;
+}
+
+/* The columns of the pages that continue an excerpt. */
+static guint
+continuation_columns (AtlasExportJob *job)
+{
+  return job->landscape ? 3 : 2;
+}
+
+static void
+continuation_layout (AtlasExportJob *job,
+                     cairo_t        *cr,
+                     const MapPage  *page,
+                     Box            *columns)
+{
+  guint n = continuation_columns (job);
+  double gap = page->unit * 2, y = page->top + page->unit * 1.5;
+  double w = (page->W - 2 * page->m - (n - 1) * gap) / n;
+
+  for (guint i = 0; i < n; i++)
+    columns[i] = (Box) { page->m + i * (w + gap), y, w, page->H - y - page->m - page->footer_h };
+}
+
+/* The excerpt's layout: the column below the legend, then (in a PDF, and
+ * not in a book) the columns of following pages. */
+static void
+layout_excerpt (AtlasExportJob *job,
+                cairo_t        *cr,
+                const MapPage  *page,
+                double          legend_used,
+                AtlasEntity    *entity,
+                Flow           *flow,
+                Box            *first)
+{
+  Box columns[3];
+  guint max_boxes = job->book == NULL && job->format == ATLAS_EXPORT_PDF
+                    ? 1 + 40 * continuation_columns (job) : 1;
+
+  *first = (Box) { page->column.x, page->column.y + MIN (legend_used, page->legend.h) + page->unit,
+                   page->column.w, 0 };
+  first->h = page->column.y + page->column.h - first->y;
+  continuation_layout (job, cr, page, columns);
+  flow_excerpt (cr, entity, first->w, first->h, columns[0].w, columns[0].h, max_boxes, page->unit, flow);
+}
+
+/* The same without drawing: for counting pages. */
+static void
+measure_excerpt (AtlasExportJob *job,
+                 Flow           *flow)
+{
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  MapPage page;
+  Box first;
+  double used;
+
+  map_page_layout (job, cr, job->title, job->subtitle, TRUE, &page);
+  used = draw_legend (job, cr, &page.legend, page.unit);
+  layout_excerpt (job, cr, &page, used, job->excerpt, flow, &first);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* The map page, and as many as the rest of the excerpt fills. */
+static guint
+count_excerpt_pages (AtlasExportJob *job)
+{
+  Flow flow;
+  guint n;
+
+  measure_excerpt (job, &flow);
+  n = 1 + (flow.n_boxes - 1 + continuation_columns (job) - 1) / continuation_columns (job);
+  g_array_unref (flow.items);
+  return n;
+}
+
 static void
 draw_map_page (AtlasExportJob  *job,
                cairo_t         *cr,
@@ -692,67 +1039,64 @@ draw_map_page (AtlasExportJob  *job,
                const AtlasRect *extent,
                AtlasEntity     *excerpt)
 {
-  double W, H, m, unit, y, footer_h, column_w;
-  Box frame, column;
+  MapPage page;
+  double used;
 
-  atlas_export_page_size_pt (job, &W, &H);
-  m = MIN (W, H) * 0.04;
-  unit = MIN (W, H) * 0.0125;
-
+  map_page_layout (job, cr, title, subtitle, excerpt != NULL, &page);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
 
-  y = m;
-  y += draw_text (cr, title, "Bold", unit * 2.2, m, y, W - 2 * m, 0.08, 0.08, 0.1);
+  draw_text (cr, title, "Bold", page.unit * 2.2, page.m, page.m, page.W - 2 * page.m, 0.08, 0.08, 0.1);
   if (subtitle != NULL && *subtitle != '\0')
-    y += draw_text (cr, subtitle, "", unit * 1.2, m, y + unit * 0.2, W - 2 * m, 0.3, 0.3, 0.33);
-  y += unit * 0.8;
+    draw_text (cr, subtitle, "", page.unit * 1.2, page.m, page.top + page.unit * 0.2, page.W - 2 * page.m,
+               0.3, 0.3, 0.33);
 
-  footer_h = text_height (cr, "Xg\nXg\nXg\nXg", unit * 0.8, W - 2 * m) + unit;
-  column_w = job->landscape ? W * 0.24 : 0;
-
-  /* the legend's column (landscape) or block (portrait) grows, within
-   * limits, until the legend fits at a readable size */
-  if (job->landscape)
-    {
-      for (; column_w < W * 0.45; column_w += W * 0.04)
-        if (legend_fits (job, cr, &(Box) { 0, y, column_w, H - y - m - footer_h }, unit))
-          break;
-      frame = (Box) { m, y, W - 2 * m - column_w - unit, H - y - m - footer_h };
-      column = (Box) { W - m - column_w, y, column_w, frame.h };
-    }
-  else
-    {
-      double legend_h = H * 0.2;
-
-      for (; legend_h < H * 0.45; legend_h += H * 0.04)
-        if (legend_fits (job, cr, &(Box) { 0, 0, W - 2 * m, legend_h * (excerpt != NULL ? 0.45 : 1) }, unit))
-          break;
-      frame = (Box) { m, y, W - 2 * m, H - y - m - footer_h - legend_h - unit };
-      column = (Box) { m, frame.y + frame.h + unit, W - 2 * m, legend_h };
-    }
-
-  draw_map (job, cr, &frame, extent);
+  draw_map (job, cr, &page.frame, extent);
   if (job->figure != NULL)
-    draw_figure_note (job, cr, &frame, unit);
+    draw_figure_note (job, cr, &page.frame, page.unit);
+  used = draw_legend (job, cr, &page.legend, page.unit);
+  if (excerpt != NULL)
+    {
+      Flow flow;
+      Box text;
 
-  {
-    Box legend = column;
-    double used;
+      layout_excerpt (job, cr, &page, used, excerpt, &flow, &text);
+      cairo_save (cr);
+      cairo_rectangle (cr, text.x, text.y, text.w, text.h);
+      cairo_clip (cr);
+      draw_flow_box (cr, &flow, 0, text.x, text.y, text.w, page.unit);
+      cairo_restore (cr);
+      g_array_unref (flow.items);
+    }
 
-    if (excerpt != NULL)
-      legend.h = column.h * 0.45;
-    used = draw_legend (job, cr, &legend, unit);
-    if (excerpt != NULL)
-      {
-        Box text = { column.x, column.y + MIN (used, legend.h) + unit, column.w, 0 };
+  draw_footer (job, cr, page.m, page.H - page.m - page.footer_h + page.unit * 0.5, page.W - 2 * page.m,
+               page.unit);
+}
 
-        text.h = column.y + column.h - text.y;
-        draw_excerpt (job, cr, excerpt, &text, unit);
-      }
-  }
+/* A page that carries on the excerpt: the title, "continued", columns. */
+static void
+draw_continuation_page (AtlasExportJob *job,
+                        cairo_t        *cr,
+                        guint           page_number)
+{
+  MapPage page;
+  Box columns[3];
+  Flow flow;
+  guint n = continuation_columns (job);
+  g_autofree char *title = g_strdup_printf (_("%s (continued)"), job->title);
 
-  draw_footer (job, cr, m, H - m - footer_h + unit * 0.5, W - 2 * m, unit);
+  measure_excerpt (job, &flow);
+  map_page_layout (job, cr, title, NULL, TRUE, &page);
+  continuation_layout (job, cr, &page, columns);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  draw_text (cr, title, "Bold", page.unit * 2.2, page.m, page.m, page.W - 2 * page.m, 0.08, 0.08, 0.1);
+  for (guint i = 0; i < n; i++)
+    draw_flow_box (cr, &flow, 1 + (page_number - 1) * n + i, columns[i].x, columns[i].y, columns[i].w,
+                   page.unit);
+  draw_footer (job, cr, page.m, page.H - page.m - page.footer_h + page.unit * 0.5, page.W - 2 * page.m,
+               page.unit);
+  g_array_unref (flow.items);
 }
 
 static void
@@ -869,7 +1213,10 @@ atlas_export_draw_page (AtlasExportJob *job,
     }
   if (job->book == NULL)
     {
-      draw_map_page (job, cr, job->title, job->subtitle, &job->extent, job->excerpt);
+      if (page > 0 && job->excerpt != NULL)
+        draw_continuation_page (job, cr, page);
+      else
+        draw_map_page (job, cr, job->title, job->subtitle, &job->extent, job->excerpt);
       return;
     }
   if (page == 0)

@@ -47,6 +47,19 @@ atlas_map_viewport_get (ShumateViewport *viewport,
               - height / 2 / scale;
 }
 
+/* The desktop's selection colour (libadwaita's accent), for the selection
+ * and a section's features alike. */
+static AtlasColor
+selection_color (GtkWidget *widget)
+{
+  GdkRGBA rgba = { 0.10, 0.37, 0.71, 1 };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color", &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return (AtlasColor) { rgba.red, rgba.green, rgba.blue, 1 };
+}
+
 static void
 draw_county (AtlasHighlightLayer *self,
              cairo_t             *cr,
@@ -55,14 +68,15 @@ draw_county (AtlasHighlightLayer *self,
   const AtlasGeomLayer *g = atlas_basemap_get_layer (self->basemap, ATLAS_LAYER_COUNTIES,
                                                      atlas_basemap_band_for_zoom ((guint) MAX (vp->zoom - 1, 0)));
   AtlasPathClip clip;
+  AtlasColor accent = selection_color (GTK_WIDGET (self));
 
   atlas_path_clip_init (&clip, vp, 16.0);
   for (guint i = 0; i < g->n_features; i++)
     if (g->features[i].code == self->county)
       atlas_path_add_feature (cr, g, &g->features[i], vp, &clip, TRUE);
-  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 0.10);
+  cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, 0.10);
   cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.10, 0.37, 0.71, 1);
+  cairo_set_source_rgba (cr, accent.r, accent.g, accent.b, 1);
   cairo_set_line_width (cr, 3);
   cairo_stroke (cr);
 }
@@ -76,6 +90,7 @@ atlas_highlight_layer_snapshot (GtkWidget   *widget,
   double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   double rotation = shumate_viewport_get_rotation (viewport);
   AtlasViewport vp = { 0, 0, 0, w, h };
+  AtlasColor accent;
   cairo_t *cr;
 
   if (self->hover == NULL && self->selected == NULL && self->county == 0
@@ -90,12 +105,14 @@ atlas_highlight_layer_snapshot (GtkWidget   *widget,
       cairo_rotate (cr, rotation);
       cairo_translate (cr, -w / 2, -h / 2);
     }
+  accent = selection_color (widget);
+  /* one outline per feature, whatever tiles it spans */
   for (guint i = 0; self->features != NULL && i < self->features->len; i++)
-    atlas_overlay_draw_highlight (cr, g_ptr_array_index (self->features, i), &vp, TRUE);
+    atlas_overlay_draw_highlight_color (cr, g_ptr_array_index (self->features, i), &vp, TRUE, &accent);
   if (self->county != 0)
     draw_county (self, cr, &vp);
   if (self->selected != NULL)
-    atlas_overlay_draw_highlight (cr, self->selected, &vp, TRUE);
+    atlas_overlay_draw_highlight_color (cr, self->selected, &vp, TRUE, &accent);
   if (self->hover != NULL && self->hover != self->selected)
     atlas_overlay_draw_highlight (cr, self->hover, &vp, FALSE);
   cairo_destroy (cr);

@@ -15,6 +15,7 @@ struct _AtlasLayerState
   GObject        parent_instance;
   AtlasOverlays *overlays;
   gboolean      *visible;
+  gboolean      *before_only;   /* the layers shown before "show only", or NULL */
   double        *opacity;
   guint          n_layers;
   gboolean      *hidden_features;   /* per feature: switched off within a shown layer */
@@ -37,6 +38,7 @@ atlas_layer_state_finalize (GObject *object)
   AtlasLayerState *self = ATLAS_LAYER_STATE (object);
 
   g_free (self->visible);
+  g_free (self->before_only);
   g_free (self->opacity);
   g_free (self->hidden_features);
   g_clear_object (&self->overlays);
@@ -161,9 +163,30 @@ void
 atlas_layer_state_show_only (AtlasLayerState   *self,
                              AtlasOverlayLayer *layer)
 {
+  /* a second time, with nothing changed since, it puts the others back */
+  if (self->before_only != NULL && atlas_layer_state_is_only (self, layer))
+    {
+      memcpy (self->visible, self->before_only, sizeof (gboolean) * self->n_layers);
+      g_clear_pointer (&self->before_only, g_free);
+      changed (self);
+      return;
+    }
+  g_free (self->before_only);
+  self->before_only = g_memdup2 (self->visible, sizeof (gboolean) * self->n_layers);
   for (guint i = 0; i < self->n_layers; i++)
     self->visible[i] = i == layer->index;
   changed (self);
+}
+
+/* Whether @layer is the only layer shown. */
+gboolean
+atlas_layer_state_is_only (AtlasLayerState   *self,
+                           AtlasOverlayLayer *layer)
+{
+  for (guint i = 0; i < self->n_layers; i++)
+    if (self->visible[i] != (i == layer->index))
+      return FALSE;
+  return TRUE;
 }
 
 void

@@ -25,6 +25,8 @@ void             atlas_layer_state_set_group_visible (AtlasLayerState   *self,
                                                       gboolean           visible);
 void             atlas_layer_state_show_only         (AtlasLayerState   *self,
                                                       AtlasOverlayLayer *layer);
+gboolean         atlas_layer_state_is_only           (AtlasLayerState   *self,
+                                                      AtlasOverlayLayer *layer);
 void             atlas_layer_state_set_all_visible   (AtlasLayerState   *self,
                                                       gboolean           visible);
 gboolean         atlas_layer_state_set_visible_ids   (AtlasLayerState   *self,

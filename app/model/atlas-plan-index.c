@@ -809,6 +809,30 @@ add_counties (AtlasPlanIndex *self)
     }
 }
 
+/* What a gazetteer place is, in words (its kind is a code), and where. */
+static char *
+place_context (AtlasPlanIndex   *self,
+               const AtlasPlace *p)
+{
+  static const char *const kinds[][2] = {
+    { "great_wall_point", "长城" }, { "park_zone", "园区" }, { "district_centre", "城区中心" },
+    { "canal_point", "大运河" }, { "new_town", "新城" }, { "city_centre", "城市中心" },
+    { "heritage", "文化遗产" }, { "taihang_point", "太行山" }, { "scenic", "风景名胜" },
+    { "red_heritage", "红色文化" }, { "mountain", "山" }, { "lake_reservoir", "湖泊、水库" },
+    { "seaport", "港口" }, { "science_city", "科学城" }, { "airport", "机场" },
+    { "wetland", "湿地" }, { "dryport", "陆港" },
+  };
+  const char *kind = "地点";
+  AtlasEntity *county = g_hash_table_lookup (self->counties, GUINT_TO_POINTER (p->county_code));
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (p->kind, kinds[i][0]))
+      kind = kinds[i][1];
+  if (county == NULL)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s · %s · %s", kind, county->name_zh, county->context);
+}
+
 static void
 set_area_label (AtlasPlanIndex *self,
                 AtlasEntity    *e,
@@ -900,7 +924,7 @@ add_places (AtlasPlanIndex *self)
 
       if (g_str_equal (p->kind, "waypoint"))
         continue;
-      e = entity_new (self, ATLAS_ENTITY_PLACE, p->id, name, p->name_en, g_strdup (p->kind),
+      e = entity_new (self, ATLAS_ENTITY_PLACE, p->id, name, p->name_en, place_context (self, p),
                       (gpointer) p, p->lon, p->lat);
       add_name_terms (self, p->name_zh, e);
     }

@@ -997,6 +997,19 @@ atlas_overlay_draw_highlight (cairo_t                   *cr,
 {
   const AtlasColor accent = selected ? (AtlasColor) { 0.10, 0.37, 0.71, 1 }
                                      : (AtlasColor) { 0.95, 0.55, 0.10, 1 };
+
+  atlas_overlay_draw_highlight_color (cr, f, vp, selected, &accent);
+}
+
+/* The same in a colour of the caller's, e.g. the desktop's selection colour. */
+void
+atlas_overlay_draw_highlight_color (cairo_t                   *cr,
+                                    const AtlasOverlayFeature *f,
+                                    const AtlasViewport       *vp,
+                                    gboolean                   selected,
+                                    const AtlasColor          *color)
+{
+  const AtlasColor accent = *color;
   double scale = ATLAS_TILE_SIZE * pow (2, vp->zoom);
   double width = selected ? 3.0 : 2.5;
 

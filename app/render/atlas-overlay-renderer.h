@@ -34,6 +34,11 @@ void                  atlas_overlay_draw_highlight      (cairo_t                
                                                          const AtlasOverlayFeature *feature,
                                                          const AtlasViewport       *viewport,
                                                          gboolean                   selected);
+void                  atlas_overlay_draw_highlight_color (cairo_t                   *cr,
+                                                          const AtlasOverlayFeature *f,
+                                                          const AtlasViewport       *vp,
+                                                          gboolean                   selected,
+                                                          const AtlasColor          *color);
 void                  atlas_overlay_draw_swatch         (cairo_t                   *cr,
                                                          const AtlasOverlayStyle   *style,
                                                          AtlasOverlayKind           kind,

@@ -41,7 +41,9 @@ struct _AtlasExportDialog
   AdwComboRow     *paper_row;
   AdwComboRow     *orientation_row;
   AdwComboRow     *format_row;
-  GtkSpinButton   *dpi_spin;
+  AdwComboRow     *dpi_row;     /* 72, 150, 300, 600 or custom */
+  GtkSpinButton   *dpi_spin;    /* the custom value */
+  char            *last_toast;  /* for tests */
   AdwComboRow     *extent_row;
   GtkSwitch       *excerpt_switch;
   AdwComboRow     *book_row;
@@ -51,6 +53,28 @@ struct _AtlasExportDialog
 G_DEFINE_FINAL_TYPE (AtlasExportDialog, atlas_export_dialog, ADW_TYPE_WINDOW)
 
 static const char * const formats[] = { "pdf", "svg", "png" };
+static const int dpi_presets[] = { 72, 150, 300, 600 };
+
+/* The resolution chosen: a preset or the custom value. */
+static double
+chosen_dpi (AtlasExportDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->dpi_row);
+
+  return i < G_N_ELEMENTS (dpi_presets) ? dpi_presets[i] : gtk_spin_button_get_value (self->dpi_spin);
+}
+
+static void
+set_dpi (AtlasExportDialog *self,
+         int                dpi)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (dpi_presets) && dpi_presets[i] != dpi; i++)
+    ;
+  adw_combo_row_set_selected (self->dpi_row, i);
+  gtk_spin_button_set_value (self->dpi_spin, dpi);
+}
 
 /* The jobs read the application's data on worker threads: the
  * application stays until they are done, even if its windows close. */
@@ -88,7 +112,7 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
   job->paper = &papers[MIN (adw_combo_row_get_selected (self->paper_row), n_papers - 1)];
   job->landscape = adw_combo_row_get_selected (self->orientation_row) == 0;
   job->format = MIN (adw_combo_row_get_selected (self->format_row), G_N_ELEMENTS (formats) - 1);
-  job->dpi = gtk_spin_button_get_value (self->dpi_spin);
+  job->dpi = chosen_dpi (self);
   if (*title != '\0')
     {
       g_free (job->title);
@@ -237,7 +261,9 @@ settings_changed_cb (AtlasExportDialog *self)
   gboolean png = adw_combo_row_get_selected (self->format_row) == ATLAS_EXPORT_PNG;
   gboolean book = adw_combo_row_get_selected (self->book_row) > 0;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->dpi_spin), png && !book);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dpi_row), png && !book);
+  gtk_widget_set_visible (GTK_WIDGET (self->dpi_spin),
+                          adw_combo_row_get_selected (self->dpi_row) >= G_N_ELEMENTS (dpi_presets));
   gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !book);
   self->preview_ready = FALSE;
   if (self->preview_id == 0)
@@ -298,7 +324,7 @@ save_settings (AtlasExportDialog *self)
                           adw_combo_row_get_selected (self->orientation_row) == 0);
   g_settings_set_string (self->settings, "export-format",
                          formats[MIN (adw_combo_row_get_selected (self->format_row), 2)]);
-  g_settings_set_int (self->settings, "export-dpi", gtk_spin_button_get_value_as_int (self->dpi_spin));
+  g_settings_set_int (self->settings, "export-dpi", (int) chosen_dpi (self));
   g_settings_set_string (self->settings, "export-title",
                          gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
   g_settings_set_boolean (self->settings, "export-excerpt", gtk_switch_get_active (self->excerpt_switch));
@@ -321,6 +347,53 @@ write_thread (GTask        *task,
 }
 
 static void
+launched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_warning ("Could not open the export: %s", error->message);
+}
+
+/* "Open": the file in the desktop's default viewer. */
+static void
+open_clicked_cb (AdwToast *toast,
+                 gpointer  user_data)
+{
+  const char *uri = g_object_get_data (G_OBJECT (toast), "uri");
+
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, launched_cb, NULL);
+}
+
+/* Where the file went, with a button to open it. */
+static void
+show_saved_toast (AtlasExportDialog *self,
+                  const char        *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir_name = g_filename_display_name (dir);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *escaped_name = g_markup_escape_text (name, -1);
+  g_autofree char *escaped_dir = g_markup_escape_text (dir_name, -1);
+  AdwToast *toast;
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup_printf (_("Saved “%s” in %s"), escaped_name, escaped_dir);
+  toast = adw_toast_new (self->last_toast);
+  adw_toast_set_timeout (toast, 10);
+  if (uri != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Open"));
+      g_object_set_data_full (G_OBJECT (toast), "uri", g_steal_pointer (&uri), g_free);
+      g_signal_connect (toast, "button-clicked", G_CALLBACK (open_clicked_cb), NULL);
+    }
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
 written_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -339,12 +412,7 @@ written_cb (GObject      *object,
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
-  {
-    g_autofree char *name = g_path_get_basename (path);
-    g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
-
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-  }
+  show_saved_toast (self, path);
 }
 
 /**
@@ -385,6 +453,58 @@ file_chosen_cb (GtkNativeDialog   *chooser,
   g_object_unref (chooser);
 }
 
+/**
+ * atlas_export_dialog_suggest_name:
+ * @ext: the file's extension
+ *
+ * The file name offered: the page's title (as typed, else the default)
+ * with what cannot be in a file name replaced, and today's date:
+ * "首都都市圈-2026-12-02.pdf".
+ *
+ * Returns: (transfer full): a file name
+ */
+char *
+atlas_export_dialog_suggest_name (AtlasExportDialog *self,
+                                  const char        *ext)
+{
+  AtlasExportJob *job = atlas_export_dialog_build_job (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *valid = g_utf8_make_valid (job->title != NULL ? job->title : "", -1);
+  GString *name = g_string_new (NULL);
+
+  atlas_export_job_free (job);
+  for (const char *p = valid; *p != '\0' && name->len < 120; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* no separators, quotes, control characters or runs of spaces */
+      if (strchr ("/\\:*?\"<>|", (int) c) != NULL && c < 0x80)
+        c = '-';
+      else if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        c = ' ';
+      if (c == ' ' && (name->len == 0 || name->str[name->len - 1] == ' '))
+        continue;
+      g_string_append_unichar (name, c);
+    }
+  g_strstrip (name->str);
+  g_string_set_size (name, strlen (name->str));
+  while (name->len > 0 && (name->str[0] == '.' || name->str[0] == '-'))
+    g_string_erase (name, 0, 1);
+  if (name->len == 0)
+    g_string_append (name, _("capital-atlas-map"));
+  g_string_append_printf (name, "-%s.%s", date, ext);
+  return g_string_free (name, FALSE);
+}
+
+/* For tests: the last toast's text. */
+const char *
+atlas_export_dialog_get_last_toast (AtlasExportDialog *self)
+{
+  g_return_val_if_fail (ATLAS_IS_EXPORT_DIALOG (self), NULL);
+  return self->last_toast;
+}
+
 static void
 export_clicked_cb (AtlasExportDialog *self)
 {
@@ -395,7 +515,7 @@ export_clicked_cb (AtlasExportDialog *self)
 
   chooser = gtk_file_chooser_native_new (_("Export Map"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  name = g_strdup_printf ("%s.%s", _("capital-atlas-map"), ext);
+  name = atlas_export_dialog_suggest_name (self, ext);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (file_chosen_cb), self);
@@ -512,6 +632,8 @@ build (AtlasExportDialog *self)
   g_autoptr(GPtrArray) extent_names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) book_names = g_ptr_array_new_with_free_func (g_free);
   const char *orientations[] = { _("Landscape"), _("Portrait") };
+  const char *dpi_names[] = { _("72 (screen)"), _("150 (draft)"), _("300 (print)"), _("600 (fine print)"),
+                              _("Custom") };
   const char *format_names[] = { _("PDF (vector)"), _("SVG (vector)"), _("PNG (image)") };
 
   gtk_window_set_title (GTK_WINDOW (self), _("Export and Print"));
@@ -543,15 +665,20 @@ build (AtlasExportDialog *self)
   self->paper_row = combo_row (_("Paper"), (const char * const *) paper_names->pdata, n_papers);
   self->orientation_row = combo_row (_("Orientation"), orientations, 2);
   self->format_row = combo_row (_("Format"), format_names, 3);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dpi_row), _("Resolution (dots per inch)"));
+  self->dpi_row = combo_row (_("Resolution (dots per inch)"), dpi_names, G_N_ELEMENTS (dpi_names));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->dpi_row), _("For PNG images"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dpi_row), _("Custom resolution"));
   self->dpi_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (72, 600, 1));
+  gtk_spin_button_set_increments (self->dpi_spin, 10, 50);
   gtk_widget_set_valign (GTK_WIDGET (self->dpi_spin), GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (dpi_row), GTK_WIDGET (self->dpi_spin));
+  g_object_bind_property (self->dpi_spin, "visible", dpi_row, "visible", G_BINDING_SYNC_CREATE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->title_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->subtitle_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->paper_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->orientation_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->format_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->dpi_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), dpi_row);
 
   /* content */
@@ -611,7 +738,7 @@ build (AtlasExportDialog *self)
           adw_combo_row_set_selected (self->format_row, i);
       adw_combo_row_set_selected (self->orientation_row,
                                   g_settings_get_boolean (self->settings, "export-landscape") ? 0 : 1);
-      gtk_spin_button_set_value (self->dpi_spin, g_settings_get_int (self->settings, "export-dpi"));
+      set_dpi (self, g_settings_get_int (self->settings, "export-dpi"));
       gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
       gtk_switch_set_active (self->excerpt_switch, self->selection != NULL
                              && g_settings_get_boolean (self->settings, "export-excerpt"));
@@ -619,7 +746,7 @@ build (AtlasExportDialog *self)
   else
     {
       adw_combo_row_set_selected (self->paper_row, 1);
-      gtk_spin_button_set_value (self->dpi_spin, 300);
+      set_dpi (self, 300);
     }
 
   g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (settings_changed_cb), self);
@@ -631,6 +758,7 @@ build (AtlasExportDialog *self)
   g_signal_connect_swapped (self->book_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (self->excerpt_switch, "notify::active", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (self->dpi_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->dpi_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (self->preview, "resize", G_CALLBACK (settings_changed_cb), self);
   settings_changed_cb (self);
 }
@@ -658,6 +786,7 @@ atlas_export_dialog_finalize (GObject *object)
   g_free (self->visible);
   g_free (self->opacity);
   g_free (self->hidden);
+  g_free (self->last_toast);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -725,4 +854,13 @@ gboolean
 atlas_export_dialog_preview_ready (AtlasExportDialog *self)
 {
   return self->preview_ready;
+}
+
+/* Types the page's title, as a user would. */
+void
+atlas_export_dialog_set_page_title (AtlasExportDialog *self,
+                                    const char        *title)
+{
+  g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
 }

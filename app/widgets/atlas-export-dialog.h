@@ -24,4 +24,10 @@ gboolean           atlas_export_dialog_export_to (AtlasExportDialog *self,
                                                   GError           **error);
 gboolean           atlas_export_dialog_preview_ready (AtlasExportDialog *self);
 
+char              *atlas_export_dialog_suggest_name (AtlasExportDialog *self,
+                                                     const char        *ext);
+const char        *atlas_export_dialog_get_last_toast (AtlasExportDialog *self);
+void               atlas_export_dialog_set_page_title (AtlasExportDialog *self,
+                                                       const char        *title);
+
 G_END_DECLS

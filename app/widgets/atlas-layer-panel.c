@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "render/atlas-overlay-renderer.h"
 
@@ -27,6 +28,8 @@ struct _AtlasLayerPanel
   GHashTable      *feature_switches;  /* feature id → GtkSwitch, once built */
   GHashTable      *group_switches;    /* group id → GtkSwitch */
   GHashTable      *rows;              /* layer id → AdwExpanderRow */
+  GHashTable      *group_boxes;       /* group id → GtkBox */
+  GtkWidget       *filter_entry;
   gboolean         syncing;
 };
 
@@ -210,6 +213,29 @@ layer_row_expanded_cb (AdwExpanderRow  *row,
     }
 }
 
+/* On when any layer of the group shows; mixed (a paler switch, and so
+ * told to screen readers) when only some do. */
+static void
+set_group_switch (GtkSwitch *sw,
+                  gboolean   any,
+                  gboolean   all)
+{
+  gboolean mixed = any && !all;
+
+  gtk_switch_set_active (sw, any);
+  if (mixed)
+    gtk_widget_add_css_class (GTK_WIDGET (sw), "atlas-mixed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (sw), "atlas-mixed");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_STATE_CHECKED,
+                               mixed ? GTK_ACCESSIBLE_TRISTATE_MIXED
+                                     : any ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (sw), mixed ? _("Some layers of this group are shown; "
+                                                          "switch off to hide them all")
+                                                      : _("Show or hide the whole group"));
+}
+
 static void
 sync_from_state (AtlasLayerPanel *self)
 {
@@ -242,12 +268,17 @@ sync_from_state (AtlasLayerPanel *self)
       {
         AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
         GtkSwitch *gsw = g_hash_table_lookup (self->group_switches, group->id);
-        gboolean any = FALSE;
+        gboolean any = FALSE, all = TRUE;
 
         for (guint l = 0; l < group->layers->len; l++)
-          any |= atlas_layer_state_get_visible (self->state, group->layers->pdata[l]);
+          {
+            gboolean v = atlas_layer_state_get_visible (self->state, group->layers->pdata[l]);
+
+            any |= v;
+            all &= v;
+          }
         if (gsw != NULL)
-          gtk_switch_set_active (gsw, any);
+          set_group_switch (gsw, any, all);
       }
   }
   self->syncing = FALSE;
@@ -377,7 +408,114 @@ build_group (AtlasLayerPanel   *self,
 
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), list);
+  g_hash_table_insert (self->group_boxes, group->id, box);
   return box;
+}
+
+/* The filter */
+
+static gboolean
+name_matches (const char *name_zh,
+              const char *name_en,
+              const char *folded)
+{
+  g_autofree char *en = g_utf8_casefold (name_en != NULL ? name_en : "", -1);
+
+  return *folded == '\0' || strstr (name_zh, folded) != NULL || strstr (en, folded) != NULL;
+}
+
+/* Shows a feature's row, built when its layer is first expanded, or not. */
+static void
+show_feature_row (AtlasLayerPanel     *self,
+                  AtlasOverlayFeature *f,
+                  gboolean             visible)
+{
+  GtkWidget *sw = g_hash_table_lookup (self->feature_switches, f->id);
+  GtkWidget *row = sw != NULL ? gtk_widget_get_ancestor (sw, ADW_TYPE_ACTION_ROW) : NULL;
+
+  if (row != NULL)
+    gtk_widget_set_visible (row, visible);
+}
+
+static gboolean
+filter_layer (AtlasLayerPanel   *self,
+              AtlasOverlayLayer *layer,
+              const char        *folded,
+              gboolean           group_matches)
+{
+  GtkWidget *row = g_hash_table_lookup (self->rows, layer->id);
+  gboolean layer_matches = group_matches || name_matches (layer->name_zh, layer->name_en, folded);
+  gboolean any_feature = FALSE;
+
+  for (guint i = 0; i < layer->features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
+
+      any_feature |= name_matches (f->name_zh, f->name_en, folded);
+    }
+  /* only some features match: open the layer on them */
+  if (!layer_matches && any_feature)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  for (guint i = 0; i < layer->features->len; i++)
+    {
+      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
+
+      show_feature_row (self, f, layer_matches || name_matches (f->name_zh, f->name_en, folded));
+    }
+  gtk_widget_set_visible (row, layer_matches || any_feature);
+  return layer_matches || any_feature;
+}
+
+static void
+filter_changed_cb (AtlasLayerPanel *self)
+{
+  GPtrArray *groups = atlas_overlays_get_groups (atlas_layer_state_get_overlays (self->state));
+  g_autofree char *folded = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), -1);
+
+  g_strstrip (folded);
+  for (guint g = 0; g < groups->len; g++)
+    {
+      AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
+      gboolean group_matches = name_matches (group->name_zh, group->name_en, folded);
+      gboolean any = FALSE;
+
+      for (guint l = 0; l < group->layers->len; l++)
+        any |= filter_layer (self, g_ptr_array_index (group->layers, l), folded, group_matches);
+      gtk_widget_set_visible (g_hash_table_lookup (self->group_boxes, group->id), any);
+    }
+}
+
+/* Keyboard: the panel is one Tab stop (Tab goes on to the map, Shift+Tab
+ * back to the search); Up and Down move within it. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                AtlasLayerPanel       *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  switch (keyval)
+    {
+    case GDK_KEY_Tab:
+    case GDK_KEY_KP_Tab:
+      if (state & GDK_SHIFT_MASK)
+        return gtk_widget_activate_action (GTK_WIDGET (self), "win.search", NULL);
+      return gtk_widget_activate_action (GTK_WIDGET (self), "win.focus-map", NULL);
+    case GDK_KEY_ISO_Left_Tab:
+      return gtk_widget_activate_action (GTK_WIDGET (self), "win.search", NULL);
+    case GDK_KEY_Down:
+    case GDK_KEY_Up:
+      /* a slider keeps its arrows */
+      if (focus != NULL && GTK_IS_RANGE (focus))
+        return FALSE;
+      gtk_widget_child_focus (self->scroller, keyval == GDK_KEY_Down ? GTK_DIR_TAB_FORWARD
+                                                                     : GTK_DIR_TAB_BACKWARD);
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 static void
@@ -403,6 +541,10 @@ build (AtlasLayerPanel *self)
   gtk_widget_set_hexpand (none, TRUE);
   gtk_box_append (GTK_BOX (toolbar), all);
   gtk_box_append (GTK_BOX (toolbar), none);
+  self->filter_entry = gtk_search_entry_new ();
+  g_object_set (self->filter_entry, "placeholder-text", _("Filter layers and features"), NULL);
+  g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (filter_changed_cb), self);
+  gtk_box_append (GTK_BOX (box), self->filter_entry);
   gtk_box_append (GTK_BOX (box), toolbar);
 
   if (groups->len == 0)
@@ -457,8 +599,12 @@ all_visible_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   AtlasLayerPanel *self = ATLAS_LAYER_PANEL (widget);
+  gboolean visible = g_variant_get_boolean (parameter);
 
-  atlas_layer_state_set_all_visible (self->state, g_variant_get_boolean (parameter));
+  atlas_layer_state_set_all_visible (self->state, visible);
+  /* nothing shown: no section's outlines either */
+  if (!visible && atlas_selection_get_section (self->selection) != NULL)
+    atlas_selection_set_section (self->selection, NULL, NULL);
 }
 
 /* GObject */
@@ -494,6 +640,13 @@ atlas_layer_panel_constructed (GObject *object)
   build (self);
   g_signal_connect_object (self->state, "changed", G_CALLBACK (sync_from_state), self,
                            G_CONNECT_SWAPPED);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }
 
 static void
@@ -518,6 +671,7 @@ atlas_layer_panel_finalize (GObject *object)
   g_hash_table_unref (self->feature_switches);
   g_hash_table_unref (self->group_switches);
   g_hash_table_unref (self->rows);
+  g_hash_table_unref (self->group_boxes);
 
   G_OBJECT_CLASS (atlas_layer_panel_parent_class)->finalize (object);
 }
@@ -557,6 +711,7 @@ atlas_layer_panel_init (AtlasLayerPanel *self)
   self->feature_switches = g_hash_table_new (g_str_hash, g_str_equal);
   self->group_switches = g_hash_table_new (g_str_hash, g_str_equal);
   self->rows = g_hash_table_new (g_str_hash, g_str_equal);
+  self->group_boxes = g_hash_table_new (g_str_hash, g_str_equal);
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
@@ -601,4 +756,15 @@ atlas_layer_panel_get_group_switch (AtlasLayerPanel *self,
                                     const char      *group_id)
 {
   return g_hash_table_lookup (self->group_switches, group_id);
+}
+
+/* Filters the rows by a layer's or feature's name, as typing in the
+ * panel's search field does (without its delay). */
+void
+atlas_layer_panel_set_filter (AtlasLayerPanel *self,
+                              const char      *text)
+{
+  g_return_if_fail (ATLAS_IS_LAYER_PANEL (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text);
+  filter_changed_cb (self);
 }

@@ -20,4 +20,7 @@ GtkWidget       *atlas_layer_panel_get_feature_switch (AtlasLayerPanel     *self
 GtkWidget       *atlas_layer_panel_get_group_switch   (AtlasLayerPanel     *self,
                                                        const char          *group_id);
 
+void             atlas_layer_panel_set_filter  (AtlasLayerPanel *self,
+                                                const char      *text);
+
 G_END_DECLS

@@ -45,6 +45,7 @@ struct _AtlasPlanPanel
   GtkWidget      *scroller;
   GtkWidget      *page;       /* the current page's content */
 
+  GPtrArray      *here;       /* AtlasEntity under the last click, smallest first */
   GArray         *history;    /* Page */
   guint           position;   /* current page in the history */
   gboolean        navigating;
@@ -490,6 +491,64 @@ count_mentions (AtlasEntity *entity,
   return n;
 }
 
+/* "What is here": everything under the last click, the shown one marked;
+ * a row selects its entity. */
+static void
+here_row_activated_cb (GtkListBox     *list,
+                       GtkListBoxRow  *row,
+                       AtlasPlanPanel *self)
+{
+  AtlasEntity *entity = g_object_get_data (G_OBJECT (row), "entity");
+
+  atlas_selection_set_entity (self->selection, entity);
+}
+
+static GtkWidget *
+build_here (AtlasPlanPanel *self,
+            AtlasEntity    *shown)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *list = gtk_list_box_new ();
+  g_autofree char *title = g_strdup_printf (ngettext ("Here: %u item", "Here: %u items", self->here->len),
+                                            self->here->len);
+  GtkWidget *hint = heading (_("Smallest first; click the map again for the next."), "caption");
+
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), heading (title, "heading"));
+  gtk_box_append (GTK_BOX (box), hint);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_SINGLE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_widget_add_css_class (list, "atlas-here-list");
+  g_signal_connect (list, "row-activated", G_CALLBACK (here_row_activated_cb), self);
+  for (guint i = 0; i < self->here->len; i++)
+    {
+      AtlasEntity *e = g_ptr_array_index (self->here, i);
+      GtkWidget *row = adw_action_row_new ();
+      /* a feature's context names its group and layer already */
+      g_autofree char *subtitle = e->kind == ATLAS_ENTITY_FEATURE
+                                  ? g_strdup (e->context)
+                                  : g_strdup_printf ("%s · %s", e->kind == ATLAS_ENTITY_COUNTY ? _("County")
+                                                                                               : _("Place"),
+                                                     e->context);
+      g_autofree char *name = g_markup_escape_text (e->name_zh, -1);
+      g_autofree char *sub = g_markup_escape_text (subtitle, -1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data (G_OBJECT (row), "entity", e);
+      if (e == shown)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      if (e == shown)
+        gtk_list_box_select_row (GTK_LIST_BOX (list), GTK_LIST_BOX_ROW (row));
+    }
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_widget_set_margin_bottom (box, 8);
+  return box;
+}
+
 static GtkWidget *
 build_entity (AtlasPlanPanel *self,
               AtlasEntity    *entity)
@@ -506,6 +565,8 @@ build_entity (AtlasPlanPanel *self,
   guint n_role = count_mentions (entity, TRUE), n_other = count_mentions (entity, FALSE);
 
   atlas_plan_index_relations (self->index, entity, &members, &inside);
+  if (self->here != NULL && self->here->len > 1 && g_ptr_array_find (self->here, entity, NULL))
+    gtk_box_append (GTK_BOX (box), build_here (self, entity));
   gtk_box_append (GTK_BOX (box), heading (entity->name_zh, "title-2"));
   gtk_box_append (GTK_BOX (box), heading (entity->name_en, "heading"));
   gtk_box_append (GTK_BOX (box), heading (context, "dim-label"));
@@ -757,6 +818,7 @@ atlas_plan_panel_finalize (GObject *object)
   AtlasPlanPanel *self = ATLAS_PLAN_PANEL (object);
 
   g_array_unref (self->history);
+  g_clear_pointer (&self->here, g_ptr_array_unref);
 
   G_OBJECT_CLASS (atlas_plan_panel_parent_class)->finalize (object);
 }
@@ -818,6 +880,9 @@ atlas_plan_panel_init (AtlasPlanPanel *self)
   gtk_box_append (GTK_BOX (bar), self->back_button);
   gtk_box_append (GTK_BOX (bar), self->forward_button);
   gtk_box_append (GTK_BOX (bar), self->title);
+  /* the window's action: greyed out with nothing selected */
+  gtk_box_append (GTK_BOX (bar), icon_button ("edit-clear-symbolic", "win.clear-selection",
+                                              _("Clear the selection (Escape)")));
   gtk_box_append (GTK_BOX (bar), icon_button ("view-list-symbolic", "plan.contents",
                                               _("Contents of the plan")));
   gtk_box_append (GTK_BOX (self->box), bar);
@@ -897,4 +962,28 @@ atlas_plan_panel_get_page (AtlasPlanPanel *self)
   Page *page = &g_array_index (self->history, Page, self->position);
 
   return page->kind == PAGE_CONTENTS ? "contents" : page->kind == PAGE_SECTION ? "section" : "entity";
+}
+
+/**
+ * atlas_plan_panel_set_here:
+ * @entities: (nullable): what lies under the last click on the map, smallest
+ *   first; listed on the page of any of them. Call before selecting the
+ *   first of them.
+ */
+void
+atlas_plan_panel_set_here (AtlasPlanPanel *self,
+                           GPtrArray      *entities)
+{
+  g_return_if_fail (ATLAS_IS_PLAN_PANEL (self));
+  g_clear_pointer (&self->here, g_ptr_array_unref);
+  if (entities != NULL)
+    self->here = g_ptr_array_ref (entities);
+  /* the page shown is the first thing here: list the others on it now */
+  if (entities != NULL && entities->len > 0 && self->history->len > 0)
+    {
+      Page *page = &g_array_index (self->history, Page, self->position);
+
+      if (page->kind == PAGE_ENTITY && page->entity == g_ptr_array_index (entities, 0))
+        show_page (self);
+    }
 }

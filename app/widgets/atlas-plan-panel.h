@@ -19,5 +19,7 @@ void            atlas_plan_panel_open_section (AtlasPlanPanel *self,
 void            atlas_plan_panel_show_contents (AtlasPlanPanel *self);
 char           *atlas_plan_panel_get_text     (AtlasPlanPanel *self);
 const char     *atlas_plan_panel_get_page     (AtlasPlanPanel *self);
+void            atlas_plan_panel_set_here     (AtlasPlanPanel *self,
+                                               GPtrArray      *entities);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "atlas-plan-panel.h"
 #include "atlas-export-dialog.h"
 #include "map/atlas-highlight-layer.h"
+#include "model/atlas-here.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
 
@@ -35,6 +36,12 @@ struct _AtlasWindow
   AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
+  GPtrArray            *here;         /* AtlasEntity under the last click */
+  guint                 here_index;   /* the one selected */
+  double                search_ms;    /* the last search and its first rows */
+  guint                 rows_built;   /* of search_hits */
+  guint                 rows_id;      /* builds the rest of the rows */
+  double                here_x, here_y, here_zoom;   /* the last click, world */
   AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
   guint                 swap_id;
@@ -261,6 +268,10 @@ layer_state_changed_cb (AtlasWindow *self)
   AtlasOverlayFeature *selected = atlas_selection_get_feature (self->selection);
 
   refresh_overlays (self);
+  /* the next click lists what shows now */
+  g_clear_pointer (&self->here, g_ptr_array_unref);
+  if (self->plan_panel != NULL)
+    atlas_plan_panel_set_here (self->plan_panel, NULL);
   if (self->settings != NULL)
     {
       g_settings_set_value (self->settings, "layers", atlas_layer_state_to_variant (self->layer_state));
@@ -330,6 +341,39 @@ update_card (AtlasWindow         *self,
   gtk_label_set_text (self->card_body, body->str);
 }
 
+/* A county on the card: its names, prefecture and province, area. */
+static void
+update_county_card (AtlasWindow *self,
+                    AtlasEntity *county)
+{
+  double stated, area = atlas_entity_area_km2 (county, &stated);
+  g_autofree char *area_text = !isnan (area) ? format_area (area) : NULL;
+  g_autofree char *body = g_strdup_printf ("%s\n%s%s%s", county->name_en, county->context,
+                                           area_text != NULL ? "\n" : "", area_text != NULL ? area_text : "");
+
+  gtk_revealer_set_reveal_child (self->card_revealer, !adw_flap_get_reveal_flap (self->plan_flap));
+  gtk_label_set_text (self->card_title, county->name_zh);
+  gtk_label_set_text (self->card_body, body);
+}
+
+/* With the plan's panel closed, the card says what else the click found. */
+static void
+add_here_to_card (AtlasWindow *self,
+                  AtlasEntity *entity)
+{
+  guint i;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+
+  if (entity == NULL || self->here == NULL || self->here->len < 2
+      || !g_ptr_array_find (self->here, entity, &i))
+    return;
+  line = g_strdup_printf (_("%u of %u here; click again for %s"), i + 1, self->here->len,
+                          ((AtlasEntity *) self->here->pdata[(i + 1) % self->here->len])->name_zh);
+  text = g_strdup_printf ("%s\n%s", gtk_label_get_text (self->card_body), line);
+  gtk_label_set_text (self->card_body, text);
+}
+
 static void frame_rect (AtlasWindow     *self,
                         const AtlasRect *r);
 
@@ -348,13 +392,19 @@ selection_changed_cb (AtlasWindow *self)
       return;
     }
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection",
+                                 entity != NULL || f != NULL || atlas_selection_get_section (self->selection) != NULL);
   atlas_highlight_layer_set_selected (self->highlight, f);
   atlas_highlight_layer_set_county (self->highlight,
                                     atlas_basemap_renderer_get_basemap (self->renderer),
                                     entity != NULL && entity->kind == ATLAS_ENTITY_COUNTY
                                       ? ((const AtlasCounty *) entity->ref)->code : 0);
   atlas_highlight_layer_set_features (self->highlight, section_features);
-  update_card (self, f);
+  if (f == NULL && entity != NULL && entity->kind == ATLAS_ENTITY_COUNTY)
+    update_county_card (self, entity);
+  else
+    update_card (self, f);
+  add_here_to_card (self, entity);
 
   if (entity != NULL && adw_flap_get_folded (self->plan_flap) == FALSE)
     adw_flap_set_reveal_flap (self->plan_flap, TRUE);
@@ -461,8 +511,8 @@ click_released_cb (GtkGestureClick *gesture,
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
   double lat, lon;
 
-  if (n_press != 1)
-    return;
+  /* every click counts: a second one at the same place shows the next thing */
+  gtk_widget_grab_focus (GTK_WIDGET (self->map));
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
   atlas_window_select_at (self, lat, lon);
 }
@@ -493,12 +543,95 @@ frame_selection_action (GtkWidget  *widget,
     frame_rect (self, &f->bbox);
 }
 
+/* Escape or the card's button: no selection, no section's outlines */
 static void
 clear_selection_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  atlas_selection_set_feature (ATLAS_WINDOW (widget)->selection, NULL);
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  if (self->selection != NULL)
+    atlas_selection_set_section (self->selection, NULL, NULL);
+}
+
+/* The first window: 80 % of the screen. */
+static void
+screen_size (int *width,
+             int *height)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_n_items (monitors) > 0
+                                  ? g_list_model_get_item (monitors, 0) : NULL;
+  GdkRectangle area = { 0, 0, 1280, 800 };
+
+  if (monitor != NULL)
+    gdk_monitor_get_geometry (monitor, &area);
+  *width = area.width * 0.8;
+  *height = area.height * 0.8;
+}
+
+/* Narrow windows: the sidebars fold into overlays over the map, hidden
+ * until F9/F8 or their buttons show them; wide ones show them beside it
+ * (at 1280 px both leave the map 56 % of the width). */
+#define ATLAS_FOLD_LAYERS_WIDTH 1200
+#define ATLAS_FOLD_PLAN_WIDTH   1200
+
+static void
+fold_flap (AtlasWindow *self,
+           AdwFlap     *flap,
+           gboolean     fold,
+           gboolean     reveal)
+{
+  if (fold == adw_flap_get_folded (flap) && adw_flap_get_fold_policy (flap) != ADW_FLAP_FOLD_POLICY_AUTO)
+    return;
+  adw_flap_set_fold_policy (flap, fold ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
+  adw_flap_set_reveal_flap (flap, !fold && reveal);
+}
+
+static void
+width_changed_cb (AtlasWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  int width = surface != NULL ? gdk_surface_get_width (surface) : 0, height;
+
+  if (width <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width <= 0)
+    return;
+  fold_flap (self, self->flap, width < ATLAS_FOLD_LAYERS_WIDTH,
+             self->settings == NULL || g_settings_get_boolean (self->settings, "sidebar-visible"));
+  fold_flap (self, self->plan_flap, width < ATLAS_FOLD_PLAN_WIDTH,
+             self->plan_panel != NULL || self->index == NULL);
+}
+
+static void
+surface_layout_cb (GdkSurface  *surface,
+                   int          width,
+                   int          height,
+                   AtlasWindow *self)
+{
+  width_changed_cb (self);
+}
+
+static void
+window_realized_cb (AtlasWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "layout",
+                           G_CALLBACK (surface_layout_cb), self, 0);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *window = GTK_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
 }
 
 static void
@@ -530,7 +663,8 @@ save_state (AtlasWindow *self)
   g_settings_set (self->settings, "window-size", "(ii)", width, height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_set_boolean (self->settings, "sidebar-visible", adw_flap_get_reveal_flap (self->flap));
+  if (!adw_flap_get_folded (self->flap))
+    g_settings_set_boolean (self->settings, "sidebar-visible", adw_flap_get_reveal_flap (self->flap));
   g_settings_apply (self->settings);
 }
 
@@ -594,6 +728,70 @@ pan_action (GtkWidget  *widget,
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map),
                                               x + dx * step, y + dy * step, &lat, &lon);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
+}
+
+static void
+focus_map_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (ATLAS_WINDOW (widget)->map));
+}
+
+/* Enter on the map: what a click at its centre would show */
+static void
+here_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+
+  atlas_window_select_at (self, shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                          shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+}
+
+/* The focused map: arrows pan, + and − zoom, Enter lists what is at the
+ * centre. */
+static gboolean
+map_key_pressed_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    AtlasWindow           *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", -1.0, 0.0);
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 1.0, 0.0);
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 0.0, -1.0);
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return gtk_widget_activate_action (widget, "win.pan", "(dd)", 0.0, 1.0);
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      return gtk_widget_activate_action (widget, "win.zoom-in", NULL);
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      return gtk_widget_activate_action (widget, "win.zoom-out", NULL);
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      return gtk_widget_activate_action (widget, "win.here", NULL);
+    default:
+      return FALSE;
+    }
 }
 
 static void
@@ -663,6 +861,68 @@ clear_results (AtlasWindow *self)
     gtk_list_box_remove (self->search_results, child);
 }
 
+typedef enum
+{
+  RESULT_PLACE,
+  RESULT_FEATURE,
+  RESULT_PASSAGE,
+} ResultGroup;
+
+static ResultGroup
+result_group (const AtlasSearchResult *r)
+{
+  if (r->entity == NULL)
+    return RESULT_PASSAGE;
+  return r->entity->kind == ATLAS_ENTITY_FEATURE ? RESULT_FEATURE : RESULT_PLACE;
+}
+
+static int
+compare_result_groups (gconstpointer a,
+                       gconstpointer b)
+{
+  return (int) result_group (a) - (int) result_group (b);
+}
+
+/* About 24 characters before the match and 60 after, never past the ends
+ * of the paragraph, with the match in bold. */
+static char *
+snippet_markup (const AtlasMention *m)
+{
+  const char *text = m->paragraph->text;
+  gsize len = strlen (text);
+  guint offset = MIN (m->offset, len), length = MIN (m->length, len - offset);
+  const char *start = text + offset, *end = text + offset + length;
+  g_autofree char *before = NULL, *match = NULL, *after = NULL;
+
+  for (guint i = 0; i < 24 && start > text; i++)
+    start = g_utf8_prev_char (start);
+  for (guint i = 0; i < 60 && *end != '\0'; i++)
+    end = g_utf8_next_char (end);
+  before = g_markup_escape_text (start, text + offset - start);
+  match = g_markup_escape_text (text + offset, length);
+  after = g_markup_escape_text (text + offset + length, end - (text + offset + length));
+  return g_strdup_printf ("%s%s<b>%s</b>%s%s", start > text ? "…" : "", before, match, after,
+                          *end != '\0' ? "…" : "");
+}
+
+static GtkWidget *
+result_label (const char *text,
+              gboolean    markup)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  if (markup)
+    gtk_label_set_markup (GTK_LABEL (label), text);
+  else
+    gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  return label;
+}
+
+/* A result in full: the name (or section) and what it is (or the passage). */
 static GtkWidget *
 result_row (AtlasSearchResult *r)
 {
@@ -679,36 +939,97 @@ result_row (AtlasSearchResult *r)
 
       title_text = g_strdup (r->entity->name_zh);
       subtitle_text = g_strdup_printf ("%s · %s · %s", kind, r->entity->name_en, r->entity->context);
+      subtitle = result_label (subtitle_text, FALSE);
     }
   else
     {
-      const char *text = r->passage.paragraph->text;
-      const char *start = text + r->passage.offset;
-      g_autofree char *snippet = NULL;
+      g_autofree char *snippet = snippet_markup (&r->passage);
 
-      /* a few characters of context before the match */
-      for (guint i = 0; i < 12 && start > text; i++)
-        start = g_utf8_prev_char (start);
-      snippet = g_utf8_substring (start, 0, 60);
       title_text = g_strdup_printf ("§ %s %s", r->passage.section->id, r->passage.section->title_zh);
-      subtitle_text = g_strdup_printf ("…%s…", snippet);
+      subtitle = result_label (snippet, TRUE);
     }
 
-  title = gtk_label_new (title_text);
-  subtitle = gtk_label_new (subtitle_text);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  title = result_label (title_text, FALSE);
   gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
+  if (r->entity != NULL)
+    gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), subtitle);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "group", GINT_TO_POINTER (result_group (r) + 1));
   return row;
+}
+
+/* A heading above the first row of each group. */
+static void
+result_header_cb (GtkListBoxRow *row,
+                  GtkListBoxRow *before,
+                  gpointer       user_data)
+{
+  int group = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "group"));
+  const char *titles[] = { N_("Places and counties"), N_("Plan features"), N_("Plan passages") };
+  GtkWidget *label;
+
+  /* groups count from 1; 0 is the "nothing found" row */
+  if (group == 0
+      || (before != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (before), "group")) == group))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  label = gtk_label_new (_(titles[group - 1]));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_top (label, before != NULL ? 10 : 4);
+  gtk_widget_set_margin_bottom (label, 2);
+  gtk_list_box_row_set_header (row, label);
+}
+
+/* At most this many results of each group; the rows past the first few
+ * are built when the main loop is idle, so that typing never waits. */
+#define ATLAS_SEARCH_PER_GROUP 10
+#define ATLAS_SEARCH_ROWS_AT_ONCE 8
+
+static void
+cap_groups (GArray *results)
+{
+  guint count[3] = { 0 };
+
+  for (guint i = 0; i < results->len;)
+    {
+      ResultGroup g = result_group (&g_array_index (results, AtlasSearchResult, i));
+
+      if (++count[g] > ATLAS_SEARCH_PER_GROUP)
+        g_array_remove_index (results, i);
+      else
+        i++;
+    }
+}
+
+static void
+build_rows (AtlasWindow *self,
+            guint        n)
+{
+  for (guint k = 0; k < n && self->rows_built < self->search_hits->len; k++)
+    gtk_list_box_append (self->search_results,
+                         result_row (&g_array_index (self->search_hits, AtlasSearchResult, self->rows_built++)));
+}
+
+static gboolean
+build_more_rows_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+
+  build_rows (self, ATLAS_SEARCH_ROWS_AT_ONCE);
+  if (self->rows_built < self->search_hits->len)
+    return G_SOURCE_CONTINUE;
+  self->rows_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -716,7 +1037,10 @@ search_changed_cb (AtlasWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GArray) results = NULL;
+  gint64 started = g_get_monotonic_time ();
 
+  g_clear_handle_id (&self->rows_id, g_source_remove);
+  self->rows_built = 0;
   clear_results (self);
   g_clear_pointer (&self->search_hits, g_array_unref);
   if (self->index == NULL || *text == '\0')
@@ -725,13 +1049,10 @@ search_changed_cb (AtlasWindow *self)
       return;
     }
 
-  results = atlas_plan_index_search (self->index, text, 40);
-  for (guint i = 0; i < results->len; i++)
-    {
-      GtkWidget *row = result_row (&g_array_index (results, AtlasSearchResult, i));
-
-      gtk_list_box_append (self->search_results, row);
-    }
+  /* best first within each group: places, features, passages */
+  results = atlas_plan_index_search (self->index, text, 0);
+  g_array_sort (results, compare_result_groups);
+  cap_groups (results);
   if (results->len == 0)
     {
       GtkWidget *label = gtk_label_new (_("Nothing found"));
@@ -742,7 +1063,12 @@ search_changed_cb (AtlasWindow *self)
       gtk_list_box_append (self->search_results, label);
     }
   self->search_hits = g_steal_pointer (&results);
+  build_rows (self, ATLAS_SEARCH_ROWS_AT_ONCE);
+  if (self->rows_built < self->search_hits->len)
+    self->rows_id = g_idle_add (build_more_rows_cb, self);
   gtk_popover_popup (self->search_popover);
+  self->search_ms = (g_get_monotonic_time () - started) / 1000.0;
+  g_debug ("Search for “%s”: %u results in %.1f ms", text, self->search_hits->len, self->search_ms);
 }
 
 static void
@@ -775,7 +1101,9 @@ search_result_activated_cb (AtlasWindow   *self,
 static void
 search_activate_cb (AtlasWindow *self)
 {
-  activate_result (self, 0);
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->search_results);
+
+  activate_result (self, selected != NULL ? gtk_list_box_row_get_index (selected) : 0);
 }
 
 static void
@@ -784,6 +1112,9 @@ search_stop_cb (AtlasWindow *self)
   gtk_popover_popdown (self->search_popover);
 }
 
+/* The keyboard stays in the entry (the popover never takes it, so typing
+ * goes on): Up and Down move through the results, Enter opens the one
+ * chosen (or the first), Escape closes them. */
 static gboolean
 search_key_pressed_cb (GtkEventControllerKey *controller,
                        guint                  keyval,
@@ -791,17 +1122,26 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
                        GdkModifierType        state,
                        AtlasWindow           *self)
 {
-  GtkListBoxRow *first;
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->search_results);
+  int i = selected != NULL ? gtk_list_box_row_get_index (selected) : -1;
+  int n = self->search_hits != NULL ? (int) self->rows_built : 0;
+  GtkListBoxRow *row;
 
-  /* Down moves into the results; the list handles the keys from there */
-  if (keyval != GDK_KEY_Down || !gtk_widget_get_visible (GTK_WIDGET (self->search_popover)))
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_Up && keyval != GDK_KEY_KP_Down && keyval != GDK_KEY_KP_Up)
+      || !gtk_widget_get_visible (GTK_WIDGET (self->search_popover)) || n == 0)
     return FALSE;
-  first = gtk_list_box_get_row_at_index (self->search_results, 0);
-  if (first != NULL)
-    {
-      gtk_list_box_select_row (self->search_results, first);
-      gtk_widget_grab_focus (GTK_WIDGET (first));
-    }
+  i = keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down ? MIN (i + 1, n - 1) : MAX (i - 1, 0);
+  row = gtk_list_box_get_row_at_index (self->search_results, i);
+  gtk_list_box_select_row (self->search_results, row);
+  /* keep it in sight */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self->search_results), GTK_TYPE_SCROLLED_WINDOW)));
+    graphene_rect_t bounds;
+
+    if (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self->search_results), &bounds))
+      gtk_adjustment_clamp_page (adj, bounds.origin.y - (i == 0 ? 40 : 0), bounds.origin.y + bounds.size.height);
+  }
   return TRUE;
 }
 
@@ -925,6 +1265,7 @@ atlas_window_dispose (GObject *object)
   if (self->fit_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), self->fit_id);
   self->fit_id = 0;
+  g_clear_handle_id (&self->rows_id, g_source_remove);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->layer_state != NULL)
@@ -950,6 +1291,7 @@ atlas_window_finalize (GObject *object)
   g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->search_hits, g_array_unref);
+  g_clear_pointer (&self->here, g_ptr_array_unref);
 
   G_OBJECT_CLASS (atlas_window_parent_class)->finalize (object);
 }
@@ -1037,6 +1379,11 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.frame-selection", NULL, frame_selection_action);
   gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-map", NULL, focus_map_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-map", NULL);
+  gtk_widget_class_install_action (widget_class, "win.here", NULL, here_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_install_action (widget_class, "win.toggle-plan", NULL, toggle_plan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-plan", NULL);
@@ -1073,12 +1420,29 @@ atlas_window_init (AtlasWindow *self)
   gtk_widget_set_margin_start (GTK_WIDGET (shumate_simple_map_get_license (self->map)),
                                shumate_scale_get_max_width (shumate_simple_map_get_scale (self->map)) + 24);
   gtk_widget_set_parent (GTK_WIDGET (self->search_popover), GTK_WIDGET (self->search_entry));
+  gtk_list_box_set_header_func (self->search_results, result_header_cb, NULL, NULL);
+  /* wide enough for full names (the popover would shrink to the wrapped text) */
+  gtk_widget_set_size_request (GTK_WIDGET (self->search_results), 400, -1);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 
     g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
   }
+  /* typing goes on in the entry while the results show */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->search_popover), FALSE);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
+  g_signal_connect (self, "realize", G_CALLBACK (window_realized_cb), NULL);
+  /* the map takes the keyboard (Ctrl+L or a click) */
+  gtk_widget_set_focusable (GTK_WIDGET (self->map), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->map), "atlas-map");
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->map), keys);
+  }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection", FALSE);
   views_menu = build_views_menu ();
   gtk_menu_button_set_menu_model (self->views_button, views_menu);
   self->settings = atlas_application_new_settings ();
@@ -1103,6 +1467,24 @@ show_message (AtlasWindow *self,
   gtk_revealer_set_reveal_child (self->banner, TRUE);
 }
 
+/* The sidebars' widths: at 1280 px both leave the map 56 % of the window. */
+#define ATLAS_LAYER_SIDEBAR_WIDTH 272
+#define ATLAS_PLAN_SIDEBAR_WIDTH  290
+
+static GtkWidget *
+sidebar (GtkWidget *panel,
+         int        width)
+{
+  GtkWidget *clamp = adw_clamp_new ();
+
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), width);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), width);
+  gtk_widget_set_size_request (panel, width, -1);
+  adw_clamp_set_child (ADW_CLAMP (clamp), panel);
+  gtk_widget_add_css_class (clamp, "background");
+  return clamp;
+}
+
 static GtkWidget *
 loading_placeholder (void)
 {
@@ -1111,7 +1493,7 @@ loading_placeholder (void)
   GtkWidget *label = gtk_label_new (_("Loading the plan’s layers…"));
 
   /* no animation: under software rendering it would redraw the window every frame */
-  gtk_widget_set_size_request (box, 320, -1);
+  gtk_widget_set_size_request (box, ATLAS_LAYER_SIDEBAR_WIDTH, -1);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), spinner);
@@ -1171,11 +1553,14 @@ atlas_window_set_overlays (AtlasWindow    *self,
       atlas_layer_state_apply_hidden_variant (self->layer_state, saved);
       adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, "sidebar-visible"));
     }
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
 
   refresh_overlays (self);
 
-  adw_flap_set_flap (self->flap, GTK_WIDGET (atlas_layer_panel_new (self->layer_state,
-                                                                    self->selection)));
+  adw_flap_set_flap (self->flap, sidebar (GTK_WIDGET (atlas_layer_panel_new (self->layer_state,
+                                                                             self->selection)),
+                                           ATLAS_LAYER_SIDEBAR_WIDTH));
 
   g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
   g_signal_connect_swapped (self->selection, "notify::feature", G_CALLBACK (selection_changed_cb),
@@ -1191,7 +1576,7 @@ atlas_window_set_overlays (AtlasWindow    *self,
   if (plan != NULL && index != NULL)
     {
       self->plan_panel = atlas_plan_panel_new (plan, index, self->selection);
-      adw_flap_set_flap (self->plan_flap, GTK_WIDGET (self->plan_panel));
+      adw_flap_set_flap (self->plan_flap, sidebar (GTK_WIDGET (self->plan_panel), ATLAS_PLAN_SIDEBAR_WIDTH));
     }
   else
     adw_flap_set_reveal_flap (self->plan_flap, FALSE);
@@ -1249,6 +1634,8 @@ atlas_window_new (AtlasApplication     *application,
       lon = g_settings_get_double (self->settings, "longitude");
       zoom = g_settings_get_double (self->settings, "zoom");
       g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+      if (width <= 0 || height <= 0)
+        screen_size (&width, &height);
       gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 480), MAX (height, 360));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
@@ -1417,8 +1804,10 @@ atlas_window_show_layers (AtlasWindow *self,
 /**
  * atlas_window_select_at:
  *
- * Selects what a click at this place would select: an overlay feature,
- * else the county there, else nothing.
+ * What a click at this place does: lists everything there (the county and
+ * every shown feature containing the point, or lines and points within a
+ * few pixels), smallest first, in the plan panel, and selects the first; a
+ * second click at the same place selects the next.
  *
  * Returns: (nullable) (transfer none): the selected feature, if a feature
  */
@@ -1457,32 +1846,67 @@ atlas_window_select_at (AtlasWindow *self,
                         double       latitude,
                         double       longitude)
 {
-  AtlasOverlayFeature *f;
+  ShumateViewport *viewport;
   AtlasEntity *unit;
+  double x = atlas_geo_lon_to_world_x (longitude), y = atlas_geo_lat_to_world_y (latitude);
+  double zoom, scale;
 
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  if (self->layer_state == NULL || self->index == NULL)
+    return NULL;
   /* a prefecture's or province's name on the map opens it */
-  if (self->index != NULL && (unit = unit_label_at (self, latitude, longitude)) != NULL)
+  if ((unit = unit_label_at (self, latitude, longitude)) != NULL)
     {
       atlas_selection_set_entity (self->selection, unit);
       return NULL;
     }
-  f = feature_at_location (self, latitude, longitude);
-  if (f == NULL && self->index != NULL)
-    {
-      /* no feature there: the county */
-      AtlasBasemap *basemap = atlas_basemap_renderer_get_basemap (self->renderer);
-      const AtlasFeature *county = atlas_geom_layer_hit (
-        atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1),
-        atlas_geo_lon_to_world_x (longitude), atlas_geo_lat_to_world_y (latitude));
+  viewport = shumate_simple_map_get_viewport (self->map);
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  scale = ATLAS_TILE_SIZE * pow (2, zoom);
 
-      atlas_selection_set_entity (self->selection,
-                                  county != NULL ? atlas_plan_index_get_county (self->index, county->code)
-                                                 : NULL);
+  /* a click where the last one was: the next thing there */
+  if (self->here != NULL && self->here->len > 1 && zoom == self->here_zoom
+      && hypot (x - self->here_x, y - self->here_y) * scale <= 4
+      && atlas_selection_get_entity (self->selection) == g_ptr_array_index (self->here, self->here_index))
+    {
+      self->here_index = (self->here_index + 1) % self->here->len;
+      atlas_selection_set_entity (self->selection, g_ptr_array_index (self->here, self->here_index));
+      return atlas_selection_get_feature (self->selection);
+    }
+
+  g_clear_pointer (&self->here, g_ptr_array_unref);
+  self->here = atlas_here_list (self->index, self->data,
+                                atlas_layer_state_get_visible_array (self->layer_state),
+                                atlas_layer_state_get_hidden_features (self->layer_state),
+                                longitude, latitude, zoom, 4.0);
+  self->here_index = 0;
+  self->here_x = x;
+  self->here_y = y;
+  self->here_zoom = zoom;
+  if (self->plan_panel != NULL)
+    atlas_plan_panel_set_here (self->plan_panel, self->here);
+  if (self->here->len == 0)
+    {
+      /* the sea, or beyond the region's counties */
+      atlas_selection_set_section (self->selection, NULL, NULL);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Nothing here: no county and no shown feature of the plan")));
       return NULL;
     }
-  atlas_selection_set_feature (self->selection, f);
+  atlas_selection_set_entity (self->selection, g_ptr_array_index (self->here, 0));
   return atlas_selection_get_feature (self->selection);
+}
+
+/**
+ * atlas_window_get_here:
+ *
+ * Returns: (nullable) (transfer none): #AtlasEntity, what the last click found
+ */
+GPtrArray *
+atlas_window_get_here (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->here;
 }
 
 /* For tests: the text of the selection card. */
@@ -1496,8 +1920,11 @@ atlas_window_get_card_text (AtlasWindow *self)
 GtkWidget *
 atlas_window_get_layer_panel (AtlasWindow *self)
 {
+  GtkWidget *flap;
+
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
-  return adw_flap_get_flap (self->flap);
+  flap = adw_flap_get_flap (self->flap);
+  return ADW_IS_CLAMP (flap) ? adw_clamp_get_child (ADW_CLAMP (flap)) : flap;
 }
 
 /* For tests: the plan's side panel, once loaded. */
@@ -1549,4 +1976,19 @@ atlas_window_is_base_painted (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), FALSE);
   return self->base_painted;
+}
+
+/* For tests: the list of search results, and the map widget. */
+GtkWidget *
+atlas_window_get_search_list (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->search_results);
+}
+
+GtkWidget *
+atlas_window_get_map_widget (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->map);
 }

@@ -39,6 +39,9 @@ void             atlas_window_show_layers     (AtlasWindow          *self,
 AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,
                                                double                latitude,
                                                double                longitude);
+GPtrArray       *atlas_window_get_here        (AtlasWindow          *self);
+GtkWidget       *atlas_window_get_search_list (AtlasWindow          *self);
+GtkWidget       *atlas_window_get_map_widget  (AtlasWindow          *self);
 const char      *atlas_window_get_card_text   (AtlasWindow          *self);
 GtkWidget       *atlas_window_get_layer_panel (AtlasWindow          *self);
 ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
