@@ -11,6 +11,7 @@
 #include "export/atlas-export.h"
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
+#include "model/atlas-locate.h"
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
@@ -174,6 +175,45 @@ search (const char *query,
       else
         g_print ("passage  %s\n", r->passage.paragraph->id);
     }
+  return 0;
+}
+
+/* --locate: where each feature of a user's file falls in the plan. */
+static int
+locate (const char *path,
+        const char *crs_text,
+        const char *format,
+        gboolean    json)
+{
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(AtlasUserData) user = NULL;
+  g_autoptr(AtlasLocator) locator = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AtlasCrs crs = { ATLAS_CRS_AUTO, 0 };
+
+  if (crs_text != NULL && !atlas_crs_parse (crs_text, &crs, &error))
+    return fail ("%s", error->message);
+  if (format != NULL && !g_str_equal (format, "csv") && !g_str_equal (format, "json")
+      && !g_str_equal (format, "text"))
+    return fail (_("--format with --locate wants text, json or csv; got “%s”"), format);
+  if ((data = load_data_or_fail ()) == NULL)
+    return 1;
+  if ((user = atlas_user_data_load (path, &crs, NULL, NULL, NULL, &error)) == NULL)
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
+  locator = atlas_locator_new (data, ATLAS_LOCATE_DISTANCE_KM);
+  entries = atlas_locator_locate_all (locator, user);
+  if (format != NULL && g_str_equal (format, "csv"))
+    text = atlas_locate_report_csv (entries);
+  else if (json || (format != NULL && g_str_equal (format, "json")))
+    text = atlas_locate_report_json (entries, ATLAS_LOCATE_DISTANCE_KM);
+  else
+    text = atlas_locate_report_text (entries, ATLAS_LOCATE_DISTANCE_KM);
+  g_print ("%s%s", text, json ? "\n" : "");
   return 0;
 }
 
@@ -395,6 +435,8 @@ main (int   argc,
   g_autofree char *layers = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *search_text = NULL;
+  g_autofree char *locate_path = NULL;
+  g_autofree char *crs_text = NULL;
   ExportOptions export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
@@ -434,6 +476,10 @@ main (int   argc,
     { "book", 0, 0, G_OPTION_ARG_STRING, &export.book,
       N_("With --export: a briefing book, one page per area of a group or layer, or of the named areas"),
       N_("GROUP_OR_IDS") },
+    { "locate", 0, 0, G_OPTION_ARG_FILENAME, &locate_path,
+      N_("Report where each feature of a GIS file falls in the plan (--json, --format=csv)"), N_("FILE") },
+    { "crs", 0, 0, G_OPTION_ARG_STRING, &crs_text,
+      N_("Coordinates of opened files: wgs84, gcj02, bd09 or EPSG:N (default: the file’s own)"), N_("CRS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
       N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
     { NULL }
@@ -462,8 +508,13 @@ main (int   argc,
       return 0;
     }
 
-  if (json && !list && info_name == NULL && search_text == NULL)
-    return fail (_("--json goes with --list-layers, --info or --search"));
+  if (json && !list && info_name == NULL && search_text == NULL && locate_path == NULL)
+    return fail (_("--json goes with --list-layers, --info, --search or --locate"));
+  if (locate_path != NULL)
+    {
+      atlas_register_resource ();
+      return locate (locate_path, crs_text, export.format, json);
+    }
 
   if ((export.format != NULL || export.paper != NULL || export.orientation != NULL || export.dpi != NULL
        || export.bbox != NULL || export.title != NULL || export.subtitle != NULL || export.book != NULL
