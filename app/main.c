@@ -15,6 +15,7 @@
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
+#include "render/atlas-user-renderer.h"
 #include "widgets/atlas-application.h"
 #include "atlas-resources.h"
 
@@ -229,6 +230,8 @@ typedef struct
   char    *subtitle;
   char    *book;
   char    *excerpt;
+  char   **open;
+  char    *crs;
 } ExportOptions;
 
 static gboolean
@@ -302,6 +305,38 @@ book_entities (AtlasData      *data,
   return g_steal_pointer (&out);
 }
 
+/* --open with --export: the files' layers, each in its own colour. */
+static AtlasUserRenderer *
+open_user_layers (char      **paths,
+                  const char *crs_text,
+                  GError    **error)
+{
+  g_autoptr(GArray) styles = g_array_new (FALSE, FALSE, sizeof (AtlasUserLayerStyle));
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) atlas_user_data_free);
+  AtlasCrs crs = { ATLAS_CRS_AUTO, 0 };
+
+  if (crs_text != NULL && !atlas_crs_parse (crs_text, &crs, error))
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      AtlasUserData *ud = atlas_user_data_load (paths[i], &crs, NULL, NULL, NULL, error);
+
+      if (ud == NULL)
+        return NULL;
+      g_ptr_array_add (files, ud);
+      for (guint l = 0; l < ud->layers->len; l++)
+        {
+          AtlasUserLayerStyle s = { ud, l, TRUE, 1.0, { 0 }, -1 };
+          AtlasUserLayer *layer = g_ptr_array_index (ud->layers, l);
+
+          atlas_user_color_for_index (styles->len, &s.colour);
+          s.label_field = layer->features->len <= 500 ? layer->name_field : -1;
+          g_array_append_val (styles, s);
+        }
+    }
+  return atlas_user_renderer_new ((AtlasUserLayerStyle *) styles->data, styles->len);
+}
+
 static int
 export_map (ExportOptions  *o,
             const AtlasView *view,
@@ -348,6 +383,11 @@ export_map (ExportOptions  *o,
     return 1;
 
   job = atlas_export_job_new (data, index);
+  if (o->open != NULL && (job->user_layers = open_user_layers (o->open, o->crs, &error)) == NULL)
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
   job->format = format;
   job->dpi = dpi;
   if (o->paper != NULL)
@@ -478,6 +518,8 @@ main (int   argc,
       N_("GROUP_OR_IDS") },
     { "locate", 0, 0, G_OPTION_ARG_FILENAME, &locate_path,
       N_("Report where each feature of a GIS file falls in the plan (--json, --format=csv)"), N_("FILE") },
+    { "open", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &export.open,
+      N_("Open a GIS file as a layer of “My data” (repeatable; also with --export)"), N_("FILE") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &crs_text,
       N_("Coordinates of opened files: wgs84, gcj02, bd09 or EPSG:N (default: the file’s own)"), N_("CRS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
@@ -572,6 +614,7 @@ main (int   argc,
     {
       int status;
 
+      export.crs = crs_text;
       status = export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
       g_free (export.path);
       g_free (export.format);
@@ -583,6 +626,7 @@ main (int   argc,
       g_free (export.subtitle);
       g_free (export.book);
       g_free (export.excerpt);
+      g_strfreev (export.open);
       return status;
     }
 

@@ -25,6 +25,7 @@
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
+#include "render/atlas-user-renderer.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 #define EARTH_CIRCUMFERENCE_M 40075016.686
@@ -114,6 +115,7 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->opacity);
   g_free (job->hidden);
   g_clear_pointer (&job->book, g_ptr_array_unref);
+  g_clear_pointer (&job->user_layers, atlas_user_renderer_unref);
   g_free (job);
 }
 
@@ -255,6 +257,8 @@ draw_map (AtlasExportJob  *job,
   cairo_translate (cr, frame->x, frame->y);
   atlas_basemap_renderer_draw (base, cr, &vp);
   atlas_painter_draw (atlas_overlay_renderer_as_painter (overlays), cr, &vp);
+  if (job->user_layers != NULL)
+    atlas_painter_draw (atlas_user_renderer_as_painter (job->user_layers), cr, &vp);
   cairo_restore (cr);
 
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
@@ -422,6 +426,8 @@ draw_legend (AtlasExportJob *job,
         }
     }
 
+  if (job->user_layers != NULL && y + unit * 4 < box->y + box->h)
+    y += atlas_user_renderer_draw_legend (job->user_layers, cr, box->x, y, box->w, unit);
   if (skipped > 0)
     {
       g_autofree char *more = g_strdup_printf (ngettext ("… and %u more layer", "… and %u more layers",

@@ -58,6 +58,7 @@ typedef struct
   gboolean         *hidden;      /* nullable: per feature, switched off */
   AtlasEntity      *excerpt;     /* nullable: show its role text beside the map */
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
+  gpointer          user_layers; /* nullable: AtlasUserRenderer, the "My data" layers (a reference) */
 } AtlasExportJob;
 
 GQuark            atlas_export_error_quark   (void);

@@ -243,18 +243,28 @@ layer_free (AtlasUserLayer      *layer,
   g_free (layer);
 }
 
-void
-atlas_user_data_free (AtlasUserData *self)
+static void
+user_data_clear (AtlasUserData *self)
 {
-  if (self == NULL)
-    return;
   for (guint i = 0; i < self->layers->len; i++)
     layer_free (g_ptr_array_index (self->layers, i), self->geos_context);
   g_ptr_array_unref (self->layers);
   GEOS_finish_r (self->geos_context);
   g_free (self->path);
   g_free (self->crs_note);
-  g_free (self);
+}
+
+AtlasUserData *
+atlas_user_data_ref (AtlasUserData *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+atlas_user_data_free (AtlasUserData *self)
+{
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, (GDestroyNotify) user_data_clear);
 }
 
 /* ---- reading ---- */
@@ -721,7 +731,7 @@ atlas_user_data_load (const char            *path,
   gboolean ok;
 
   register_drivers ();
-  loader.out = g_new0 (AtlasUserData, 1);
+  loader.out = g_atomic_rc_box_new0 (AtlasUserData);
   loader.out->path = g_strdup (path);
   loader.out->layers = g_ptr_array_new ();
   loader.out->geos_context = loader.ctx = GEOS_init_r ();
@@ -814,4 +824,34 @@ atlas_user_data_load_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The feature at a world point, within @tolerance (world units) of points
+ * and lines; the topmost (last) one wins. */
+const AtlasUserFeature *
+atlas_user_layer_hit (const AtlasUserLayer *layer,
+                      gpointer              geos_context,
+                      double                world_x,
+                      double                world_y,
+                      double                tolerance)
+{
+  GEOSContextHandle_t ctx = geos_context;
+  AtlasRect r = { world_x - tolerance, world_y - tolerance, world_x + tolerance, world_y + tolerance };
+  double lon = atlas_geo_world_x_to_lon (world_x), lat = atlas_geo_world_y_to_lat (world_y);
+  double tol_deg = fabs (atlas_geo_world_x_to_lon (world_x + tolerance) - lon);
+  GEOSGeometry *pt = GEOSGeom_createPointFromXY_r (ctx, lon, lat);
+  const AtlasUserFeature *hit = NULL;
+
+  for (guint i = layer->features->len; i-- > 0 && hit == NULL;)
+    {
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+      double d = G_MAXDOUBLE;
+
+      if (!atlas_rect_intersects (&f->bbox, &r))
+        continue;
+      if (GEOSDistance_r (ctx, f->geos, pt, &d) && d <= (f->shape == ATLAS_USER_POLYGON ? 0 : tol_deg))
+        hit = f;
+    }
+  GEOSGeom_destroy_r (ctx, pt);
+  return hit;
 }

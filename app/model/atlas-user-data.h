@@ -131,7 +131,13 @@ void           atlas_user_data_load_async (const char            *path,
                                            gpointer               user_data);
 AtlasUserData *atlas_user_data_load_finish (GAsyncResult         *result,
                                             GError              **error);
-void           atlas_user_data_free       (AtlasUserData         *self);
+AtlasUserData *atlas_user_data_ref        (AtlasUserData         *self);
+void           atlas_user_data_free       (AtlasUserData         *self);   /* drops a reference */
+const AtlasUserFeature *atlas_user_layer_hit (const AtlasUserLayer *layer,
+                                              gpointer              geos_context,
+                                              double                world_x,
+                                              double                world_y,
+                                              double                tolerance);
 
 const char    *atlas_user_shape_to_string (AtlasUserShape         shape);
 
