@@ -631,5 +631,7 @@ main (int   argc,
     }
 
   app = atlas_application_new (&start, layers);
+  atlas_application_set_open_files (app, (const char * const *) export.open);
+  g_strfreev (export.open);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

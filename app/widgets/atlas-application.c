@@ -17,6 +17,7 @@ struct _AtlasApplication
 
   AtlasStartView        start_view;
   char                 *start_layers;
+  char                **open_files;   /* --open, for the first window */
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
@@ -28,6 +29,16 @@ struct _AtlasApplication
 };
 
 G_DEFINE_FINAL_TYPE (AtlasApplication, atlas_application, ADW_TYPE_APPLICATION)
+
+/* The files of --open, in the first window that has the plan's layers. */
+static void
+open_files (AtlasApplication *self,
+            AtlasWindow      *window)
+{
+  for (guint i = 0; self->open_files != NULL && self->open_files[i] != NULL; i++)
+    atlas_window_open_file (window, self->open_files[i]);
+  g_clear_pointer (&self->open_files, g_strfreev);
+}
 
 /* Loads the data once, from $ATLAS_MAPS_DIR when set (a folder laid out
  * like maps/: for data being prepared, and for tests), else from the
@@ -162,6 +173,7 @@ overlays_loaded_cb (GObject      *object,
         atlas_window_set_overlays (l->data, self->data, self->index, problem);
         if (self->start_layers != NULL)
           atlas_window_show_layers (l->data, self->start_layers);
+        open_files (self, l->data);
       }
   g_application_release (G_APPLICATION (self));
 }
@@ -211,7 +223,10 @@ atlas_application_activate (GApplication *app)
       window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
                                              &self->start_view));
       if (self->overlays_ready)
-        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
+        {
+          atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
+          open_files (self, ATLAS_WINDOW (window));
+        }
       if (!self->loading_overlays)
         {
           self->activated = g_get_monotonic_time ();
@@ -306,6 +321,7 @@ atlas_application_finalize (GObject *object)
   g_clear_object (&self->maps_dir);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->start_layers, g_free);
+  g_clear_pointer (&self->open_files, g_strfreev);
 
   G_OBJECT_CLASS (atlas_application_parent_class)->finalize (object);
 }
@@ -378,4 +394,19 @@ atlas_application_new_settings (void)
     }
 
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* Files to open in "My data" (--open), resolved against the current folder. */
+void
+atlas_application_set_open_files (AtlasApplication   *self,
+                                  const char * const *paths)
+{
+  g_autoptr(GPtrArray) abs = g_ptr_array_new ();
+
+  g_return_if_fail (ATLAS_IS_APPLICATION (self));
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_ptr_array_add (abs, g_canonicalize_filename (paths[i], NULL));
+  g_ptr_array_add (abs, NULL);
+  g_strfreev (self->open_files);
+  self->open_files = (char **) g_ptr_array_free (g_steal_pointer (&abs), FALSE);
 }

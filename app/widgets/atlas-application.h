@@ -23,5 +23,7 @@ G_DECLARE_FINAL_TYPE (AtlasApplication, atlas_application, ATLAS, APPLICATION, A
 AtlasApplication *atlas_application_new            (const AtlasStartView *start_view,
                                                     const char           *start_layers);
 GSettings        *atlas_application_new_settings   (void);
+void              atlas_application_set_open_files (AtlasApplication   *self,
+                                                    const char * const *paths);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/atlas-views.h"
+#include "render/atlas-user-renderer.h"
 
 struct _AtlasExportDialog
 {
@@ -29,6 +30,7 @@ struct _AtlasExportDialog
   AtlasRect        view_extent;
   AtlasEntity     *selection;
   GSettings       *settings;
+  gpointer         user_layers;   /* nullable: AtlasUserRenderer, "My data" */
 
   GtkWidget       *preview;
   GdkTexture      *preview_texture;
@@ -96,6 +98,8 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
     }
   if (*subtitle != '\0')
     job->subtitle = g_strdup (subtitle);
+  if (self->user_layers != NULL)
+    job->user_layers = atlas_user_renderer_ref (self->user_layers);
   memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
   memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
   job->hidden = g_memdup2 (self->hidden, sizeof (gboolean)
@@ -658,6 +662,7 @@ atlas_export_dialog_finalize (GObject *object)
   g_free (self->visible);
   g_free (self->opacity);
   g_free (self->hidden);
+  g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -725,4 +730,15 @@ gboolean
 atlas_export_dialog_preview_ready (AtlasExportDialog *self)
 {
   return self->preview_ready;
+}
+
+/* The user's own layers ("My data"), drawn and listed in the legend. */
+void
+atlas_export_dialog_set_user_layers (AtlasExportDialog *self,
+                                     gpointer           user_renderer)
+{
+  g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
+  g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
+  if (user_renderer != NULL)
+    self->user_layers = atlas_user_renderer_ref (user_renderer);
 }

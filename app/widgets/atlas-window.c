@@ -14,6 +14,7 @@
 #include "atlas-layer-panel.h"
 #include "atlas-plan-panel.h"
 #include "atlas-export-dialog.h"
+#include "atlas-user-panel.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
@@ -34,6 +35,8 @@ struct _AtlasWindow
   AtlasPlanIndex       *index;      /* owned by the application */
   AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
+  AtlasUserPanel       *user_panel;   /* "My data" */
+  GtkWidget            *layer_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
@@ -397,6 +400,8 @@ click_released_cb (GtkGestureClick *gesture,
   if (n_press != 1)
     return;
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+  if (self->user_panel != NULL && atlas_user_panel_select_at (self->user_panel, lat, lon))
+    return;
   atlas_window_select_at (self, lat, lon);
 }
 
@@ -791,6 +796,8 @@ open_export_dialog (AtlasWindow *self)
   extent.y1 = extent.y0 + h / (ATLAS_TILE_SIZE * pow (2, zoom));
   dialog = atlas_export_dialog_new (GTK_WINDOW (self), self->data, self->index, self->layer_state,
                                     extent, atlas_selection_get_entity (self->selection));
+  if (self->user_panel != NULL)
+    atlas_export_dialog_set_user_layers (dialog, atlas_user_panel_get_renderer (self->user_panel));
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -872,6 +879,44 @@ build_views_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+/* "My data": the user's files, above the plan's layers in the sidebar. */
+static void
+user_message_cb (AtlasWindow *self,
+                 const char  *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+add_user_panel (AtlasWindow *self,
+                AtlasData   *data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->user_panel = atlas_user_panel_new (self->map, SHUMATE_LAYER (self->highlight), data, self->settings);
+  g_signal_connect_object (self->user_panel, "message", G_CALLBACK (user_message_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_set_vexpand (self->layer_panel, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->user_panel));
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (box), self->layer_panel);
+  adw_flap_set_flap (self->flap, box);
+  atlas_user_panel_restore (self->user_panel);
+}
+
+static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  if (self->user_panel != NULL)
+    atlas_user_panel_choose_file (self->user_panel);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("The plan’s layers are still loading")));
+}
+
 static void
 atlas_window_class_init (AtlasWindowClass *klass)
 {
@@ -920,6 +965,8 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-plan", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-file", NULL);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", NULL);
@@ -1040,8 +1087,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
 
   refresh_overlays (self);
 
-  adw_flap_set_flap (self->flap, GTK_WIDGET (atlas_layer_panel_new (self->layer_state,
-                                                                    self->selection)));
+  self->layer_panel = GTK_WIDGET (atlas_layer_panel_new (self->layer_state, self->selection));
+  add_user_panel (self, data);
 
   g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
   g_signal_connect_swapped (self->selection, "notify::feature", G_CALLBACK (selection_changed_cb),
@@ -1260,7 +1307,25 @@ GtkWidget *
 atlas_window_get_layer_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
-  return adw_flap_get_flap (self->flap);
+  return self->layer_panel != NULL ? self->layer_panel : adw_flap_get_flap (self->flap);
+}
+
+/* Opens a user's GIS file in "My data" (--open, drag and drop, Ctrl+O). */
+void
+atlas_window_open_file (AtlasWindow *self,
+                        const char  *path)
+{
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (self->user_panel != NULL)
+    atlas_user_panel_open_file (self->user_panel, path);
+}
+
+/* For tests: the "My data" panel, once the plan's layers are loaded. */
+GtkWidget *
+atlas_window_get_user_panel (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->user_panel);
 }
 
 /* For tests: the plan's side panel, once loaded. */

@@ -35,6 +35,9 @@ AtlasOverlayFeature *atlas_window_select_at  (AtlasWindow          *self,
                                                double                longitude);
 const char      *atlas_window_get_card_text   (AtlasWindow          *self);
 GtkWidget       *atlas_window_get_layer_panel (AtlasWindow          *self);
+GtkWidget       *atlas_window_get_user_panel  (AtlasWindow          *self);
+void             atlas_window_open_file       (AtlasWindow          *self,
+                                               const char           *path);
 ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
 AtlasTileSource *atlas_window_get_tile_source (AtlasWindow          *self);
 void             atlas_window_go_to_view      (AtlasWindow          *self,
