@@ -7,6 +7,7 @@
 
 #include "atlas-test-util.h"
 #include "model/atlas-locate.h"
+#include "model/atlas-measure.h"
 #include "model/atlas-user-data.h"
 
 static char *tmpdir;
@@ -443,6 +444,55 @@ test_locate (void)
   g_assert_nonnull (strstr (csv, "\r\n香河县城,选址,point,117.006000,39.763000,香河县,廊坊市,河北省,"));
 }
 
+/* Vincenty's own test line (Flinders Peak → Buninyong, 54,972.271 m) and a
+ * 0.1° cell's area. */
+static void
+test_measure (void)
+{
+  double path[] = { 116.0, 39.0, 116.1, 39.0, 116.1, 39.1 };
+  double cell[] = { 116.0, 39.0, 116.1, 39.0, 116.1, 39.1, 116.0, 39.1 };
+  double d = atlas_measure_geodesic_m (144.0 + 25 / 60.0 + 29.52440 / 3600, -(37.0 + 57 / 60.0 + 3.72030 / 3600),
+                                       143.0 + 55 / 60.0 + 35.38390 / 3600, -(37.0 + 39 / 60.0 + 10.15610 / 3600));
+  g_autofree char *text = NULL;
+  double len, area;
+
+  g_assert_cmpfloat_with_epsilon (d, 54972.271, 0.01);
+  g_assert_cmpfloat (atlas_measure_geodesic_m (116, 39, 116, 39), ==, 0);
+  len = atlas_measure_path_m (path, 3);
+  /* 0.1° of longitude at 39° N ≈ 8.66 km, 0.1° of latitude ≈ 11.10 km */
+  g_assert_cmpfloat_with_epsilon (len, 8656 + 11103, 30);
+  area = atlas_measure_area_m2 (cell, 4);
+  g_assert_cmpfloat_with_epsilon (area / 1e6, 8.66 * 11.10, 0.3);
+  text = atlas_measure_format (len, area);
+  g_assert_true (g_str_has_prefix (text, "19.8 km · "));
+  g_assert_nonnull (strstr (text, "km²"));
+}
+
+/* Marks are saved as GeoJSON and read back by the ordinary reader. */
+static void
+test_marks_round_trip (void)
+{
+  g_autoptr(GArray) marks = atlas_marks_new ();
+  g_autofree char *path = g_build_filename (tmpdir, "marks.geojson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlasUserData) ud = NULL;
+  AtlasUserLayer *layer;
+  double lon, lat;
+
+  atlas_marks_add (marks, "会场", 116.3975, 39.9087);
+  atlas_marks_add (marks, "Site \"B\"", 117.2, 39.1);
+  g_assert_true (atlas_marks_save (marks, path, &error));
+  g_assert_no_error (error);
+  ud = load_ok (path, NULL);
+  layer = g_ptr_array_index (ud->layers, 0);
+  g_assert_cmpuint (layer->features->len, ==, 2);
+  g_assert_cmpstr (((AtlasUserFeature *) layer->features->pdata[0])->name, ==, "会场");
+  g_assert_cmpstr (((AtlasUserFeature *) layer->features->pdata[1])->name, ==, "Site \"B\"");
+  feature_lonlat (ud, first_feature (ud), &lon, &lat);
+  g_assert_cmpfloat_with_epsilon (lon, 116.3975, 1e-7);
+  g_assert_cmpfloat_with_epsilon (lat, 39.9087, 1e-7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,6 +512,8 @@ main (int   argc,
   g_test_add_func ("/atlas/user-data/broken-files", test_broken_files);
   g_test_add_func ("/atlas/user-data/async", test_async_progress_cancel);
   g_test_add_func ("/atlas/locate/report", test_locate);
+  g_test_add_func ("/atlas/measure/geodesic", test_measure);
+  g_test_add_func ("/atlas/measure/marks", test_marks_round_trip);
   status = g_test_run ();
 
   atlas_data_free (data);

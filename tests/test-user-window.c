@@ -102,6 +102,7 @@ test_open_click_export_remember (void)
   g_autofree char *other = g_build_filename (dir, "other.kml", NULL);
   g_autofree char *moved = g_build_filename (dir, "moved.kml", NULL);
   g_autofree char *empty = g_build_filename (dir, "empty.geojson", NULL);
+  g_autofree char *marks = g_build_filename (dir, "marks.geojson", NULL);
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSettings) settings = atlas_application_new_settings ();
   g_auto(GStrv) saved = NULL;
@@ -151,11 +152,48 @@ test_open_click_export_remember (void)
     g_assert_false (atlas_user_panel_select_at (panel, 41.5, 114.0));
     g_assert_null (atlas_user_panel_get_details (panel));
 
+    /* measuring: clicks add points; distance and area, geodesic */
+    atlas_user_panel_set_measuring (panel, TRUE);
+    g_assert_true (atlas_user_panel_select_at (panel, 39.0, 116.0));
+    g_assert_true (atlas_user_panel_select_at (panel, 39.0, 116.1));
+    g_assert_nonnull (strstr (atlas_user_panel_get_tool_text (panel), "8.6"));
+    g_assert_true (atlas_user_panel_select_at (panel, 39.1, 116.1));
+    g_test_message ("%s", atlas_user_panel_get_tool_text (panel));
+    g_assert_nonnull (strstr (atlas_user_panel_get_tool_text (panel), "19.8 km"));
+    g_assert_nonnull (strstr (atlas_user_panel_get_tool_text (panel), "km²"));
+    atlas_user_panel_set_measuring (panel, FALSE);
+
+    /* marking: each click is saved to the chosen GeoJSON and shown as a layer */
+    atlas_user_panel_start_marks (panel, marks);
+    g_assert_true (atlas_user_panel_select_at (panel, 39.9087, 116.3975));
+    wait_until (not_loading, panel, 30);
+    g_assert_true (atlas_user_panel_select_at (panel, 39.1, 117.2));
+    wait_until (not_loading, panel, 30);
+    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 3);
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (marks, &text, NULL, NULL));
+      g_assert_nonnull (strstr (text, "\"FeatureCollection\""));
+      g_assert_nonnull (strstr (text, "116.3975"));
+      g_assert_nonnull (strstr (text, "117.2"));
+    }
+    atlas_user_panel_start_marks (panel, marks);   /* continues the same file */
+    g_assert_true (atlas_user_panel_select_at (panel, 38.0, 114.5));
+    wait_until (not_loading, panel, 30);
+    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 3);
+    {
+      g_autoptr(AtlasUserData) ud = atlas_user_data_load (marks, NULL, NULL, NULL, NULL, NULL);
+
+      g_assert_nonnull (ud);
+      g_assert_cmpuint (ud->n_features, ==, 3);
+    }
+
     /* exports from the window draw them and list them */
     dialog = atlas_window_open_export_dialog (window);
     job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
     g_assert_nonnull (job->user_layers);
-    g_assert_cmpuint (atlas_user_renderer_n_visible (job->user_layers), ==, 2);
+    g_assert_cmpuint (atlas_user_renderer_n_visible (job->user_layers), ==, 3);
     atlas_export_job_free (job);
     gtk_window_destroy (GTK_WINDOW (dialog));
     close_window (window);
@@ -169,7 +207,7 @@ test_open_click_export_remember (void)
     window = open_window (app, ATLAS_APPLICATION_ID ".User2");
     panel = ATLAS_USER_PANEL (atlas_window_get_user_panel (window));
     wait_until (not_loading, panel, 30);
-    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 1);
+    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 2);   /* sites and the marks */
     g_strfreev (saved);
     saved = g_settings_get_strv (settings, "user-files");
     g_assert_true (strv_has (saved, kml));
@@ -180,6 +218,7 @@ test_open_click_export_remember (void)
   g_unlink (kml);
   g_unlink (moved);
   g_unlink (empty);
+  g_unlink (marks);
   g_rmdir (dir);
 }
 

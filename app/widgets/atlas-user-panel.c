@@ -9,6 +9,7 @@
 
 #include "map/atlas-tile-source.h"
 #include "model/atlas-locate.h"
+#include "model/atlas-measure.h"
 #include "model/atlas-user-data.h"
 #include "render/atlas-user-renderer.h"
 
@@ -43,6 +44,16 @@ struct _AtlasUserPanel
   GtkRevealer      *details_revealer;
   GtkLabel         *details_title;
   GtkLabel         *details;
+
+  /* measure and mark */
+  GtkToggleButton  *measure_button;
+  GtkToggleButton  *mark_button;
+  GtkLabel         *tool_label;
+  GtkEntry         *mark_name;
+  ShumatePathLayer *measure_layer;
+  GArray           *measure_points;   /* lon, lat pairs */
+  GArray           *marks;            /* AtlasMark */
+  char             *marks_path;
 };
 
 struct _Entry
@@ -515,6 +526,242 @@ atlas_user_panel_restore (AtlasUserPanel *self)
     }
 }
 
+/* ---- measure and mark ---- */
+
+static void
+update_measure (AtlasUserPanel *self)
+{
+  guint n = self->measure_points->len / 2;
+  double *pts = (double *) self->measure_points->data;
+  g_autofree char *text = NULL;
+
+  if (n < 2)
+    text = g_strdup (_("Click points on the map to measure"));
+  else
+    {
+      g_autofree char *figures = atlas_measure_format (atlas_measure_path_m (pts, n),
+                                                       n >= 3 ? atlas_measure_area_m2 (pts, n) : 0);
+      text = g_strdup_printf (_("Distance %s"), figures);
+    }
+  gtk_label_set_text (self->tool_label, text);
+  shumate_path_layer_set_closed (self->measure_layer, n >= 3);
+  shumate_path_layer_set_fill (self->measure_layer, n >= 3);
+}
+
+static void
+stop_measuring (AtlasUserPanel *self)
+{
+  if (self->measure_layer != NULL)
+    shumate_map_remove_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->measure_layer));
+  self->measure_layer = NULL;
+  g_array_set_size (self->measure_points, 0);
+}
+
+static void
+measure_toggled_cb (GtkToggleButton *button,
+                    AtlasUserPanel  *self)
+{
+  stop_measuring (self);
+  if (gtk_toggle_button_get_active (button))
+    {
+      GdkRGBA stroke = { 0.9, 0.1, 0.35, 1 }, fill = { 0.9, 0.1, 0.35, 0.15 };
+
+      gtk_toggle_button_set_active (self->mark_button, FALSE);
+      self->measure_layer = shumate_path_layer_new (shumate_simple_map_get_viewport (self->map));
+      shumate_path_layer_set_stroke_color (self->measure_layer, &stroke);
+      shumate_path_layer_set_fill_color (self->measure_layer, &fill);
+      shumate_path_layer_set_stroke_width (self->measure_layer, 2.5);
+      shumate_map_add_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->measure_layer));
+      update_measure (self);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_label), gtk_toggle_button_get_active (button)
+                          || gtk_toggle_button_get_active (self->mark_button));
+}
+
+static void
+add_measure_point (AtlasUserPanel *self,
+                   double          latitude,
+                   double          longitude)
+{
+  double p[2] = { longitude, latitude };
+
+  g_array_append_vals (self->measure_points, p, 2);
+  shumate_path_layer_add_node (self->measure_layer,
+                               SHUMATE_LOCATION (shumate_coordinate_new_full (latitude, longitude)));
+  update_measure (self);
+}
+
+/* The marks file is read back as a user layer: replace the one shown. */
+static void
+show_marks_file (AtlasUserPanel *self)
+{
+  for (guint i = self->entries->len; i-- > 0;)
+    {
+      Entry *e = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (e->style.data->path, self->marks_path) == 0)
+        {
+          gtk_list_box_remove (self->list, e->row);
+          g_ptr_array_remove_index (self->entries, i);
+        }
+    }
+  atlas_user_panel_open_file (self, self->marks_path);
+}
+
+static void
+add_mark (AtlasUserPanel *self,
+          double          latitude,
+          double          longitude)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->mark_name));
+  g_autofree char *name = *typed != '\0' ? g_strdup (typed)
+                                         : g_strdup_printf (_("Mark %u"), self->marks->len + 1);
+  g_autoptr(GError) error = NULL;
+
+  atlas_marks_add (self->marks, name, longitude, latitude);
+  if (!atlas_marks_save (self->marks, self->marks_path, &error))
+    {
+      g_array_set_size (self->marks, self->marks->len - 1);
+      say (self, error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->mark_name), "");
+  show_marks_file (self);
+}
+
+static void mark_toggled_cb (GtkToggleButton *button,
+                             AtlasUserPanel  *self);
+
+/* Marks go to @path (an existing marks file is continued). */
+void
+atlas_user_panel_start_marks (AtlasUserPanel *self,
+                              const char     *path)
+{
+  g_autoptr(AtlasUserData) old = NULL;
+
+  g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  g_free (self->marks_path);
+  self->marks_path = g_strdup (path);
+  g_array_set_size (self->marks, 0);
+  if (g_file_test (path, G_FILE_TEST_EXISTS)
+      && (old = atlas_user_data_load (path, NULL, NULL, NULL, NULL, NULL)) != NULL)
+    for (guint l = 0; l < old->layers->len; l++)
+      {
+        AtlasUserLayer *layer = g_ptr_array_index (old->layers, l);
+
+        for (guint i = 0; i < layer->features->len; i++)
+          {
+            AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+            double lon = atlas_geo_world_x_to_lon ((f->bbox.x0 + f->bbox.x1) / 2);
+            double lat = atlas_geo_world_y_to_lat ((f->bbox.y0 + f->bbox.y1) / 2);
+
+            if (f->shape == ATLAS_USER_POINT)
+              atlas_marks_add (self->marks, f->name, lon, lat);
+          }
+      }
+  gtk_toggle_button_set_active (self->measure_button, FALSE);
+  g_signal_handlers_block_by_func (self->mark_button, mark_toggled_cb, self);
+  gtk_toggle_button_set_active (self->mark_button, TRUE);
+  g_signal_handlers_unblock_by_func (self->mark_button, mark_toggled_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->mark_name), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_label), TRUE);
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *text = g_strdup_printf (_("Click the map to mark a place; marks are saved to %s"), base);
+    gtk_label_set_text (self->tool_label, text);
+  }
+}
+
+static void
+marks_chooser_response_cb (GtkNativeDialog *dialog,
+                           int              response,
+                           AtlasUserPanel  *self)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))
+                                                          : NULL;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    atlas_user_panel_start_marks (self, path);
+  else
+    gtk_toggle_button_set_active (self->mark_button, FALSE);
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+mark_toggled_cb (GtkToggleButton *button,
+                 AtlasUserPanel  *self)
+{
+  gboolean on = gtk_toggle_button_get_active (button);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->mark_name), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_label), on || gtk_toggle_button_get_active (self->measure_button));
+  if (on)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkFileChooserNative *chooser;
+
+      gtk_toggle_button_set_active (self->measure_button, FALSE);
+      chooser = gtk_file_chooser_native_new (_("Save Marks As"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("marks.geojson"));
+      g_signal_connect (chooser, "response", G_CALLBACK (marks_chooser_response_cb), self);
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+    }
+  else
+    g_clear_pointer (&self->marks_path, g_free);
+}
+
+/* For tests: what the measuring tool shows. */
+const char *
+atlas_user_panel_get_tool_text (AtlasUserPanel *self)
+{
+  g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), NULL);
+  return gtk_label_get_text (self->tool_label);
+}
+
+void
+atlas_user_panel_set_measuring (AtlasUserPanel *self,
+                                gboolean        measuring)
+{
+  g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  gtk_toggle_button_set_active (self->measure_button, measuring);
+}
+
+static GtkWidget *
+build_tools (AtlasUserPanel *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->measure_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Measure")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->measure_button),
+                               _("Measure distances and areas: click points on the map"));
+  self->mark_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Mark…")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mark_button),
+                               _("Mark places on the map; the marks are saved to a GeoJSON file you choose"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->measure_button), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->mark_button), TRUE);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->measure_button));
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->mark_button));
+  self->tool_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->tool_label, TRUE);
+  gtk_label_set_max_width_chars (self->tool_label, 30);
+  gtk_label_set_xalign (self->tool_label, 0);
+  gtk_label_set_selectable (self->tool_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_label), FALSE);
+  self->mark_name = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->mark_name, _("Name of the next mark"));
+  gtk_widget_set_visible (GTK_WIDGET (self->mark_name), FALSE);
+  g_signal_connect (self->measure_button, "toggled", G_CALLBACK (measure_toggled_cb), self);
+  g_signal_connect (self->mark_button, "toggled", G_CALLBACK (mark_toggled_cb), self);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->tool_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->mark_name));
+  return box;
+}
+
 /* ---- a clicked feature ---- */
 
 static void
@@ -554,6 +801,16 @@ atlas_user_panel_select_at (AtlasUserPanel *self,
   double wx = atlas_geo_lon_to_world_x (longitude), wy = atlas_geo_lat_to_world_y (latitude);
 
   g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), FALSE);
+  if (self->measure_layer != NULL)
+    {
+      add_measure_point (self, latitude, longitude);
+      return TRUE;
+    }
+  if (self->marks_path != NULL && gtk_toggle_button_get_active (self->mark_button))
+    {
+      add_mark (self, latitude, longitude);
+      return TRUE;
+    }
   for (guint i = self->entries->len; i-- > 0;)
     {
       Entry *e = g_ptr_array_index (self->entries, i);
@@ -621,6 +878,8 @@ atlas_user_panel_dispose (GObject *object)
     for (guint i = 0; i < self->loads->len; i++)
       g_cancellable_cancel (((Load *) self->loads->pdata[i])->cancellable);
   g_clear_handle_id (&self->progress_id, g_source_remove);
+  if (self->map != NULL)
+    stop_measuring (self);
   if (self->layer != NULL && self->map != NULL)
     shumate_map_remove_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->layer));
   self->layer = NULL;
@@ -640,6 +899,9 @@ atlas_user_panel_finalize (GObject *object)
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->loads);   /* a running load holds only a weak reference */
   g_clear_pointer (&self->locator, atlas_locator_free);
+  g_array_unref (self->measure_points);
+  g_array_unref (self->marks);
+  g_free (self->marks_path);
   G_OBJECT_CLASS (atlas_user_panel_parent_class)->finalize (object);
 }
 
@@ -733,6 +995,8 @@ atlas_user_panel_init (AtlasUserPanel *self)
 
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->loads = g_ptr_array_new ();
+  self->measure_points = g_array_new (FALSE, FALSE, sizeof (double));
+  self->marks = atlas_marks_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 4);
   gtk_widget_set_margin_start (GTK_WIDGET (self), 8);
@@ -740,6 +1004,7 @@ atlas_user_panel_init (AtlasUserPanel *self)
   gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
   gtk_box_append (GTK_BOX (self), build_header (self));
+  gtk_box_append (GTK_BOX (self), build_tools (self));
 
   self->empty_label = GTK_LABEL (gtk_label_new (_("Open or drop a GeoJSON, KML, GPX, Shapefile, GeoPackage "
                                                   "or CSV file to see where it falls in the plan.")));

@@ -33,5 +33,10 @@ guint           atlas_user_panel_get_n_layers (AtlasUserPanel   *self);
 gboolean        atlas_user_panel_is_loading   (AtlasUserPanel   *self);
 const char     *atlas_user_panel_get_details  (AtlasUserPanel   *self);
 gpointer        atlas_user_panel_get_renderer (AtlasUserPanel   *self);
+void            atlas_user_panel_set_measuring (AtlasUserPanel  *self,
+                                                gboolean         measuring);
+void            atlas_user_panel_start_marks  (AtlasUserPanel   *self,
+                                               const char       *path);
+const char     *atlas_user_panel_get_tool_text (AtlasUserPanel  *self);
 
 G_END_DECLS
