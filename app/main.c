@@ -16,6 +16,7 @@
 #include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
 #include "render/atlas-user-renderer.h"
+#include "render/atlas-raster-painter.h"
 #include "widgets/atlas-application.h"
 #include "atlas-resources.h"
 
@@ -232,6 +233,8 @@ typedef struct
   char    *excerpt;
   char   **open;
   char    *crs;
+  char    *basemap;
+  char    *attribution;
 } ExportOptions;
 
 static gboolean
@@ -383,6 +386,15 @@ export_map (ExportOptions  *o,
     return 1;
 
   job = atlas_export_job_new (data, index);
+  if (o->basemap != NULL)
+    {
+      g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (data->basemap);
+
+      job->basemap = atlas_raster_painter_new (o->basemap, atlas_basemap_renderer_as_painter (base), 10, &error);
+      if (job->basemap == NULL)
+        return fail ("%s", error->message);
+      atlas_raster_painter_set_attribution (job->basemap, o->attribution);
+    }
   if (o->open != NULL && (job->user_layers = open_user_layers (o->open, o->crs, &error)) == NULL)
     {
       g_printerr ("capital-atlas: %s\n", error->message);
@@ -437,6 +449,9 @@ export_map (ExportOptions  *o,
       g_printerr ("capital-atlas: %s\n", error->message);
       return 1;
     }
+  if (job->basemap != NULL && atlas_raster_painter_get_missing (job->basemap) > 0)
+    g_printerr (_("capital-atlas: %u tiles of the base map could not be had (missing, slow or broken); "
+                  "the embedded map is shown there\n"), atlas_raster_painter_get_missing (job->basemap));
   return 0;
 }
 
@@ -520,6 +535,10 @@ main (int   argc,
       N_("Report where each feature of a GIS file falls in the plan (--json, --format=csv)"), N_("FILE") },
     { "open", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &export.open,
       N_("Open a GIS file as a layer of “My data” (repeatable; also with --export)"), N_("FILE") },
+    { "basemap", 0, 0, G_OPTION_ARG_STRING, &export.basemap,
+      N_("Your own base map: mbtiles:PATH or xyz:URL_TEMPLATE with {z}, {x}, {y}"), N_("SOURCE") },
+    { "attribution", 0, 0, G_OPTION_ARG_STRING, &export.attribution,
+      N_("With --basemap: the credit line of your base map"), N_("TEXT") },
     { "crs", 0, 0, G_OPTION_ARG_STRING, &crs_text,
       N_("Coordinates of opened files: wgs84, gcj02, bd09 or EPSG:N (default: the file’s own)"), N_("CRS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
@@ -627,11 +646,16 @@ main (int   argc,
       g_free (export.book);
       g_free (export.excerpt);
       g_strfreev (export.open);
+      g_free (export.basemap);
+      g_free (export.attribution);
       return status;
     }
 
   app = atlas_application_new (&start, layers);
   atlas_application_set_open_files (app, (const char * const *) export.open);
   g_strfreev (export.open);
+  atlas_application_set_basemap (app, export.basemap, export.attribution);
+  g_free (export.basemap);
+  g_free (export.attribution);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

@@ -88,6 +88,11 @@ printf '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"t
 check locate-truncated 1 "cut.geojson: " --locate="$tmp/cut.geojson"
 check_one_line one-line-locate-empty --locate="$tmp/empty.geojson"
 check_one_line one-line-locate-truncated --locate="$tmp/cut.geojson"
+# --basemap: a wrong source is one line and status 2, before any work
+check basemap-bad-kind 2 "mbtiles:PATH or xyz:URL_TEMPLATE" --export="$tmp/b.pdf" --basemap=tiles:/x
+check basemap-bad-url 2 "{z}, {x} and {y}" --export="$tmp/b.pdf" --basemap=xyz:http://example.org/t.png
+check basemap-not-mbtiles 2 "sites.kml: not an MBTiles file" --export="$tmp/b.pdf" --basemap="mbtiles:$tmp/sites.kml"
+check_one_line one-line-basemap --export="$tmp/b.pdf" --basemap=tiles:/x
 chmod 755 "$tmp/ro"; rm -rf "$tmp"
 
 check_one_line one-line-unknown-view --view=atlantis

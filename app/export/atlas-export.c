@@ -26,6 +26,7 @@
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
 #include "render/atlas-user-renderer.h"
+#include "render/atlas-raster-painter.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 #define EARTH_CIRCUMFERENCE_M 40075016.686
@@ -116,6 +117,7 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->hidden);
   g_clear_pointer (&job->book, g_ptr_array_unref);
   g_clear_pointer (&job->user_layers, atlas_user_renderer_unref);
+  g_clear_pointer (&job->basemap, atlas_raster_painter_unref);
   g_free (job);
 }
 
@@ -255,7 +257,10 @@ draw_map (AtlasExportJob  *job,
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
   cairo_clip (cr);
   cairo_translate (cr, frame->x, frame->y);
-  atlas_basemap_renderer_draw (base, cr, &vp);
+  if (job->basemap != NULL)
+    atlas_painter_draw (atlas_raster_painter_as_painter (job->basemap), cr, &vp);
+  else
+    atlas_basemap_renderer_draw (base, cr, &vp);
   atlas_painter_draw (atlas_overlay_renderer_as_painter (overlays), cr, &vp);
   if (job->user_layers != NULL)
     atlas_painter_draw (atlas_user_renderer_as_painter (job->user_layers), cr, &vp);
@@ -502,6 +507,13 @@ draw_footer (AtlasExportJob *job,
   g_autofree char *made = g_strdup_printf (_("Made with Capital Atlas %s · %s"), PACKAGE_VERSION,
                                            today (job, date, sizeof date));
 
+  if (job->basemap != NULL && atlas_raster_painter_get_attribution (job->basemap) != NULL)
+    {
+      g_autofree char *tiles = g_strdup_printf (_("%s Base map tiles: %s"), attribution,
+                                                atlas_raster_painter_get_attribution (job->basemap));
+      g_free (attribution);
+      attribution = g_steal_pointer (&tiles);
+    }
   y += draw_text (cr, attribution, "", unit * 0.8, x, y, w, 0.35, 0.35, 0.38);
   draw_text (cr, made, "", unit * 0.8, x, y + unit * 0.2, w, 0.35, 0.35, 0.38);
 }

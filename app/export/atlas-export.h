@@ -59,6 +59,7 @@ typedef struct
   AtlasEntity      *excerpt;     /* nullable: show its role text beside the map */
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
   gpointer          user_layers; /* nullable: AtlasUserRenderer, the "My data" layers (a reference) */
+  gpointer          basemap;     /* nullable: AtlasRasterPainter, the user's own base map (a reference) */
 } AtlasExportJob;
 
 GQuark            atlas_export_error_quark   (void);

