@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "widgets/atlas-application.h"
+#include "widgets/atlas-basemap-prefs.h"
 #include "widgets/atlas-export-dialog.h"
 #include "widgets/atlas-user-panel.h"
 #include "widgets/atlas-window.h"
@@ -222,6 +225,63 @@ test_open_click_export_remember (void)
   g_rmdir (dir);
 }
 
+static void
+apply_cb (gpointer    user_data,
+          const char *spec,
+          const char *attribution)
+{
+  atlas_window_set_basemap (user_data, spec, attribution);
+}
+
+/* Preferences: an MBTiles base map is checked, saved and shown; a broken one is refused. */
+static void
+test_basemap_preferences (void)
+{
+  AtlasStartView start = { 116.4, 39.9, 8 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  g_autoptr(GSettings) settings = atlas_application_new_settings ();
+  g_autofree char *dir = g_dir_make_tmp ("atlas-prefs-XXXXXX", NULL);
+  g_autofree char *mbtiles = g_build_filename (dir, "own.mbtiles", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.mbtiles", NULL);
+  g_autofree char *spec = g_strconcat ("mbtiles:", mbtiles, NULL);
+  g_autofree char *saved = NULL;
+  AtlasWindow *window = open_window (app, ATLAS_APPLICATION_ID ".Prefs");
+  AtlasBasemapPrefs *prefs;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (mbtiles, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
+                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, "
+                                     "tile_row INTEGER, tile_data BLOB);", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_set_contents (broken, "not sqlite", -1, NULL));
+
+  g_assert_null (atlas_window_get_basemap (window));
+  prefs = atlas_basemap_prefs_new (GTK_WINDOW (window), settings, apply_cb, window);
+  g_assert_false (atlas_basemap_prefs_apply (prefs, 1, broken, NULL));
+  g_assert_null (atlas_window_get_basemap (window));
+  saved = g_settings_get_string (settings, "basemap");
+  g_assert_cmpstr (saved, ==, "");
+  g_clear_pointer (&saved, g_free);
+
+  g_assert_true (atlas_basemap_prefs_apply (prefs, 1, mbtiles, "Our tiles"));
+  g_assert_nonnull (atlas_window_get_basemap (window));
+  saved = g_settings_get_string (settings, "basemap");
+  g_assert_cmpstr (saved, ==, spec);
+  g_clear_pointer (&saved, g_free);
+
+  g_assert_true (atlas_basemap_prefs_apply (prefs, 0, "", NULL));   /* back to the embedded map */
+  g_assert_null (atlas_window_get_basemap (window));
+  saved = g_settings_get_string (settings, "basemap");
+  g_assert_cmpstr (saved, ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  close_window (window);
+  g_unlink (mbtiles);
+  g_unlink (broken);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,5 +289,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   atlas_register_resource ();
   g_test_add_func ("/atlas/user-window/open-click-export-remember", test_open_click_export_remember);
+  g_test_add_func ("/atlas/user-window/basemap-preferences", test_basemap_preferences);
   return g_test_run ();
 }

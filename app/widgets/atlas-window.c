@@ -15,6 +15,7 @@
 #include "atlas-plan-panel.h"
 #include "atlas-export-dialog.h"
 #include "atlas-user-panel.h"
+#include "atlas-basemap-prefs.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
@@ -912,6 +913,25 @@ add_user_panel (AtlasWindow *self,
 }
 
 static void
+basemap_chosen_cb (gpointer    user_data,
+                   const char *spec,
+                   const char *attribution)
+{
+  atlas_window_set_basemap (ATLAS_WINDOW (user_data), spec, attribution);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (atlas_basemap_prefs_new (GTK_WINDOW (self), self->settings,
+                                                           basemap_chosen_cb, self)));
+}
+
+static void
 open_file_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -974,6 +994,8 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-file", NULL);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
