@@ -652,6 +652,21 @@ main (int   argc,
     }
 
   app = atlas_application_new (&start, layers);
+  if (crs_text != NULL)
+    {
+      AtlasCrs crs;
+
+      if (!atlas_crs_parse (crs_text, &crs, &error))
+        return fail ("%s", error->message);
+      for (guint i = 0; export.open != NULL && export.open[i] != NULL; i++)
+        {
+          g_autofree char *abs = g_canonicalize_filename (export.open[i], NULL);
+          g_autofree char *name = atlas_crs_to_string (&crs);
+
+          g_free (export.open[i]);
+          export.open[i] = g_strdup_printf ("%s:%s", name, abs);   /* read by the "My data" panel */
+        }
+    }
   atlas_application_set_open_files (app, (const char * const *) export.open);
   g_strfreev (export.open);
   atlas_application_set_basemap (app, export.basemap, export.attribution);

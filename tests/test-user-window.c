@@ -106,6 +106,7 @@ test_open_click_export_remember (void)
   g_autofree char *moved = g_build_filename (dir, "moved.kml", NULL);
   g_autofree char *empty = g_build_filename (dir, "empty.geojson", NULL);
   g_autofree char *marks = g_build_filename (dir, "marks.geojson", NULL);
+  g_autofree char *gcj = g_build_filename (dir, "amap.csv", NULL);
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSettings) settings = atlas_application_new_settings ();
   g_auto(GStrv) saved = NULL;
@@ -191,12 +192,37 @@ test_open_click_export_remember (void)
       g_assert_nonnull (ud);
       g_assert_cmpuint (ud->n_features, ==, 3);
     }
+    atlas_user_panel_stop_marking (panel);
+    g_assert_false (atlas_user_panel_select_at (panel, 41.9, 113.9));   /* a click selects again */
+
+    /* a file in GCJ-02 coordinates, read as such: the point lands on its WGS84 place */
+    {
+      double glon, glat;
+      g_autofree char *text = NULL;
+      g_autofree char *entry = g_strconcat ("gcj02:", gcj, NULL);
+
+      atlas_wgs84_to_gcj02 (117.5, 40.5, &glon, &glat);
+      text = g_strdup_printf ("name,lon,lat\n高德点,%.8f,%.8f\n", glon, glat);
+      g_assert_true (g_file_set_contents (gcj, text, -1, NULL));
+      atlas_user_panel_set_crs (panel, ATLAS_CRS_GCJ02);
+      atlas_window_open_file (window, gcj);
+      wait_until (not_loading, panel, 30);
+      atlas_user_panel_set_crs (panel, ATLAS_CRS_AUTO);
+      shumate_viewport_set_zoom_level (atlas_window_get_viewport (window), 14);
+      g_assert_true (atlas_user_panel_select_at (panel, 40.5, 117.5));
+      g_assert_nonnull (strstr (atlas_user_panel_get_details (panel), "高德点"));
+      g_assert_false (atlas_user_panel_select_at (panel, glat, glon));
+      g_strfreev (saved);
+      saved = g_settings_get_strv (settings, "user-files");
+      g_assert_true (strv_has (saved, entry));
+      shumate_viewport_set_zoom_level (atlas_window_get_viewport (window), 10);
+    }
 
     /* exports from the window draw them and list them */
     dialog = atlas_window_open_export_dialog (window);
     job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
     g_assert_nonnull (job->user_layers);
-    g_assert_cmpuint (atlas_user_renderer_n_visible (job->user_layers), ==, 3);
+    g_assert_cmpuint (atlas_user_renderer_n_visible (job->user_layers), ==, 4);
     atlas_export_job_free (job);
     gtk_window_destroy (GTK_WINDOW (dialog));
     close_window (window);
@@ -210,7 +236,7 @@ test_open_click_export_remember (void)
     window = open_window (app, ATLAS_APPLICATION_ID ".User2");
     panel = ATLAS_USER_PANEL (atlas_window_get_user_panel (window));
     wait_until (not_loading, panel, 30);
-    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 2);   /* sites and the marks */
+    g_assert_cmpuint (atlas_user_panel_get_n_layers (panel), ==, 3);   /* sites, the marks, the GCJ-02 file */
     g_strfreev (saved);
     saved = g_settings_get_strv (settings, "user-files");
     g_assert_true (strv_has (saved, kml));
@@ -222,6 +248,7 @@ test_open_click_export_remember (void)
   g_unlink (moved);
   g_unlink (empty);
   g_unlink (marks);
+  g_unlink (gcj);
   g_rmdir (dir);
 }
 

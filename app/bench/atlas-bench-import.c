@@ -5,6 +5,8 @@
  * reader (what the window does on a worker thread), then locates 10,000 of
  * them in the plan, and prints
  *   import: csv_100k_ms=X gpkg_100k_ms=Y locate_10k_ms=Z
+ *   import-tiles: median_ms=X max_ms=Y   drawing the 100,000 points as map tiles
+ *                                        (256 px, zooms 6–10, on a worker in the window)
  * (writing the files is not timed).
  */
 
@@ -19,6 +21,7 @@
 #include "atlas-bench-import.h"
 #include "model/atlas-locate.h"
 #include "model/atlas-user-data.h"
+#include "render/atlas-user-renderer.h"
 
 #define N_POINTS 100000
 #define N_LOCATE 10000
@@ -110,6 +113,45 @@ time_load (const char     *path,
   return (g_get_monotonic_time () - t0) / 1000.0;
 }
 
+static int
+compare_ms (const void *a,
+            const void *b)
+{
+  double d = *(const double *) a - *(const double *) b;
+
+  return d < 0 ? -1 : d > 0 ? 1 : 0;
+}
+
+/* The tiles the window draws for the 100,000 points, around Beijing. */
+static void
+bench_tiles (AtlasUserData *ud)
+{
+  AtlasUserLayerStyle style = { ud, 0, TRUE, 1.0, { 0.85, 0.16, 0.55, 1 }, -1 };
+  g_autoptr(AtlasUserRenderer) r = atlas_user_renderer_new (&style, 1);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint z = 6; z <= 10; z++)
+    {
+      guint cx, cy;
+
+      atlas_geo_lonlat_to_tile (116.4, 39.9, z, &cx, &cy);
+      for (int dx = -1; dx <= 1; dx++)
+        for (int dy = -1; dy <= 1; dy++)
+          {
+            gint64 t0 = g_get_monotonic_time ();
+            cairo_surface_t *s = atlas_painter_render_tile (atlas_user_renderer_as_painter (r), z,
+                                                            cx + dx, cy + dy, 1);
+            double ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+            cairo_surface_destroy (s);
+            g_array_append_val (times, ms);
+          }
+    }
+  g_array_sort (times, compare_ms);
+  printf ("import-tiles: median_ms=%.1f max_ms=%.1f\n", g_array_index (times, double, times->len / 2),
+          g_array_index (times, double, times->len - 1));
+}
+
 int
 atlas_bench_import (void)
 {
@@ -151,5 +193,6 @@ atlas_bench_import (void)
   locate_ms = (g_get_monotonic_time () - t0) / 1000.0;
   printf ("import: csv_100k_ms=%.0f gpkg_100k_ms=%.0f locate_10k_ms=%.0f (in a zone: %u)\n",
           csv_ms, gpkg_ms, locate_ms, found);
+  bench_tiles (b);
   return 0;
 }

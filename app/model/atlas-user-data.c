@@ -204,6 +204,20 @@ bad:
   return FALSE;
 }
 
+/* "auto", "wgs84", "gcj02", "bd09" or "EPSG:N": what atlas_crs_parse() reads. */
+char *
+atlas_crs_to_string (const AtlasCrs *crs)
+{
+  switch (crs->kind)
+    {
+    case ATLAS_CRS_WGS84: return g_strdup ("wgs84");
+    case ATLAS_CRS_GCJ02: return g_strdup ("gcj02");
+    case ATLAS_CRS_BD09: return g_strdup ("bd09");
+    case ATLAS_CRS_EPSG: return g_strdup_printf ("EPSG:%d", crs->epsg);
+    default: return g_strdup ("auto");
+    }
+}
+
 const char *
 atlas_user_shape_to_string (AtlasUserShape shape)
 {
@@ -735,6 +749,7 @@ atlas_user_data_load (const char            *path,
   loader.out->path = g_strdup (path);
   loader.out->layers = g_ptr_array_new ();
   loader.out->geos_context = loader.ctx = GEOS_init_r ();
+  loader.out->crs = *loader.crs;
   if (!check_file (&loader, error))
     {
       atlas_user_data_free (loader.out);

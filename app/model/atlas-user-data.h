@@ -87,6 +87,7 @@ typedef struct
   guint      n_features;
   guint      n_repaired;     /* invalid polygons made valid */
   char      *crs_note;       /* how the coordinates were read, for the user */
+  AtlasCrs   crs;            /* as asked for when loading */
   gpointer   geos_context;
 } AtlasUserData;
 
@@ -98,6 +99,7 @@ GQuark         atlas_user_data_error_quark (void);
 gboolean       atlas_crs_parse            (const char     *text,
                                            AtlasCrs       *crs,
                                            GError        **error);
+char          *atlas_crs_to_string        (const AtlasCrs *crs);
 
 void           atlas_wgs84_to_gcj02       (double          lon,
                                            double          lat,

@@ -10,6 +10,7 @@
 #include "model/atlas-plan-index.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _AtlasApplication
 {
@@ -426,7 +427,9 @@ atlas_application_set_open_files (AtlasApplication   *self,
 
   g_return_if_fail (ATLAS_IS_APPLICATION (self));
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    g_ptr_array_add (abs, g_canonicalize_filename (paths[i], NULL));
+    g_ptr_array_add (abs, paths[i][0] != '/' && strstr (paths[i], ":/") != NULL
+                          ? g_strdup (paths[i])   /* "CRS:/absolute/path" */
+                          : g_canonicalize_filename (paths[i], NULL));
   g_ptr_array_add (abs, NULL);
   g_strfreev (self->open_files);
   self->open_files = (char **) g_ptr_array_free (g_steal_pointer (&abs), FALSE);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "map/atlas-tile-source.h"
 #include "model/atlas-locate.h"
@@ -50,6 +51,7 @@ struct _AtlasUserPanel
   GtkToggleButton  *mark_button;
   GtkLabel         *tool_label;
   GtkEntry         *mark_name;
+  GtkDropDown      *crs_drop;         /* coordinates of files opened next */
   ShumatePathLayer *measure_layer;
   GArray           *measure_points;   /* lon, lat pairs */
   GArray           *marks;            /* AtlasMark */
@@ -137,12 +139,17 @@ save_paths (AtlasUserPanel *self)
 
   if (self->settings == NULL || self->restoring)
     return;
+  g_ptr_array_set_free_func (paths, g_free);
   for (guint i = 0; i < self->entries->len; i++)
     {
-      const char *path = ((Entry *) self->entries->pdata[i])->style.data->path;
+      AtlasUserData *ud = ((Entry *) self->entries->pdata[i])->style.data;
+      g_autofree char *crs = atlas_crs_to_string (&ud->crs);
+      char *path = ud->crs.kind == ATLAS_CRS_AUTO ? g_strdup (ud->path) : g_strdup_printf ("%s:%s", crs, ud->path);
 
       if (!g_ptr_array_find_with_equal_func (paths, path, g_str_equal, NULL))
-        g_ptr_array_add (paths, (gpointer) path);
+        g_ptr_array_add (paths, path);
+      else
+        g_free (path);
     }
   g_ptr_array_add (paths, NULL);
   g_settings_set_strv (self->settings, "user-files", (const char * const *) paths->pdata);
@@ -405,20 +412,35 @@ loaded_cb (GObject      *source,
   load_free (load);
 }
 
+static const AtlasCrsKind crs_choices[] = { ATLAS_CRS_AUTO, ATLAS_CRS_WGS84, ATLAS_CRS_GCJ02, ATLAS_CRS_BD09 };
+
+/* @path, or "CRS:PATH" as the settings keep files read with a chosen CRS
+ * ("gcj02:/home/…/sites.kml"). */
 void
 atlas_user_panel_open_file (AtlasUserPanel *self,
                             const char     *path)
 {
+  AtlasCrs crs = { crs_choices[MIN (gtk_drop_down_get_selected (self->crs_drop), 3)], 0 };
+  const char *colon = path[0] != '/' ? strchr (path, ':') : NULL;
+  g_autofree char *crs_text = NULL;
   Load *load;
 
   g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  if (colon != NULL && g_str_has_prefix (path, "EPSG:"))
+    colon = strchr (colon + 1, ':');
+  if (colon != NULL && colon[1] == '/')
+    {
+      crs_text = g_strndup (path, colon - path);
+      if (atlas_crs_parse (crs_text, &crs, NULL))
+        path = colon + 1;
+    }
   load = g_new0 (Load, 1);
   g_weak_ref_init (&load->panel, self);
   load->cancellable = g_cancellable_new ();
   load->path = g_strdup (path);
   g_ptr_array_add (self->loads, load);
   update_loading (self);
-  atlas_user_data_load_async (path, NULL, load->cancellable, progress_cb, load, loaded_cb, load);
+  atlas_user_data_load_async (path, &crs, load->cancellable, progress_cb, load, loaded_cb, load);
 }
 
 static void
@@ -508,10 +530,13 @@ atlas_user_panel_restore (AtlasUserPanel *self)
   paths = g_settings_get_strv (self->settings, "user-files");
   for (guint i = 0; paths[i] != NULL; i++)
     {
-      if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
+      const char *file = paths[i][0] == '/' || strstr (paths[i], ":/") == NULL ? paths[i]
+                                                                               : strstr (paths[i], ":/") + 1;
+
+      if (!g_file_test (file, G_FILE_TEST_EXISTS))
         {
           g_autofree char *text = g_strdup_printf (_("“%s” was moved or deleted; it is no longer opened"),
-                                                   paths[i]);
+                                                   file);
           say (self, text);
           dropped = TRUE;
           continue;
@@ -713,6 +738,14 @@ mark_toggled_cb (GtkToggleButton *button,
     g_clear_pointer (&self->marks_path, g_free);
 }
 
+/* Ends marking; the marks stay in their file and on the map. */
+void
+atlas_user_panel_stop_marking (AtlasUserPanel *self)
+{
+  g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  gtk_toggle_button_set_active (self->mark_button, FALSE);
+}
+
 /* For tests: what the measuring tool shows. */
 const char *
 atlas_user_panel_get_tool_text (AtlasUserPanel *self)
@@ -756,6 +789,22 @@ build_tools (AtlasUserPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->mark_name), FALSE);
   g_signal_connect (self->measure_button, "toggled", G_CALLBACK (measure_toggled_cb), self);
   g_signal_connect (self->mark_button, "toggled", G_CALLBACK (mark_toggled_cb), self);
+  {
+    const char *crs_names[] = { _("The file’s own coordinates"), _("WGS84 (GPS)"), _("GCJ-02 (AutoNavi, Tencent)"),
+                                _("BD-09 (Baidu)"), NULL };
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *label = gtk_label_new (_("Coordinates"));
+
+    self->crs_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (crs_names));
+    gtk_widget_set_hexpand (GTK_WIDGET (self->crs_drop), TRUE);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->crs_drop),
+                                 _("How to read the coordinates of the files opened next: a file without a "
+                                   "coordinate system, or one in China’s offset GCJ-02 or BD-09 coordinates"));
+    gtk_widget_add_css_class (label, "dim-label");
+    gtk_box_append (GTK_BOX (row), label);
+    gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->crs_drop));
+    gtk_box_append (GTK_BOX (box), row);
+  }
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->tool_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->mark_name));
@@ -1087,4 +1136,15 @@ atlas_user_panel_get_renderer (AtlasUserPanel *self)
 {
   g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), NULL);
   return self->renderer;
+}
+
+/* The coordinates of files opened next (0 the file's own, 1 WGS84, 2 GCJ-02, 3 BD-09). */
+void
+atlas_user_panel_set_crs (AtlasUserPanel *self,
+                          AtlasCrsKind    kind)
+{
+  g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  for (guint i = 0; i < G_N_ELEMENTS (crs_choices); i++)
+    if (crs_choices[i] == kind)
+      gtk_drop_down_set_selected (self->crs_drop, i);
 }

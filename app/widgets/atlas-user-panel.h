@@ -12,6 +12,7 @@
 #include <shumate/shumate.h>
 
 #include "model/atlas-data.h"
+#include "model/atlas-user-data.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,9 @@ void            atlas_user_panel_set_measuring (AtlasUserPanel  *self,
                                                 gboolean         measuring);
 void            atlas_user_panel_start_marks  (AtlasUserPanel   *self,
                                                const char       *path);
+void            atlas_user_panel_stop_marking (AtlasUserPanel   *self);
 const char     *atlas_user_panel_get_tool_text (AtlasUserPanel  *self);
+void            atlas_user_panel_set_crs      (AtlasUserPanel   *self,
+                                               AtlasCrsKind      kind);
 
 G_END_DECLS
