@@ -302,6 +302,17 @@ find_near (Query *q)
   GEOSGeom_destroy_r (ctx, box);
   GEOSGeom_destroy_r (ctx, plane);
   g_array_sort (q->entry->near, compare_near);
+
+  /* one entry per name: the plan draws some lines in two layers (a corridor
+   * as structure and as transport); the nearest stays */
+  for (guint i = q->entry->near->len; i-- > 1;)
+    for (guint k = 0; k < i; k++)
+      if (g_str_equal (g_array_index (q->entry->near, AtlasLocateNear, i).feature->name_zh,
+                       g_array_index (q->entry->near, AtlasLocateNear, k).feature->name_zh))
+        {
+          g_array_remove_index (q->entry->near, i);
+          break;
+        }
 }
 
 static void
@@ -455,7 +466,8 @@ county_text (const AtlasCounty *c)
 {
   if (c == NULL)
     return g_strdup (_("outside Beijing, Tianjin and Hebei"));
-  if (c->prefecture_zh != NULL && *c->prefecture_zh != '\0' && c->prefecture_code != c->code)
+  if (c->prefecture_zh != NULL && *c->prefecture_zh != '\0' && c->prefecture_code != c->code
+      && g_strcmp0 (c->prefecture_zh, c->province_zh) != 0)
     return g_strdup_printf ("%s（%s · %s）", c->name_zh, c->prefecture_zh, c->province_zh);
   return g_strdup_printf ("%s（%s）", c->name_zh, c->province_zh);
 }
