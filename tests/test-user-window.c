@@ -195,6 +195,15 @@ test_open_click_export_remember (void)
     atlas_user_panel_stop_marking (panel);
     g_assert_false (atlas_user_panel_select_at (panel, 41.9, 113.9));   /* a click selects again */
 
+    /* "Where": a clicked point in 香河县 gets its report */
+    atlas_user_panel_set_locating (panel, TRUE);
+    g_assert_true (atlas_user_panel_select_at (panel, 39.763, 117.006));
+    details = atlas_user_panel_get_details (panel);
+    g_assert_nonnull (strstr (details, "香河县"));
+    g_assert_nonnull (strstr (details, "通州区与北三县"));
+    g_assert_nonnull (strstr (details, "4.1.2"));
+    atlas_user_panel_set_locating (panel, FALSE);
+
     /* a file in GCJ-02 coordinates, read as such: the point lands on its WGS84 place */
     {
       double glon, glat;

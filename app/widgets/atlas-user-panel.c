@@ -4,6 +4,7 @@
 
 #include "atlas-user-panel.h"
 
+#include <geos_c.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -49,6 +50,7 @@ struct _AtlasUserPanel
   /* measure and mark */
   GtkToggleButton  *measure_button;
   GtkToggleButton  *mark_button;
+  GtkToggleButton  *locate_button;    /* a click reports where the point falls */
   GtkLabel         *tool_label;
   GtkEntry         *mark_name;
   GtkDropDown      *crs_drop;         /* coordinates of files opened next */
@@ -592,6 +594,7 @@ measure_toggled_cb (GtkToggleButton *button,
       GdkRGBA stroke = { 0.9, 0.1, 0.35, 1 }, fill = { 0.9, 0.1, 0.35, 0.15 };
 
       gtk_toggle_button_set_active (self->mark_button, FALSE);
+      gtk_toggle_button_set_active (self->locate_button, FALSE);
       self->measure_layer = shumate_path_layer_new (shumate_simple_map_get_viewport (self->map));
       shumate_path_layer_set_stroke_color (self->measure_layer, &stroke);
       shumate_path_layer_set_fill_color (self->measure_layer, &fill);
@@ -728,6 +731,7 @@ mark_toggled_cb (GtkToggleButton *button,
       GtkFileChooserNative *chooser;
 
       gtk_toggle_button_set_active (self->measure_button, FALSE);
+      gtk_toggle_button_set_active (self->locate_button, FALSE);
       chooser = gtk_file_chooser_native_new (_("Save Marks As"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("marks.geojson"));
@@ -762,6 +766,25 @@ atlas_user_panel_set_measuring (AtlasUserPanel *self,
   gtk_toggle_button_set_active (self->measure_button, measuring);
 }
 
+static void
+locate_toggled_cb (AtlasUserPanel *self)
+{
+  if (gtk_toggle_button_get_active (self->locate_button))
+    {
+      gtk_toggle_button_set_active (self->measure_button, FALSE);
+      gtk_toggle_button_set_active (self->mark_button, FALSE);
+    }
+}
+
+/* The point-report mode (a click tells where the point falls in the plan). */
+void
+atlas_user_panel_set_locating (AtlasUserPanel *self,
+                               gboolean        locating)
+{
+  g_return_if_fail (ATLAS_IS_USER_PANEL (self));
+  gtk_toggle_button_set_active (self->locate_button, locating);
+}
+
 static GtkWidget *
 build_tools (AtlasUserPanel *self)
 {
@@ -776,8 +799,14 @@ build_tools (AtlasUserPanel *self)
                                _("Mark places on the map; the marks are saved to a GeoJSON file you choose"));
   gtk_widget_set_hexpand (GTK_WIDGET (self->measure_button), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->mark_button), TRUE);
+  self->locate_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Where")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->locate_button),
+                               _("Click the map: the county, the plan’s zones there and its features within 10 km"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->locate_button), TRUE);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->measure_button));
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->mark_button));
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->locate_button));
+  g_signal_connect_swapped (self->locate_button, "toggled", G_CALLBACK (locate_toggled_cb), self);
   self->tool_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->tool_label, TRUE);
   gtk_label_set_max_width_chars (self->tool_label, 30);
@@ -839,6 +868,29 @@ show_details (AtlasUserPanel         *self,
   gtk_revealer_set_reveal_child (self->details_revealer, TRUE);
 }
 
+/* "Where is it": the report for a clicked point of the map. */
+static void
+show_point_report (AtlasUserPanel *self,
+                   double          latitude,
+                   double          longitude)
+{
+  GEOSContextHandle_t ctx = GEOS_init_r ();
+  GEOSGeometry *point = GEOSGeom_createPointFromXY_r (ctx, longitude, latitude);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) atlas_locate_entry_free);
+  g_autofree char *title = g_strdup_printf (_("The point %.5f, %.5f"), latitude, longitude);
+  g_autofree char *report = NULL;
+
+  if (self->locator == NULL)
+    self->locator = atlas_locator_new (self->data, ATLAS_LOCATE_DISTANCE_KM);
+  g_ptr_array_add (entries, atlas_locator_locate (self->locator, title, NULL, ATLAS_USER_POINT, point));
+  report = atlas_locate_report_text (entries, ATLAS_LOCATE_DISTANCE_KM);
+  gtk_label_set_text (self->details_title, title);
+  gtk_label_set_text (self->details, g_strchomp (strchr (report, '\n') != NULL ? strchr (report, '\n') + 1 : report));
+  gtk_revealer_set_reveal_child (self->details_revealer, TRUE);
+  GEOSGeom_destroy_r (ctx, point);
+  GEOS_finish_r (ctx);
+}
+
 gboolean
 atlas_user_panel_select_at (AtlasUserPanel *self,
                             double          latitude,
@@ -858,6 +910,11 @@ atlas_user_panel_select_at (AtlasUserPanel *self,
   if (self->marks_path != NULL && gtk_toggle_button_get_active (self->mark_button))
     {
       add_mark (self, latitude, longitude);
+      return TRUE;
+    }
+  if (gtk_toggle_button_get_active (self->locate_button) && self->data != NULL && self->data->overlays != NULL)
+    {
+      show_point_report (self, latitude, longitude);
       return TRUE;
     }
   for (guint i = self->entries->len; i-- > 0;)

@@ -39,6 +39,8 @@ void            atlas_user_panel_set_measuring (AtlasUserPanel  *self,
 void            atlas_user_panel_start_marks  (AtlasUserPanel   *self,
                                                const char       *path);
 void            atlas_user_panel_stop_marking (AtlasUserPanel   *self);
+void            atlas_user_panel_set_locating (AtlasUserPanel   *self,
+                                               gboolean          locating);
 const char     *atlas_user_panel_get_tool_text (AtlasUserPanel  *self);
 void            atlas_user_panel_set_crs      (AtlasUserPanel   *self,
                                                AtlasCrsKind      kind);
