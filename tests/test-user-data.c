@@ -177,6 +177,21 @@ test_kml_and_formats (void)
 
     g_assert_cmpuint (z->n_features, ==, 2);
   }
+  /* KMZ (written by GDAL's LIBKML driver) and GPX (waypoints and tracks, not their points again) */
+  {
+    g_autofree char *kmz = ogr2ogr ("LIBKML", "pts.kmz", pts);
+    g_autofree char *gpx = write_fixture ("t.gpx",
+      "<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"t\" xmlns=\"http://www.topografix.com/GPX/1/1\">"
+      "<wpt lat=\"39.763\" lon=\"117.006\"><name>航点</name></wpt><trk><name>轨迹</name><trkseg>"
+      "<trkpt lat=\"39.9\" lon=\"116.3\"/><trkpt lat=\"39.95\" lon=\"116.5\"/></trkseg></trk></gpx>", -1);
+    g_autoptr(AtlasUserData) k = load_ok (kmz, NULL);
+    g_autoptr(AtlasUserData) g = load_ok (gpx, NULL);
+
+    g_assert_cmpuint (k->n_features, ==, 2);
+    g_assert_cmpuint (g->n_features, ==, 2);
+    g_assert_cmpuint (g->layers->len, ==, 2);
+    g_assert_cmpstr (first_feature (g)->name, ==, "航点");
+  }
   gpkg = ogr2ogr ("GPKG", "sites.gpkg", kml);
   {
     g_autoptr(AtlasUserData) g = load_ok (gpkg, NULL);

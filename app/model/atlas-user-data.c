@@ -689,6 +689,8 @@ read_dataset (Loader       *loader,
               GError      **error)
 {
   int n = GDALDatasetGetLayerCount (ds);
+  GDALDriverH driver = GDALGetDatasetDriver (ds);
+  gboolean gpx = driver != NULL && g_strcmp0 (GDALGetDriverShortName (driver), "GPX") == 0;
 
   loader->total = 0;
   for (int i = 0; i < n; i++)
@@ -699,7 +701,13 @@ read_dataset (Loader       *loader,
     }
   for (int i = 0; i < n; i++)
     {
-      if (!read_layer (loader, GDALDatasetGetLayer (ds, i), error))
+      OGRLayerH layer = GDALDatasetGetLayer (ds, i);
+
+      /* a GPX file's track and route points repeat its tracks and routes */
+      if (gpx && (g_str_equal (OGR_L_GetName (layer), "track_points")
+                  || g_str_equal (OGR_L_GetName (layer), "route_points")))
+        continue;
+      if (!read_layer (loader, layer, error))
         return FALSE;
     }
   /* layers without geometries (a GeoPackage's attribute tables …) are dropped */
