@@ -11,13 +11,12 @@
 #include "export/atlas-export.h"
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
-#include "model/atlas-locate.h"
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
-#include "render/atlas-user-renderer.h"
 #include "render/atlas-raster-painter.h"
 #include "widgets/atlas-application.h"
+#include "atlas-cli-user.h"
 #include "atlas-resources.h"
 
 static void
@@ -188,34 +187,18 @@ locate (const char *path,
         gboolean    json)
 {
   g_autoptr(AtlasData) data = NULL;
-  g_autoptr(AtlasUserData) user = NULL;
-  g_autoptr(AtlasLocator) locator = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  AtlasCrs crs = { ATLAS_CRS_AUTO, 0 };
+  AtlasCrs crs;
 
-  if (crs_text != NULL && !atlas_crs_parse (crs_text, &crs, &error))
+  if (!atlas_cli_locate_options (crs_text, format, &crs, &error))
     return fail ("%s", error->message);
-  if (format != NULL && !g_str_equal (format, "csv") && !g_str_equal (format, "json")
-      && !g_str_equal (format, "text"))
-    return fail (_("--format with --locate wants text, json or csv; got “%s”"), format);
   if ((data = load_data_or_fail ()) == NULL)
     return 1;
-  if ((user = atlas_user_data_load (path, &crs, NULL, NULL, NULL, &error)) == NULL)
+  if (!atlas_cli_locate (data, path, &crs, format, json, &error))
     {
       g_printerr ("capital-atlas: %s\n", error->message);
       return 1;
     }
-  locator = atlas_locator_new (data, ATLAS_LOCATE_DISTANCE_KM);
-  entries = atlas_locator_locate_all (locator, user);
-  if (format != NULL && g_str_equal (format, "csv"))
-    text = atlas_locate_report_csv (entries);
-  else if (json || (format != NULL && g_str_equal (format, "json")))
-    text = atlas_locate_report_json (entries, ATLAS_LOCATE_DISTANCE_KM);
-  else
-    text = atlas_locate_report_text (entries, ATLAS_LOCATE_DISTANCE_KM);
-  g_print ("%s%s", text, json ? "\n" : "");
   return 0;
 }
 
@@ -308,38 +291,6 @@ book_entities (AtlasData      *data,
   return g_steal_pointer (&out);
 }
 
-/* --open with --export: the files' layers, each in its own colour. */
-static AtlasUserRenderer *
-open_user_layers (char      **paths,
-                  const char *crs_text,
-                  GError    **error)
-{
-  g_autoptr(GArray) styles = g_array_new (FALSE, FALSE, sizeof (AtlasUserLayerStyle));
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) atlas_user_data_free);
-  AtlasCrs crs = { ATLAS_CRS_AUTO, 0 };
-
-  if (crs_text != NULL && !atlas_crs_parse (crs_text, &crs, error))
-    return NULL;
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      AtlasUserData *ud = atlas_user_data_load (paths[i], &crs, NULL, NULL, NULL, error);
-
-      if (ud == NULL)
-        return NULL;
-      g_ptr_array_add (files, ud);
-      for (guint l = 0; l < ud->layers->len; l++)
-        {
-          AtlasUserLayerStyle s = { ud, l, TRUE, 1.0, { 0 }, -1 };
-          AtlasUserLayer *layer = g_ptr_array_index (ud->layers, l);
-
-          atlas_user_color_for_index (styles->len, &s.colour);
-          s.label_field = layer->features->len <= 500 ? layer->name_field : -1;
-          g_array_append_val (styles, s);
-        }
-    }
-  return atlas_user_renderer_new ((AtlasUserLayerStyle *) styles->data, styles->len);
-}
-
 static int
 export_map (ExportOptions  *o,
             const AtlasView *view,
@@ -395,7 +346,7 @@ export_map (ExportOptions  *o,
         return fail ("%s", error->message);
       atlas_raster_painter_set_attribution (job->basemap, o->attribution);
     }
-  if (o->open != NULL && (job->user_layers = open_user_layers (o->open, o->crs, &error)) == NULL)
+  if (o->open != NULL && (job->user_layers = atlas_cli_open_files (o->open, o->crs, &error)) == NULL)
     {
       g_printerr ("capital-atlas: %s\n", error->message);
       return 1;
