@@ -302,15 +302,20 @@ find_near (Query *q)
   GEOSGeom_destroy_r (ctx, box);
   GEOSGeom_destroy_r (ctx, plane);
   g_array_sort (q->entry->near, compare_near);
+}
 
-  /* one entry per name: the plan draws some lines in two layers (a corridor
-   * as structure and as transport); the nearest stays */
-  for (guint i = q->entry->near->len; i-- > 1;)
+/* One entry per name: the plan draws some lines in two layers (a corridor
+ * as structure and as transport); the nearest stays. After the sections are
+ * collected, so that both features' sections count. */
+static void
+merge_same_names (AtlasLocateEntry *entry)
+{
+  for (guint i = entry->near->len; i-- > 1;)
     for (guint k = 0; k < i; k++)
-      if (g_str_equal (g_array_index (q->entry->near, AtlasLocateNear, i).feature->name_zh,
-                       g_array_index (q->entry->near, AtlasLocateNear, k).feature->name_zh))
+      if (g_str_equal (g_array_index (entry->near, AtlasLocateNear, i).feature->name_zh,
+                       g_array_index (entry->near, AtlasLocateNear, k).feature->name_zh))
         {
-          g_array_remove_index (q->entry->near, i);
+          g_array_remove_index (entry->near, i);
           break;
         }
 }
@@ -425,6 +430,7 @@ atlas_locator_locate (AtlasLocator   *self,
   g_array_sort (entry->zones, compare_zone);
   find_near (&q);
   collect_sections (self, entry);
+  merge_same_names (entry);
   return entry;
 }
 
