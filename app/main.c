@@ -15,7 +15,9 @@
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
 #include "model/atlas-views.h"
+#include "render/atlas-raster-painter.h"
 #include "widgets/atlas-application.h"
+#include "atlas-cli-user.h"
 #include "atlas-resources.h"
 
 static void
@@ -238,6 +240,29 @@ what_is_here (const char *at,
   return 0;
 }
 
+/* --locate: where each feature of a user's file falls in the plan. */
+static int
+locate (const char *path,
+        const char *crs_text,
+        const char *format,
+        gboolean    json)
+{
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlasCrs crs;
+
+  if (!atlas_cli_locate_options (crs_text, format, &crs, &error))
+    return fail ("%s", error->message);
+  if ((data = load_data_or_fail ()) == NULL)
+    return 1;
+  if (!atlas_cli_locate (data, path, &crs, format, json, &error))
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 typedef struct
 {
   char    *path;
@@ -251,6 +276,10 @@ typedef struct
   char    *book;
   char    *excerpt;
   guint    figure;    /* 0: none */
+  char   **open;
+  char    *crs;
+  char    *basemap;
+  char    *attribution;
 } ExportOptions;
 
 static gboolean
@@ -433,6 +462,20 @@ export_map (ExportOptions  *o,
     return 1;
 
   job = atlas_export_job_new (data, index);
+  if (o->basemap != NULL)
+    {
+      g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (data->basemap);
+
+      job->basemap = atlas_raster_painter_new (o->basemap, atlas_basemap_renderer_as_painter (base), 10, &error);
+      if (job->basemap == NULL)
+        return fail ("%s", error->message);
+      atlas_raster_painter_set_attribution (job->basemap, o->attribution);
+    }
+  if (o->open != NULL && (job->user_layers = atlas_cli_open_files (o->open, o->crs, &error)) == NULL)
+    {
+      g_printerr ("capital-atlas: %s\n", error->message);
+      return 1;
+    }
   job->format = format;
   job->dpi = dpi;
   if (o->paper != NULL)
@@ -487,6 +530,9 @@ export_map (ExportOptions  *o,
       g_printerr ("capital-atlas: %s\n", error->message);
       return 1;
     }
+  if (job->basemap != NULL && atlas_raster_painter_get_missing (job->basemap) > 0)
+    g_printerr (_("capital-atlas: %u tiles of the base map could not be had (missing, slow or broken); "
+                  "the embedded map is shown there\n"), atlas_raster_painter_get_missing (job->basemap));
   return 0;
 }
 
@@ -526,6 +572,8 @@ main (int   argc,
   g_autofree char *info_name = NULL;
   g_autofree char *search_text = NULL;
   g_autofree char *at = NULL;
+  g_autofree char *locate_path = NULL;
+  g_autofree char *crs_text = NULL;
   ExportOptions export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
@@ -572,6 +620,16 @@ main (int   argc,
       N_("With --export: a briefing book, one page per area of a group or layer, or of the named "
          "areas; “figures”: the plan’s six figures"),
       N_("GROUP_OR_IDS") },
+    { "locate", 0, 0, G_OPTION_ARG_FILENAME, &locate_path,
+      N_("Report where each feature of a GIS file falls in the plan (--json, --format=csv)"), N_("FILE") },
+    { "open", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &export.open,
+      N_("Open a GIS file as a layer of “My data” (repeatable; also with --export)"), N_("FILE") },
+    { "basemap", 0, 0, G_OPTION_ARG_STRING, &export.basemap,
+      N_("Your own base map: mbtiles:PATH or xyz:URL_TEMPLATE with {z}, {x}, {y}"), N_("SOURCE") },
+    { "attribution", 0, 0, G_OPTION_ARG_STRING, &export.attribution,
+      N_("With --basemap: the credit line of your base map"), N_("TEXT") },
+    { "crs", 0, 0, G_OPTION_ARG_STRING, &crs_text,
+      N_("Coordinates of opened files: wgs84, gcj02, bd09 or EPSG:N (default: the file’s own)"), N_("CRS") },
     { "export-geojson", 0, 0, G_OPTION_ARG_FILENAME, &geojson_path,
       N_("Write the shown (or --layers) layers as GeoJSON"), N_("FILE") },
     { NULL }
@@ -600,8 +658,13 @@ main (int   argc,
       return 0;
     }
 
-  if (json && !list && info_name == NULL && search_text == NULL && at == NULL)
-    return fail (_("--json goes with --list-layers, --info, --search or --at"));
+  if (json && !list && info_name == NULL && search_text == NULL && at == NULL && locate_path == NULL)
+    return fail (_("--json goes with --list-layers, --info, --search, --at or --locate"));
+  if (locate_path != NULL)
+    {
+      atlas_register_resource ();
+      return locate (locate_path, crs_text, export.format, json);
+    }
 
   if ((export.format != NULL || export.paper != NULL || export.orientation != NULL || export.dpi != NULL
        || export.bbox != NULL || export.title != NULL || export.subtitle != NULL || export.book != NULL
@@ -676,6 +739,7 @@ main (int   argc,
     {
       int status;
 
+      export.crs = crs_text;
       status = export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
       g_free (export.path);
       g_free (export.format);
@@ -687,11 +751,34 @@ main (int   argc,
       g_free (export.subtitle);
       g_free (export.book);
       g_free (export.excerpt);
+      g_strfreev (export.open);
+      g_free (export.basemap);
+      g_free (export.attribution);
       return status;
     }
 
   app = atlas_application_new (&start, layers);
   if (export.figure != 0)
     atlas_application_set_start_figure (app, export.figure);
+  if (crs_text != NULL)
+    {
+      AtlasCrs crs;
+
+      if (!atlas_crs_parse (crs_text, &crs, &error))
+        return fail ("%s", error->message);
+      for (guint i = 0; export.open != NULL && export.open[i] != NULL; i++)
+        {
+          g_autofree char *abs = g_canonicalize_filename (export.open[i], NULL);
+          g_autofree char *name = atlas_crs_to_string (&crs);
+
+          g_free (export.open[i]);
+          export.open[i] = g_strdup_printf ("%s:%s", name, abs);   /* read by the "My data" panel */
+        }
+    }
+  atlas_application_set_open_files (app, (const char * const *) export.open);
+  g_strfreev (export.open);
+  atlas_application_set_basemap (app, export.basemap, export.attribution);
+  g_free (export.basemap);
+  g_free (export.attribution);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

@@ -77,6 +77,33 @@ if [ "$status" -eq 1 ] && [ ! -e "$tmp/missing" ]; then
 else
   echo "not ok $count - export to a missing folder exits 1 (status $status)"; failures=$((failures + 1))
 fi
+# --locate: where a user's file falls in the plan
+cat > "$tmp/sites.kml" <<'KML'
+<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>sites</name>
+<Placemark><name>香河县城</name><Point><coordinates>117.006,39.763</coordinates></Point></Placemark>
+<Placemark><name>雄安片区</name><Polygon><outerBoundaryIs><LinearRing><coordinates>115.90,38.95 116.10,38.95 116.10,39.10 115.90,39.10 115.90,38.95</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>
+KML
+check locate-county 0 "county: 香河县（廊坊市 · 河北省）" --locate="$tmp/sites.kml"
+check locate-zones 0 "in: 产业协同圈; 功能圈; 通勤圈; 通州区与北三县" --locate="$tmp/sites.kml"
+check locate-share 0 "河北雄安新区 (99" --locate="$tmp/sites.kml"
+check locate-within 0 "within 10 km: " --locate="$tmp/sites.kml"
+check locate-json 0 '"id" : "xiongan_new_area"' --locate="$tmp/sites.kml" --json
+check locate-csv 0 "^香河县城,sites,point,117.006000,39.763000,香河县,廊坊市,河北省," --locate="$tmp/sites.kml" --format=csv
+check locate-bad-crs 2 "wgs84, gcj02, bd09 or EPSG:N" --locate="$tmp/sites.kml" --crs=mars
+check locate-bad-format 2 "text, json or csv" --locate="$tmp/sites.kml" --format=pdf
+: > "$tmp/empty.geojson"
+check locate-empty 1 "empty.geojson: the file is empty" --locate="$tmp/empty.geojson"
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[116' > "$tmp/cut.geojson"
+check locate-truncated 1 "cut.geojson: " --locate="$tmp/cut.geojson"
+check_one_line one-line-locate-empty --locate="$tmp/empty.geojson"
+check_one_line one-line-locate-truncated --locate="$tmp/cut.geojson"
+# --basemap: a wrong source is one line and status 2, before any work
+check basemap-bad-kind 2 "mbtiles:PATH or xyz:URL_TEMPLATE" --export="$tmp/b.pdf" --basemap=tiles:/x
+check basemap-bad-url 2 "{z}, {x} and {y}" --export="$tmp/b.pdf" --basemap=xyz:http://example.org/t.png
+check basemap-not-mbtiles 2 "sites.kml: not an MBTiles file" --export="$tmp/b.pdf" --basemap="mbtiles:$tmp/sites.kml"
+check_one_line one-line-basemap --export="$tmp/b.pdf" --basemap=tiles:/x
 chmod 755 "$tmp/ro"; rm -rf "$tmp"
 
 # a damaged optional base-map file (relief, railways, stations): exit 1, one line naming it

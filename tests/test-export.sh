@@ -39,6 +39,23 @@ check "the PDF is under 10 MB (got $bytes bytes)" '[ "$bytes" -lt 10485760 ]'
 fonts=$(pdffonts "$tmp/a3.pdf" | grep -c "CJK")
 check "a CJK font is embedded" '[ "$fonts" -gt 0 ] && ! pdffonts "$tmp/a3.pdf" | tail -n +3 | grep -q " no  "'
 
+# --open: a user's KML drawn on the map and named in the legend by its own layer name
+cat > "$tmp/sites.kml" <<'KML'
+<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>我的选址</name>
+<Placemark><name>香河县城</name><Point><coordinates>117.006,39.763</coordinates></Point></Placemark>
+<Placemark><name>雄安片区</name><Polygon><outerBoundaryIs><LinearRing><coordinates>115.90,38.95 116.10,38.95 116.10,39.10 115.90,39.10 115.90,38.95</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>
+KML
+"$bin" --export="$tmp/user.pdf" --open="$tmp/sites.kml" --view=beijing --layers=circles >"$tmp/out" 2>&1
+check "export with --open exits 0" '[ $? -eq 0 ] && [ -s "$tmp/user.pdf" ]'
+pdftotext "$tmp/user.pdf" "$tmp/user.txt"
+check "the legend lists the opened KML's layer" 'grep -q "我的选址 (sites.kml, 2)" "$tmp/user.txt" && grep -q "My data" "$tmp/user.txt"'
+check "the legend still lists the plan's layers" 'grep -q "通勤圈" "$tmp/user.txt"'
+: > "$tmp/empty.kml"
+"$bin" --export="$tmp/never.pdf" --open="$tmp/empty.kml" >"$tmp/out" 2>&1; status=$?
+check "a broken --open file: exit 1, one line naming it, no PDF" '[ $status -eq 1 ] && [ ! -e "$tmp/never.pdf" ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -q "empty.kml" "$tmp/out"'
+
 # PNG at 300 dpi: 4961 x 3508 pixels
 "$bin" --export="$tmp/a3.png" --dpi=300 --view=region --layers=circles >"$tmp/out" 2>&1
 dims=$(od -An -tu1 -j16 -N8 "$tmp/a3.png" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}')

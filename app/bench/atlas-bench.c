@@ -3,6 +3,7 @@
  *   capital-atlas-bench tiles [--list FILE] [--scale 1|2]
  *   capital-atlas-bench overlay
  *   capital-atlas-bench export
+ *   capital-atlas-bench import     (atlas-bench-import.c)
  *
  * Renders each tile of the list once on one thread (the default list is 500
  * tiles over zooms 5–14 across the region, from a fixed seed) and prints
@@ -41,6 +42,7 @@
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "atlas-resources.h"
+#include "atlas-bench-import.h"
 
 
 typedef struct
@@ -410,10 +412,11 @@ main (int   argc,
       return 2;
     }
   if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")
-                    && !g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "plan")))
+                    && !g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "plan")
+                    && !g_str_equal (argv[1], "import")))
     {
       g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
-                  "                            capital-atlas-bench overlay|export|plan\n");
+                  "                            capital-atlas-bench overlay|export|plan|import\n");
       return 2;
     }
 
@@ -424,6 +427,8 @@ main (int   argc,
     return bench_export ();
   if (g_str_equal (argv[1], "plan"))
     return bench_plan ();
+  if (g_str_equal (argv[1], "import"))
+    return atlas_bench_import ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {

@@ -26,6 +26,8 @@
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
+#include "render/atlas-user-renderer.h"
+#include "render/atlas-raster-painter.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 #define EARTH_CIRCUMFERENCE_M 40075016.686
@@ -117,6 +119,8 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->hidden);
   g_clear_pointer (&job->book, g_ptr_array_unref);
   g_clear_pointer (&job->plates, g_ptr_array_unref);
+  g_clear_pointer (&job->user_layers, atlas_user_renderer_unref);
+  g_clear_pointer (&job->basemap, atlas_raster_painter_unref);
   g_free (job);
 }
 
@@ -306,8 +310,13 @@ draw_map (AtlasExportJob  *job,
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
   cairo_clip (cr);
   cairo_translate (cr, frame->x, frame->y);
-  atlas_basemap_renderer_draw (base, cr, &vp);
+  if (job->basemap != NULL)
+    atlas_painter_draw (atlas_raster_painter_as_painter (job->basemap), cr, &vp);
+  else
+    atlas_basemap_renderer_draw (base, cr, &vp);
   atlas_painter_draw (atlas_overlay_renderer_as_painter (overlays), cr, &vp);
+  if (job->user_layers != NULL)
+    atlas_painter_draw (atlas_user_renderer_as_painter (job->user_layers), cr, &vp);
   cairo_restore (cr);
 
   cairo_rectangle (cr, frame->x, frame->y, frame->w, frame->h);
@@ -558,16 +567,19 @@ draw_legend (AtlasExportJob *job,
              double          unit)
 {
   g_autoptr(GArray) entries = collect_legend (job);
-  double u;
+  double u, used = 0;
   guint n;
 
-  if (entries->len == 0)
-    return 0;
-  if (choose_legend_layout (cr, entries, box, unit, unit * 0.4, &u, &n))
-    return layout_legend (cr, entries, box, u, n, TRUE);
-  /* at the smallest type, overflowing the box rather than leaving out */
-  return layout_legend (cr, entries, &(Box) { box->x, box->y, box->w, G_MAXDOUBLE / 4 },
-                        unit * 0.4, 1, TRUE);
+  if (entries->len > 0 && choose_legend_layout (cr, entries, box, unit, unit * 0.4, &u, &n))
+    used = layout_legend (cr, entries, box, u, n, TRUE);
+  else if (entries->len > 0)
+    /* at the smallest type, overflowing the box rather than leaving out */
+    used = layout_legend (cr, entries, &(Box) { box->x, box->y, box->w, G_MAXDOUBLE / 4 },
+                          unit * 0.4, 1, TRUE);
+  /* the user's own layers ("My data") below the plan's */
+  if (job->user_layers != NULL)
+    used += atlas_user_renderer_draw_legend (job->user_layers, cr, box->x, box->y + used, box->w, unit);
+  return used;
 }
 
 /* The excerpt flows: the selection's role paragraphs (or its first
@@ -885,6 +897,13 @@ draw_footer (AtlasExportJob *job,
   g_autofree char *made = g_strdup_printf (_("Made with Capital Atlas %s · %s"), PACKAGE_VERSION,
                                            today (job, date, sizeof date));
 
+  if (job->basemap != NULL && atlas_raster_painter_get_attribution (job->basemap) != NULL)
+    {
+      g_autofree char *tiles = g_strdup_printf (_("%s Base map tiles: %s"), sources,
+                                                atlas_raster_painter_get_attribution (job->basemap));
+      g_free (sources);
+      sources = g_steal_pointer (&tiles);
+    }
   y += draw_text (cr, sources, "", unit * 0.8, x, y, w, 0.35, 0.35, 0.38);
   draw_text (cr, made, "", unit * 0.8, x, y + unit * 0.2, w, 0.35, 0.35, 0.38);
 }

@@ -60,6 +60,8 @@ typedef struct
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
   GPtrArray        *plates;      /* nullable: const AtlasFigure of data->figures, one plate per page */
   const AtlasFigure *figure;     /* nullable: set on the copy of the job that draws a plate */
+  gpointer          user_layers; /* nullable: AtlasUserRenderer, the "My data" layers (a reference) */
+  gpointer          basemap;     /* nullable: AtlasRasterPainter, the user's own base map (a reference) */
 } AtlasExportJob;
 
 GQuark            atlas_export_error_quark   (void);

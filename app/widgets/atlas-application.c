@@ -10,6 +10,7 @@
 #include "model/atlas-plan-index.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _AtlasApplication
 {
@@ -18,6 +19,9 @@ struct _AtlasApplication
   AtlasStartView        start_view;
   char                 *start_layers;
   guint                 start_figure;
+  char                **open_files;   /* --open, for the first window */
+  char                 *basemap;      /* --basemap, overrides the preferences */
+  char                 *attribution;
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
@@ -29,6 +33,34 @@ struct _AtlasApplication
 };
 
 G_DEFINE_FINAL_TYPE (AtlasApplication, atlas_application, ADW_TYPE_APPLICATION)
+
+/* --basemap, else the base map chosen in the preferences. */
+static void
+apply_basemap (AtlasApplication *self,
+               AtlasWindow      *window)
+{
+  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_application_new_settings () : NULL;
+  g_autofree char *spec = settings != NULL ? g_settings_get_string (settings, "basemap") : NULL;
+  g_autofree char *attribution = settings != NULL ? g_settings_get_string (settings, "basemap-attribution")
+                                                  : NULL;
+
+  if (self->basemap != NULL)
+    atlas_window_set_basemap (window, self->basemap, self->attribution);
+  else if (spec != NULL && *spec != '\0')
+    atlas_window_set_basemap (window, spec, attribution);
+}
+
+/* The files of --open, in the first window that has the plan's layers. */
+static void
+open_files (AtlasApplication *self,
+            AtlasWindow      *window)
+{
+  for (guint i = 0; self->open_files != NULL && self->open_files[i] != NULL; i++)
+    atlas_window_open_file (window, self->open_files[i]);
+  g_clear_pointer (&self->open_files, g_strfreev);
+  g_clear_pointer (&self->basemap, g_free);
+  g_clear_pointer (&self->attribution, g_free);
+}
 
 /* Loads the data once, from $ATLAS_MAPS_DIR when set (a folder laid out
  * like maps/: for data being prepared, and for tests), else from the
@@ -179,6 +211,7 @@ overlays_loaded_cb (GObject      *object,
           atlas_window_show_figure (l->data, self->start_figure, FALSE);
         if (self->start_layers != NULL)
           atlas_window_show_layers (l->data, self->start_layers);
+        open_files (self, l->data);
       }
   g_application_release (G_APPLICATION (self));
 }
@@ -227,8 +260,12 @@ atlas_application_activate (GApplication *app)
       ensure_data (self);
       window = GTK_WINDOW (atlas_window_new (self, self->renderer, self->problems,
                                              &self->start_view));
+      apply_basemap (self, ATLAS_WINDOW (window));
       if (self->overlays_ready)
-        atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
+        {
+          atlas_window_set_overlays (ATLAS_WINDOW (window), self->data, self->index, NULL);
+          open_files (self, ATLAS_WINDOW (window));
+        }
       if (!self->loading_overlays)
         {
           self->activated = g_get_monotonic_time ();
@@ -332,6 +369,7 @@ atlas_application_finalize (GObject *object)
   g_clear_object (&self->maps_dir);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->start_layers, g_free);
+  g_clear_pointer (&self->open_files, g_strfreev);
 
   G_OBJECT_CLASS (atlas_application_parent_class)->finalize (object);
 }
@@ -413,4 +451,34 @@ atlas_application_new_settings (void)
     }
 
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* Files to open in "My data" (--open), resolved against the current folder. */
+void
+atlas_application_set_open_files (AtlasApplication   *self,
+                                  const char * const *paths)
+{
+  g_autoptr(GPtrArray) abs = g_ptr_array_new ();
+
+  g_return_if_fail (ATLAS_IS_APPLICATION (self));
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_ptr_array_add (abs, paths[i][0] != '/' && strstr (paths[i], ":/") != NULL
+                          ? g_strdup (paths[i])   /* "CRS:/absolute/path" */
+                          : g_canonicalize_filename (paths[i], NULL));
+  g_ptr_array_add (abs, NULL);
+  g_strfreev (self->open_files);
+  self->open_files = (char **) g_ptr_array_free (g_steal_pointer (&abs), FALSE);
+}
+
+/* --basemap and --attribution: the user's own base map for this run. */
+void
+atlas_application_set_basemap (AtlasApplication *self,
+                               const char       *spec,
+                               const char       *attribution)
+{
+  g_return_if_fail (ATLAS_IS_APPLICATION (self));
+  g_free (self->basemap);
+  g_free (self->attribution);
+  self->basemap = g_strdup (spec);
+  self->attribution = g_strdup (attribution);
 }

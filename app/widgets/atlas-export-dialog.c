@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "model/atlas-views.h"
+#include "render/atlas-user-renderer.h"
+#include "render/atlas-raster-painter.h"
 
 struct _AtlasExportDialog
 {
@@ -29,6 +31,8 @@ struct _AtlasExportDialog
   AtlasRect        view_extent;
   AtlasEntity     *selection;
   GSettings       *settings;
+  gpointer         user_layers;   /* nullable: AtlasUserRenderer, "My data" */
+  gpointer         basemap;       /* nullable: AtlasRasterPainter, the user's base map */
 
   GtkWidget       *preview;
   GdkTexture      *preview_texture;
@@ -120,6 +124,10 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
     }
   if (*subtitle != '\0')
     job->subtitle = g_strdup (subtitle);
+  if (self->user_layers != NULL)
+    job->user_layers = atlas_user_renderer_ref (self->user_layers);
+  if (self->basemap != NULL)
+    job->basemap = atlas_raster_painter_ref (self->basemap);
   memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
   memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
   job->hidden = g_memdup2 (self->hidden, sizeof (gboolean)
@@ -787,6 +795,8 @@ atlas_export_dialog_finalize (GObject *object)
   g_free (self->opacity);
   g_free (self->hidden);
   g_free (self->last_toast);
+  g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
+  g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -863,4 +873,26 @@ atlas_export_dialog_set_page_title (AtlasExportDialog *self,
 {
   g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
   gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
+}
+
+/* The user's own layers ("My data"), drawn and listed in the legend. */
+void
+atlas_export_dialog_set_user_layers (AtlasExportDialog *self,
+                                     gpointer           user_renderer)
+{
+  g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
+  g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
+  if (user_renderer != NULL)
+    self->user_layers = atlas_user_renderer_ref (user_renderer);
+}
+
+/* The user's own base map (an AtlasRasterPainter), or NULL for the embedded one. */
+void
+atlas_export_dialog_set_basemap (AtlasExportDialog *self,
+                                 gpointer           raster_painter)
+{
+  g_return_if_fail (ATLAS_IS_EXPORT_DIALOG (self));
+  g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
+  if (raster_painter != NULL)
+    self->basemap = atlas_raster_painter_ref (raster_painter);
 }

@@ -18,6 +18,10 @@ AtlasExportDialog *atlas_export_dialog_new       (GtkWindow      *parent,
                                                   AtlasRect       view_extent,
                                                   AtlasEntity    *selection);
 AtlasExportJob    *atlas_export_dialog_build_job (AtlasExportDialog *self);
+void               atlas_export_dialog_set_user_layers (AtlasExportDialog *self,
+                                                        gpointer           user_renderer);
+void               atlas_export_dialog_set_basemap (AtlasExportDialog *self,
+                                                    gpointer           raster_painter);
 void               atlas_export_dialog_print     (AtlasExportDialog *self);
 gboolean           atlas_export_dialog_export_to (AtlasExportDialog *self,
                                                   const char        *path,

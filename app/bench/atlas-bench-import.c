@@ -1,0 +1,198 @@
+/* atlas-bench-import.c — capital-atlas-bench import: users' files
+ *
+ * Writes 100,000 points spread over the region as CSV (lon/lat columns) and
+ * as a GeoPackage into a temporary folder, loads each with the model's
+ * reader (what the window does on a worker thread), then locates 10,000 of
+ * them in the plan, and prints
+ *   import: csv_100k_ms=X gpkg_100k_ms=Y locate_10k_ms=Z
+ *   import-tiles: median_ms=X max_ms=Y   drawing the 100,000 points as map tiles
+ *                                        (256 px, zooms 6–10, on a worker in the window)
+ * (writing the files is not timed).
+ */
+
+#include "config.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <glib/gstdio.h>
+
+#include "atlas-bench-import.h"
+#include "model/atlas-locate.h"
+#include "model/atlas-user-data.h"
+#include "render/atlas-user-renderer.h"
+
+#define N_POINTS 100000
+#define N_LOCATE 10000
+
+static void
+point_at (guint   i,
+          double *lon,
+          double *lat)
+{
+  /* a scrambled grid over 113.5–119.8 E, 36–42.6 N */
+  guint k = (i * 7919u) % N_POINTS;
+
+  *lon = 113.5 + (k % 400) * 6.3 / 400.0;
+  *lat = 36.0 + (k / 400) * 6.6 / (N_POINTS / 400.0);
+}
+
+static char *
+write_csv (const char *dir)
+{
+  g_autoptr(GString) s = g_string_new ("name,lon,lat,kind\n");
+  char *path = g_build_filename (dir, "points.csv", NULL);
+
+  for (guint i = 0; i < N_POINTS; i++)
+    {
+      double lon, lat;
+
+      point_at (i, &lon, &lat);
+      g_string_append_printf (s, "p%u,%.5f,%.5f,site\n", i, lon, lat);
+    }
+  g_file_set_contents (path, s->str, s->len, NULL);
+  return path;
+}
+
+static char *
+write_gpkg (const char *dir)
+{
+  char *path = g_build_filename (dir, "points.gpkg", NULL);
+  GDALDriverH driver = GDALGetDriverByName ("GPKG");
+  GDALDatasetH ds = driver != NULL ? GDALCreate (driver, path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+  OGRSpatialReferenceH srs;
+  OGRLayerH layer;
+  OGRFieldDefnH field;
+
+  if (ds == NULL)
+    return path;
+  srs = OSRNewSpatialReference (NULL);
+  OSRImportFromEPSG (srs, 4326);
+  layer = GDALDatasetCreateLayer (ds, "points", srs, wkbPoint, NULL);
+  field = OGR_Fld_Create ("name", OFTString);
+  OGR_L_CreateField (layer, field, TRUE);
+  OGR_Fld_Destroy (field);
+  GDALDatasetStartTransaction (ds, FALSE);
+  for (guint i = 0; i < N_POINTS; i++)
+    {
+      OGRFeatureH f = OGR_F_Create (OGR_L_GetLayerDefn (layer));
+      OGRGeometryH g = OGR_G_CreateGeometry (wkbPoint);
+      g_autofree char *name = g_strdup_printf ("p%u", i);
+      double lon, lat;
+
+      point_at (i, &lon, &lat);
+      OGR_G_SetPoint_2D (g, 0, lon, lat);
+      OGR_F_SetGeometryDirectly (f, g);
+      OGR_F_SetFieldString (f, 0, name);
+      if (OGR_L_CreateFeature (layer, f) != OGRERR_NONE)
+        g_printerr ("capital-atlas-bench: %s: a point could not be written\n", path);
+      OGR_F_Destroy (f);
+    }
+  GDALDatasetCommitTransaction (ds);
+  OSRDestroySpatialReference (srs);
+  GDALClose (ds);
+  return path;
+}
+
+static double
+time_load (const char     *path,
+           AtlasUserData **out)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  *out = atlas_user_data_load (path, NULL, NULL, NULL, NULL, &error);
+  if (*out == NULL)
+    {
+      g_printerr ("capital-atlas-bench: %s\n", error->message);
+      return -1;
+    }
+  if ((*out)->n_features != N_POINTS)
+    g_printerr ("capital-atlas-bench: %s: %u features, not %u\n", path, (*out)->n_features, N_POINTS);
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static int
+compare_ms (const void *a,
+            const void *b)
+{
+  double d = *(const double *) a - *(const double *) b;
+
+  return d < 0 ? -1 : d > 0 ? 1 : 0;
+}
+
+/* The tiles the window draws for the 100,000 points, around Beijing. */
+static void
+bench_tiles (AtlasUserData *ud)
+{
+  AtlasUserLayerStyle style = { ud, 0, TRUE, 1.0, { 0.85, 0.16, 0.55, 1 }, -1 };
+  g_autoptr(AtlasUserRenderer) r = atlas_user_renderer_new (&style, 1);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint z = 6; z <= 10; z++)
+    {
+      guint cx, cy;
+
+      atlas_geo_lonlat_to_tile (116.4, 39.9, z, &cx, &cy);
+      for (int dx = -1; dx <= 1; dx++)
+        for (int dy = -1; dy <= 1; dy++)
+          {
+            gint64 t0 = g_get_monotonic_time ();
+            cairo_surface_t *s = atlas_painter_render_tile (atlas_user_renderer_as_painter (r), z,
+                                                            cx + dx, cy + dy, 1);
+            double ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+            cairo_surface_destroy (s);
+            g_array_append_val (times, ms);
+          }
+    }
+  g_array_sort (times, compare_ms);
+  printf ("import-tiles: median_ms=%.1f max_ms=%.1f\n", g_array_index (times, double, times->len / 2),
+          g_array_index (times, double, times->len - 1));
+}
+
+int
+atlas_bench_import (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-bench-import-XXXXXX", NULL);
+  g_autofree char *csv = NULL, *gpkg = NULL;
+  g_autoptr(AtlasUserData) a = NULL;
+  g_autoptr(AtlasUserData) b = NULL;
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(AtlasLocator) locator = NULL;
+  AtlasUserLayer *layer;
+  double csv_ms, gpkg_ms, locate_ms;
+  guint found = 0;
+  gint64 t0;
+
+  if (dir == NULL)
+    return 1;
+  GDALAllRegister ();
+  csv = write_csv (dir);
+  gpkg = write_gpkg (dir);
+  csv_ms = time_load (csv, &a);
+  gpkg_ms = time_load (gpkg, &b);
+  g_unlink (csv);
+  g_unlink (gpkg);
+  g_rmdir (dir);
+  if (a == NULL || b == NULL)
+    return 1;
+
+  data = atlas_data_load (NULL, TRUE);
+  locator = atlas_locator_new (data, ATLAS_LOCATE_DISTANCE_KM);
+  layer = g_ptr_array_index (a->layers, 0);
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < N_LOCATE; i++)
+    {
+      AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+      g_autoptr(AtlasLocateEntry) e = atlas_locator_locate (locator, f->name, layer->name, f->shape, f->geos);
+
+      found += e->zones->len > 0;
+    }
+  locate_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  printf ("import: csv_100k_ms=%.0f gpkg_100k_ms=%.0f locate_10k_ms=%.0f (in a zone: %u)\n",
+          csv_ms, gpkg_ms, locate_ms, found);
+  bench_tiles (b);
+  return 0;
+}

@@ -1,0 +1,397 @@
+/* atlas-user-renderer.c — draws users' own layers (the "My data" group) */
+
+#include "config.h"
+
+#include "atlas-user-renderer.h"
+
+#include <geos_c.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "atlas-paint.h"
+
+#define MAX_LABELS_PER_DRAW 400
+#define MANY_POINTS 5000
+
+struct _AtlasUserRenderer
+{
+  AtlasPainter         painter;
+  GArray              *styles;   /* AtlasUserLayerStyle */
+};
+
+typedef struct
+{
+  cairo_t             *cr;
+  GEOSContextHandle_t  ctx;
+  double               ox, oy, scale;
+  gboolean             squares;   /* many points: small squares, one fill */
+} Draw;
+
+static const AtlasColor palette[] = {
+  { 0.85, 0.16, 0.55, 1 },   /* magenta */
+  { 0.10, 0.45, 0.85, 1 },   /* blue */
+  { 0.95, 0.50, 0.05, 1 },   /* orange */
+  { 0.10, 0.60, 0.35, 1 },   /* green */
+  { 0.50, 0.25, 0.80, 1 },   /* purple */
+  { 0.70, 0.20, 0.15, 1 },   /* brick */
+};
+
+void
+atlas_user_color_for_index (guint       i,
+                            AtlasColor *colour)
+{
+  *colour = palette[i % G_N_ELEMENTS (palette)];
+}
+
+static void
+project (const Draw *d,
+         double      lon,
+         double      lat,
+         double     *x,
+         double     *y)
+{
+  *x = (atlas_geo_lon_to_world_x (lon) - d->ox) * d->scale;
+  *y = (atlas_geo_lat_to_world_y (lat) - d->oy) * d->scale;
+}
+
+static void
+path_sequence (const Draw               *d,
+               const GEOSCoordSequence  *seq,
+               gboolean                  close)
+{
+  unsigned int n = 0;
+
+  GEOSCoordSeq_getSize_r (d->ctx, seq, &n);
+  for (unsigned int i = 0; i < n; i++)
+    {
+      double lon, lat, x, y;
+
+      GEOSCoordSeq_getXY_r (d->ctx, seq, i, &lon, &lat);
+      project (d, lon, lat, &x, &y);
+      if (i == 0)
+        cairo_move_to (d->cr, x, y);
+      else
+        cairo_line_to (d->cr, x, y);
+    }
+  if (close && n > 0)
+    cairo_close_path (d->cr);
+}
+
+/* Adds the geometry to the path: polygons and lines; points are drawn at once. */
+static void
+draw_geometry (const Draw         *d,
+               const GEOSGeometry *g,
+               const AtlasColor   *c)
+{
+  int type = GEOSGeomTypeId_r (d->ctx, g);
+
+  switch (type)
+    {
+    case GEOS_POINT:
+      {
+        double lon, lat, x, y;
+
+        GEOSGeomGetX_r (d->ctx, g, &lon);
+        GEOSGeomGetY_r (d->ctx, g, &lat);
+        project (d, lon, lat, &x, &y);
+        if (d->squares)
+          cairo_rectangle (d->cr, x - 1.5, y - 1.5, 3, 3);
+        else
+          {
+            cairo_new_sub_path (d->cr);
+            cairo_arc (d->cr, x, y, 4, 0, 2 * G_PI);
+          }
+        break;
+      }
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+      path_sequence (d, GEOSGeom_getCoordSeq_r (d->ctx, g), FALSE);
+      break;
+    case GEOS_POLYGON:
+      path_sequence (d, GEOSGeom_getCoordSeq_r (d->ctx, GEOSGetExteriorRing_r (d->ctx, g)), TRUE);
+      for (int i = 0; i < GEOSGetNumInteriorRings_r (d->ctx, g); i++)
+        path_sequence (d, GEOSGeom_getCoordSeq_r (d->ctx, GEOSGetInteriorRingN_r (d->ctx, g, i)), TRUE);
+      break;
+    default:
+      for (int i = 0; i < GEOSGetNumGeometries_r (d->ctx, g); i++)
+        draw_geometry (d, GEOSGetGeometryN_r (d->ctx, g, i), c);
+      break;
+    }
+}
+
+static void
+stroke_and_fill (const Draw       *d,
+                 AtlasUserShape    shape,
+                 const AtlasColor *c)
+{
+  cairo_t *cr = d->cr;
+
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  if (shape == ATLAS_USER_POLYGON)
+    {
+      cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.22);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, c->r, c->g, c->b);
+      cairo_set_line_width (cr, 1.8);
+      cairo_stroke (cr);
+    }
+  else if (shape == ATLAS_USER_LINE)
+    {
+      cairo_set_source_rgb (cr, c->r, c->g, c->b);
+      cairo_set_line_width (cr, 2.4);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_stroke (cr);
+    }
+  else
+    {
+      cairo_set_source_rgb (cr, c->r, c->g, c->b);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, d->squares ? 0.0 : 1.2);
+      if (d->squares)
+        cairo_new_path (cr);
+      else
+        cairo_stroke (cr);
+    }
+}
+
+static void
+draw_labels (const Draw                *d,
+             const AtlasUserLayerStyle *s,
+             const AtlasUserLayer      *layer,
+             const AtlasRect           *view)
+{
+  AtlasRgba colour = { s->colour.r * 0.6, s->colour.g * 0.6, s->colour.b * 0.6, 1 };
+  guint drawn = 0;
+
+  for (guint i = 0; i < layer->features->len && drawn < MAX_LABELS_PER_DRAW; i++)
+    {
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+      const char *text = f->values[s->label_field];
+      g_autoptr(PangoLayout) layout = NULL;
+      double x, y;
+
+      if (*text == '\0' || !atlas_rect_intersects (&f->bbox, view))
+        continue;
+      x = ((f->bbox.x0 + f->bbox.x1) / 2 - d->ox) * d->scale;
+      y = ((f->bbox.y0 + f->bbox.y1) / 2 - d->oy) * d->scale;
+      layout = atlas_text_layout_new (text, "12px");
+      atlas_text_draw_halo (d->cr, layout, f->shape == ATLAS_USER_POINT ? x + 6 : x, y - 8, &colour, 3);
+      drawn++;
+    }
+}
+
+static void
+draw_layer (const Draw                *d,
+            const AtlasUserLayerStyle *s,
+            const AtlasViewport       *vp)
+{
+  const AtlasUserLayer *layer = g_ptr_array_index (s->data->layers, s->layer);
+  double margin = 8 / d->scale, label_margin = 160 / d->scale;
+  AtlasRect view = { vp->origin_x - margin, vp->origin_y - margin,
+                     vp->origin_x + vp->width / d->scale + margin,
+                     vp->origin_y + vp->height / d->scale + margin };
+  AtlasRect label_view = { view.x0 - label_margin, view.y0 - label_margin / 4, view.x1 + label_margin / 8,
+                           view.y1 + label_margin / 4 };
+  Draw dd = *d;
+
+  if (!atlas_rect_intersects (&layer->bbox, &view) && s->label_field < 0)
+    return;
+  dd.squares = layer->features->len > MANY_POINTS && vp->zoom < 11;
+  if (s->opacity < 1)
+    cairo_push_group (d->cr);
+
+  /* one path per shape kind: fill once for many features */
+  for (AtlasUserShape shape = ATLAS_USER_POLYGON; ; shape = shape == ATLAS_USER_POLYGON ? ATLAS_USER_LINE : ATLAS_USER_POINT)
+    {
+      guint in_path = 0;
+
+      for (guint i = 0; i < layer->features->len; i++)
+        {
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          AtlasUserShape fs = f->shape == ATLAS_USER_MIXED ? ATLAS_USER_POLYGON : f->shape;
+
+          if (fs != shape || !atlas_rect_intersects (&f->bbox, &view))
+            continue;
+          draw_geometry (&dd, f->geos, &s->colour);
+          if (++in_path >= 2000)
+            {
+              stroke_and_fill (&dd, shape, &s->colour);
+              in_path = 0;
+            }
+        }
+      if (in_path > 0)
+        stroke_and_fill (&dd, shape, &s->colour);
+      if (shape == ATLAS_USER_POINT)
+        break;
+    }
+  if (s->label_field >= 0 && s->label_field < (int) g_strv_length (layer->fields) && vp->zoom >= 8)
+    draw_labels (&dd, s, layer, &label_view);
+
+  if (s->opacity < 1)
+    {
+      cairo_pop_group_to_source (d->cr);
+      cairo_paint_with_alpha (d->cr, s->opacity);
+    }
+}
+
+static void
+user_draw (AtlasPainter        *painter,
+           cairo_t             *cr,
+           const AtlasViewport *vp)
+{
+  AtlasUserRenderer *self = (AtlasUserRenderer *) painter;
+  Draw d = { cr, GEOS_init_r (), vp->origin_x, vp->origin_y, ATLAS_TILE_SIZE * pow (2, vp->zoom), FALSE };
+
+  cairo_save (cr);
+  for (guint i = 0; i < self->styles->len; i++)
+    {
+      const AtlasUserLayerStyle *s = &g_array_index (self->styles, AtlasUserLayerStyle, i);
+
+      if (s->visible && s->opacity > 0)
+        draw_layer (&d, s, vp);
+    }
+  cairo_restore (cr);
+  GEOS_finish_r (d.ctx);
+}
+
+static void
+user_finalize (AtlasPainter *painter)
+{
+  AtlasUserRenderer *self = (AtlasUserRenderer *) painter;
+
+  for (guint i = 0; i < self->styles->len; i++)
+    atlas_user_data_free (g_array_index (self->styles, AtlasUserLayerStyle, i).data);
+  g_array_unref (self->styles);
+  g_free (self);
+}
+
+static const AtlasPainterClass user_class = { user_draw, user_finalize };
+
+AtlasUserRenderer *
+atlas_user_renderer_new (const AtlasUserLayerStyle *styles,
+                         guint                      n_styles)
+{
+  AtlasUserRenderer *self = g_new0 (AtlasUserRenderer, 1);
+
+  atlas_painter_init (&self->painter, &user_class, FALSE);
+  self->styles = g_array_sized_new (FALSE, FALSE, sizeof (AtlasUserLayerStyle), n_styles);
+  for (guint i = 0; i < n_styles; i++)
+    {
+      AtlasUserLayerStyle s = styles[i];
+
+      g_return_val_if_fail (s.layer < s.data->layers->len, self);
+      s.data = atlas_user_data_ref (s.data);
+      s.opacity = CLAMP (s.opacity, 0, 1);
+      g_array_append_val (self->styles, s);
+    }
+  return self;
+}
+
+AtlasUserRenderer *
+atlas_user_renderer_ref (AtlasUserRenderer *self)
+{
+  atlas_painter_ref (&self->painter);
+  return self;
+}
+
+void
+atlas_user_renderer_unref (AtlasUserRenderer *self)
+{
+  if (self != NULL)
+    atlas_painter_unref (&self->painter);
+}
+
+AtlasPainter *
+atlas_user_renderer_as_painter (AtlasUserRenderer *self)
+{
+  return &self->painter;
+}
+
+guint
+atlas_user_renderer_n_visible (AtlasUserRenderer *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->styles->len; i++)
+    n += g_array_index (self->styles, AtlasUserLayerStyle, i).visible;
+  return n;
+}
+
+/* The legend's "My data" part: one swatch and the layer's own name per
+ * visible layer. Returns the height used. */
+double
+atlas_user_renderer_draw_legend (AtlasUserRenderer *self,
+                                 cairo_t           *cr,
+                                 double             x,
+                                 double             y0,
+                                 double             width,
+                                 double             unit)
+{
+  double y = y0, sw = unit * 2.4, sh = unit * 1.4;
+  AtlasRgba title = { 0.3, 0.3, 0.33, 1 }, text = { 0.15, 0.15, 0.18, 1 };
+  g_autofree char *font_title = g_strdup_printf ("Bold %.2fpx", unit * 1.0);
+  g_autofree char *font = g_strdup_printf ("%.2fpx", unit * 0.95);
+
+  if (atlas_user_renderer_n_visible (self) == 0)
+    return 0;
+  {
+    g_autoptr(PangoLayout) layout = atlas_text_layout_new (_("我的数据 My data"), font_title);
+    int w, h;
+
+    pango_layout_get_size (layout, &w, &h);
+    cairo_move_to (cr, x, y + unit * 0.3);
+    atlas_rgba_set (cr, &title);
+    pango_cairo_show_layout (cr, layout);
+    atlas_text_record (cr, layout, x, y + unit * 0.3);
+    y += unit * 0.3 + (double) h / PANGO_SCALE + unit * 0.5;
+  }
+  for (guint i = 0; i < self->styles->len; i++)
+    {
+      const AtlasUserLayerStyle *s = &g_array_index (self->styles, AtlasUserLayerStyle, i);
+      const AtlasUserLayer *layer;
+      g_autoptr(PangoLayout) layout = NULL;
+      g_autofree char *name = NULL, *file = NULL;
+      int w, h;
+
+      if (!s->visible)
+        continue;
+      layer = g_ptr_array_index (s->data->layers, s->layer);
+      cairo_save (cr);
+      cairo_set_source_rgb (cr, s->colour.r, s->colour.g, s->colour.b);
+      if (layer->shape == ATLAS_USER_POINT)
+        cairo_arc (cr, x + sw / 2, y + sh / 2, sh * 0.3, 0, 2 * G_PI);
+      else if (layer->shape == ATLAS_USER_LINE)
+        {
+          cairo_move_to (cr, x, y + sh / 2);
+          cairo_line_to (cr, x + sw, y + sh / 2);
+          cairo_set_line_width (cr, 2);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          cairo_rectangle (cr, x, y, sw, sh);
+          cairo_set_source_rgba (cr, s->colour.r, s->colour.g, s->colour.b, 0.3);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgb (cr, s->colour.r, s->colour.g, s->colour.b);
+          cairo_set_line_width (cr, 1.2);
+          cairo_stroke (cr);
+        }
+      cairo_fill (cr);
+      cairo_restore (cr);
+      file = g_path_get_basename (layer->file);
+      name = g_strdup_printf ("%s (%s, %u)", layer->name, file, layer->features->len);
+      layout = atlas_text_layout_new (name, font);
+      pango_layout_set_width (layout, (int) ((width - sw - unit * 0.6) * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_get_size (layout, &w, &h);
+      cairo_move_to (cr, x + sw + unit * 0.6, y);
+      atlas_rgba_set (cr, &text);
+      pango_cairo_show_layout (cr, layout);
+      atlas_text_record (cr, layout, x + sw + unit * 0.6, y);
+      y += MAX ((double) h / PANGO_SCALE, sh) + unit * 0.35;
+    }
+  return y - y0;
+}
