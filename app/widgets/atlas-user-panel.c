@@ -791,6 +791,9 @@ build_tools (AtlasUserPanel *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
+  /* narrow buttons (style.css): the three fit the sidebar's width */
+  gtk_widget_add_css_class (buttons, "atlas-tools");
+
   self->measure_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Measure")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->measure_button),
                                _("Measure distances and areas: click points on the map"));
@@ -821,8 +824,11 @@ build_tools (AtlasUserPanel *self)
   {
     const char *crs_names[] = { _("The file’s own coordinates"), _("WGS84 (GPS)"), _("GCJ-02 (AutoNavi, Tencent)"),
                                 _("BD-09 (Baidu)"), NULL };
-    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    /* the label above the choice: the sidebar stays narrow */
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
     GtkWidget *label = gtk_label_new (_("Coordinates"));
+
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
 
     self->crs_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (crs_names));
     gtk_widget_set_hexpand (GTK_WIDGET (self->crs_drop), TRUE);

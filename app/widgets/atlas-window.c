@@ -1561,6 +1561,8 @@ sidebar (GtkWidget *panel,
   adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), width);
   gtk_widget_set_size_request (panel, width, -1);
   adw_clamp_set_child (ADW_CLAMP (clamp), panel);
+  /* expanding children (buttons of "My data") must not widen the sidebar */
+  gtk_widget_set_hexpand (clamp, FALSE);
   gtk_widget_add_css_class (clamp, "background");
   return clamp;
 }
