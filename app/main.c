@@ -13,6 +13,7 @@
 #include "model/atlas-layer-state.h"
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
+#include "model/atlas-safe-file.h"
 #include "model/atlas-views.h"
 #include "widgets/atlas-application.h"
 #include "atlas-resources.h"
@@ -69,12 +70,20 @@ parse_center (const char *text,
   return TRUE;
 }
 
+/* ATLAS_MAPS_DIR, or NULL for the embedded data */
+static GFile *
+maps_dir_from_env (void)
+{
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
+
+  return dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+}
+
 /* Loads the data for a command-line command; a problem is fatal here. */
 static AtlasData *
 load_data_or_fail (void)
 {
-  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
-  g_autoptr(GFile) file = dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+  g_autoptr(GFile) file = maps_dir_from_env ();
   g_autoptr(AtlasData) data = atlas_data_load (file, TRUE);
 
   if (data->problems->len > 0)
@@ -104,8 +113,9 @@ static AtlasPlanIndex *
 load_index (AtlasData *data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) aliases = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/aliases.json", 0, NULL);
-  AtlasPlanIndex *index = atlas_plan_index_new (data, aliases, &error);
+  g_autoptr(GFile) dir = maps_dir_from_env ();
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (dir, &error);
+  AtlasPlanIndex *index = aliases != NULL ? atlas_plan_index_new (data, aliases, &error) : NULL;
 
   if (index == NULL)
     g_printerr ("capital-atlas: %s\n", error->message);
@@ -190,6 +200,34 @@ typedef struct
   char    *book;
   char    *excerpt;
 } ExportOptions;
+
+static void
+export_options_clear (ExportOptions *o)
+{
+  g_free (o->path);
+  g_free (o->format);
+  g_free (o->paper);
+  g_free (o->orientation);
+  g_free (o->dpi);
+  g_free (o->bbox);
+  g_free (o->title);
+  g_free (o->subtitle);
+  g_free (o->book);
+  g_free (o->excerpt);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportOptions, export_options_clear)
+
+/* "--book=''": an option that takes a value was given an empty one */
+static const char *
+empty_option (const GOptionEntry *entries)
+{
+  for (guint i = 0; entries[i].long_name != NULL; i++)
+    if ((entries[i].arg == G_OPTION_ARG_STRING || entries[i].arg == G_OPTION_ARG_FILENAME)
+        && *(char **) entries[i].arg_data != NULL && **(char **) entries[i].arg_data == '\0')
+      return entries[i].long_name;
+  return NULL;
+}
 
 static gboolean
 parse_bbox (const char *text,
@@ -395,7 +433,7 @@ main (int   argc,
   g_autofree char *layers = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *search_text = NULL;
-  ExportOptions export = { 0 };
+  g_auto(ExportOptions) export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
@@ -455,6 +493,9 @@ main (int   argc,
     return fail ("%s", error->message);
   if (argc > 1)
     return fail (_("unexpected argument “%s” (see --help)"), argv[1]);
+  if (empty_option (entries) != NULL)
+    return fail (_("--%s wants a value"), empty_option (entries));
+  atlas_safe_file_install_signal_cleanup ();
 
   if (version)
     {
@@ -518,22 +559,7 @@ main (int   argc,
 
   atlas_register_resource ();
   if (export.path != NULL)
-    {
-      int status;
-
-      status = export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
-      g_free (export.path);
-      g_free (export.format);
-      g_free (export.paper);
-      g_free (export.orientation);
-      g_free (export.dpi);
-      g_free (export.bbox);
-      g_free (export.title);
-      g_free (export.subtitle);
-      g_free (export.book);
-      g_free (export.excerpt);
-      return status;
-    }
+    return export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
 
   app = atlas_application_new (&start, layers);
   return g_application_run (G_APPLICATION (app), 1, app_argv);

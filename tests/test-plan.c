@@ -586,7 +586,7 @@ test_broken (gconstpointer user_data)
   g_autoptr(AtlasPlan) plan = atlas_plan_new_from_bytes (bytes, name, &error);
 
   g_assert_null (plan);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, name));
   if (c->message != NULL)
@@ -624,7 +624,7 @@ empty_plan (void)
   g_autoptr(AtlasPlan) plan = atlas_plan_new_from_bytes (bytes, "empty.json", &error);
 
   g_assert_null (plan);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, "empty.json"));
 }
 
@@ -636,7 +636,7 @@ empty_aliases (void)
   AtlasPlanIndex *index = atlas_plan_index_new (data, bytes, &error);
 
   g_assert_null (index);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "aliases.json"));
 }
 
@@ -672,7 +672,7 @@ test_broken_aliases (void)
 
   index = atlas_plan_index_new (data, object, &error);
   g_assert_null (index);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "aliases.json"));
 }
 

@@ -9,6 +9,7 @@
 
 
 #include "atlas-basemap.h"
+#include "atlas-data-error.h"
 
 #include <math.h>
 #include <string.h>
@@ -274,8 +275,8 @@ parse_table (AtlasBasemap  *self,
   g_autofree char *text = g_strndup (data, size);
   g_auto(GStrv) lines = NULL;
 
-  if (!g_utf8_validate (text, -1, NULL))
-    return corrupt (error, name, "not valid UTF-8");
+  if (!atlas_check_text (data, size, name, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT, error))
+    return FALSE;
 
   lines = g_strsplit (text, "\n", -1);
   if (lines[0] == NULL || lines[0][0] == '\0')

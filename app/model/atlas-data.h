@@ -2,6 +2,7 @@
 #pragma once
 
 #include "atlas-basemap.h"
+#include "atlas-data-error.h"
 #include "atlas-gazetteer.h"
 #include "atlas-overlays.h"
 #include "atlas-plan.h"
@@ -25,6 +26,8 @@ AtlasData     *atlas_data_load          (GFile      *maps_dir,
 AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *maps_dir,
                                          GPtrArray  *problems,
+                                         GError    **error);
+GBytes        *atlas_data_load_aliases  (GFile      *maps_dir,
                                          GError    **error);
 void           atlas_data_free          (AtlasData  *data);
 

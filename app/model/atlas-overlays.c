@@ -1,6 +1,7 @@
 /* atlas-overlays.c — the plan's overlay layers (maps/layers/GROUP.json) */
 
 #include "atlas-overlays.h"
+#include "atlas-data-error.h"
 
 #include <geos_c.h>
 #include <json-glib/json-glib.h>
@@ -1719,6 +1720,8 @@ parse_group (Loader      *loader,
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
+  if (!atlas_check_json_depth (data, size, "JSON", G_IO_ERROR, 0, &local))
+    return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "%s", local->message);
   if (!json_parser_load_from_data (parser, data, size, &local))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "malformed JSON: %s",
                       local->message);

@@ -10,6 +10,7 @@
 
 #include "atlas-plan-index.h"
 #include "atlas-overlays-json.h"
+#include "atlas-data-error.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -472,12 +473,19 @@ load_aliases (AtlasPlanIndex  *self,
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
   JsonArray *array;
+  g_autoptr(GError) local = NULL;
 
-  if (!json_parser_load_from_data (parser, data, size, error))
+  if (!atlas_check_json_depth (data, size, "aliases.json", ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE,
+                               error))
     return FALSE;
+  if (!json_parser_load_from_data (parser, data, size, &local))
+    {
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, "aliases.json: %s", local->message);
+      return FALSE;
+    }
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                    "aliases.json: the top level is not a list");
       return FALSE;
     }
