@@ -294,6 +294,33 @@ bench_export (void)
   return 0;
 }
 
+/* Builds the plan index five times: the median time. */
+static int
+bench_index (void)
+{
+  g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (NULL, NULL);
+  double ms[5];
+
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      AtlasPlanIndex *index = atlas_plan_index_new (data, aliases, &error);
+
+      ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
+      if (index == NULL)
+        {
+          g_printerr ("capital-atlas-bench: %s\n", error->message);
+          return 1;
+        }
+      atlas_plan_index_free (index);
+    }
+  qsort (ms, G_N_ELEMENTS (ms), sizeof (double), compare_doubles);
+  printf ("index: build_median_ms=%.1f max_rss_mb=%.0f\n", ms[2], max_rss_mb ());
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,10 +348,10 @@ main (int   argc,
       return 2;
     }
   if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")
-                    && !g_str_equal (argv[1], "export")))
+                    && !g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "index")))
     {
       g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
-                  "                            capital-atlas-bench overlay|export\n");
+                  "                            capital-atlas-bench overlay|export|index\n");
       return 2;
     }
 
@@ -333,6 +360,8 @@ main (int   argc,
     return bench_overlay ();
   if (g_str_equal (argv[1], "export"))
     return bench_export ();
+  if (g_str_equal (argv[1], "index"))
+    return bench_index ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {

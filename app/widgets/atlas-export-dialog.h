@@ -19,9 +19,14 @@ AtlasExportDialog *atlas_export_dialog_new       (GtkWindow      *parent,
                                                   AtlasEntity    *selection);
 AtlasExportJob    *atlas_export_dialog_build_job (AtlasExportDialog *self);
 void               atlas_export_dialog_print     (AtlasExportDialog *self);
-gboolean           atlas_export_dialog_export_to (AtlasExportDialog *self,
-                                                  const char        *path,
-                                                  GError           **error);
+void               atlas_export_dialog_export_async  (AtlasExportDialog   *self,
+                                                      const char          *path,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           atlas_export_dialog_export_finish (AtlasExportDialog   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 gboolean           atlas_export_dialog_preview_ready (AtlasExportDialog *self);
 
 G_END_DECLS
