@@ -281,6 +281,8 @@ parse_table (AtlasBasemap  *self,
   lines = g_strsplit (text, "\n", -1);
   if (lines[0] == NULL || lines[0][0] == '\0')
     return corrupt (error, name, "empty table");
+  if (g_strv_length (lines) > ATLAS_MAX_TABLE_ROWS)
+    return corrupt (error, name, "too many lines");
 
   for (guint i = 1; lines[i] != NULL; i++)
     {

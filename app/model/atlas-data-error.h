@@ -18,6 +18,9 @@ typedef enum
   ATLAS_DATA_ERROR_TOO_LARGE,
 } AtlasDataError;
 
+/* Tables (gazetteer, labels, counties) longer than this are refused: the shipped ones have 14–267 rows. */
+#define ATLAS_MAX_TABLE_ROWS 10000
+
 /* JSON nested deeper than this is refused before json-glib recurses into it (the data nests 8 deep). */
 #define ATLAS_JSON_MAX_DEPTH 64
 

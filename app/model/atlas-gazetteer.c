@@ -102,6 +102,13 @@ atlas_gazetteer_new_from_bytes (GBytes      *bytes,
     return NULL;
 
   lines = g_strsplit (text, "\n", -1);
+  /* the shipped gazetteer has 240 places */
+  if (g_strv_length (lines) > ATLAS_MAX_TABLE_ROWS)
+    {
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE, "%s: more than %u lines", name,
+                   ATLAS_MAX_TABLE_ROWS);
+      return NULL;
+    }
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = NULL;

@@ -442,6 +442,17 @@ compare_mentions (gconstpointer a,
 
 /* Aliases */
 
+/* The string at @k, or NULL if it is anything else (a damaged file) */
+static const char *
+string_element (JsonArray *array,
+                guint      k)
+{
+  JsonNode *node = json_array_get_element (array, k);
+
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
 static void
 add_alias_counties (AtlasPlanIndex *self,
                     const char     *alias,
@@ -453,7 +464,7 @@ add_alias_counties (AtlasPlanIndex *self,
 
   for (guint i = 0; codes != NULL && i < json_array_get_length (codes); i++)
     {
-      const char *text = json_array_get_string_element (codes, i);
+      const char *text = string_element (codes, i);
       guint64 code;
 
       if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 999999, &code, NULL))
@@ -502,7 +513,9 @@ load_aliases (AtlasPlanIndex  *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       o = json_node_get_object (node);
-      alias = json_object_get_string_member_with_default (o, "alias", NULL);
+      alias = json_object_has_member (o, "alias")
+              && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "alias"))
+              ? json_object_get_string_member_with_default (o, "alias", NULL) : NULL;
       if (alias == NULL || json_object_has_member (o, "provinces"))
         continue;
 
@@ -517,7 +530,7 @@ load_aliases (AtlasPlanIndex  *self,
       if (places != NULL && JSON_NODE_HOLDS_ARRAY (places))
         for (guint k = 0; k < json_array_get_length (json_node_get_array (places)); k++)
           {
-            const char *id = json_array_get_string_element (json_node_get_array (places), k);
+            const char *id = string_element (json_node_get_array (places), k);
             AtlasEntity *e = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 
             if (e != NULL && e->kind == ATLAS_ENTITY_PLACE)

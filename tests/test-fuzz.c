@@ -1,0 +1,538 @@
+/* test-fuzz.c — every reader against damaged copies of the shipped data
+ *
+ * Each shipped file is mutated deterministically (seeded: truncation, byte
+ * flips, deep nesting, huge counts, wrong types) and given to its loader
+ * in-process. Every case must end quickly without a crash, and a damaged
+ * file must either be rejected with an error naming it or be loaded (a
+ * mutation can yield a valid file: a digit changed in a coordinate).
+ * ATLAS_FUZZ_CASES sets the cases per reader (200 by default),
+ * ATLAS_FUZZ_SEED the seed.
+ */
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atlas-test-util.h"
+#include "model/atlas-plan-index.h"
+#include "model/atlas-union-cache.h"
+
+#define CASE_SECONDS 10
+
+typedef enum
+{
+  FORMAT_TSV,
+  FORMAT_JSON,
+  FORMAT_BIN,
+} Format;
+
+typedef struct
+{
+  guint rejected;
+  guint loaded;
+  guint unchanged;
+  gint64 max_us;
+} Counts;
+
+static AtlasData *data;
+static guint n_cases = 200;
+static guint32 seed = 20261202;
+static char *work_dir;
+
+/* Mutations */
+
+static void
+flip_bytes (GRand      *rand,
+            GByteArray *b)
+{
+  guint n = g_rand_int_range (rand, 1, 9);
+
+  for (guint i = 0; i < n && b->len > 0; i++)
+    b->data[g_rand_int_range (rand, 0, b->len)] ^= g_rand_int_range (rand, 1, 256);
+}
+
+static void
+insert_at (GByteArray *b,
+           guint       pos,
+           const char *text,
+           guint       times)
+{
+  g_autoptr(GByteArray) tail = g_byte_array_new ();
+
+  g_byte_array_append (tail, b->data + pos, b->len - pos);
+  g_byte_array_set_size (b, pos);
+  for (guint i = 0; i < times; i++)
+    g_byte_array_append (b, (const guint8 *) text, strlen (text));
+  g_byte_array_append (b, tail->data, tail->len);
+}
+
+/* a position just after a random byte @c, or -1 */
+static gint
+random_after (GRand      *rand,
+              GByteArray *b,
+              char        c)
+{
+  guint start = g_rand_int_range (rand, 0, MAX (b->len, 1));
+
+  for (guint k = 0; k < b->len; k++)
+    {
+      guint i = (start + k) % b->len;
+
+      if (b->data[i] == (guint8) c)
+        return i + 1;
+    }
+  return -1;
+}
+
+static void
+nest (GRand      *rand,
+      GByteArray *b,
+      Format      format)
+{
+  guint pos = g_rand_int_range (rand, 0, b->len + 1);
+
+  if (format == FORMAT_JSON)
+    insert_at (b, pos, g_rand_boolean (rand) ? "[" : "{\"a\":", g_rand_int_range (rand, 100, 200000));
+  else if (format == FORMAT_TSV)
+    {
+      gint line = random_after (rand, b, '\n');
+      gint end;
+      g_autofree char *row = NULL;
+
+      if (line < 0)
+        return;
+      end = line;
+      while ((guint) end < b->len && b->data[end] != '\n')
+        end++;
+      row = g_strndup ((const char *) b->data + line, end - line);
+      /* 50,000 duplicated rows */
+      {
+        g_autofree char *with_newline = g_strconcat (row, "\n", NULL);
+        insert_at (b, line, with_newline, 50000);
+      }
+    }
+  else
+    insert_at (b, pos, "\xff\xff\xff\x7f", g_rand_int_range (rand, 1, 64));
+}
+
+static void
+huge_count (GRand      *rand,
+            GByteArray *b,
+            Format      format)
+{
+  const char *numbers[] = { "1e308", "-1e400", "99999999999999999999", "4294967295", "-0", "1e-320", "NaN" };
+
+  if (format == FORMAT_BIN)
+    {
+      const guint32 values[] = { 0xffffffff, 0x7fffffff, 0x10000000, 0x80000000, 1000000 };
+      guint32 v = values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))];
+      guint pos = b->len >= 4 ? g_rand_int_range (rand, 0, MIN (b->len - 3, g_rand_boolean (rand) ? 64 : b->len - 3)) : 0;
+
+      if (b->len >= 4)
+        memcpy (b->data + (pos & ~3u), &v, 4);
+      return;
+    }
+  /* a number replaced by a huge or odd one */
+  for (guint tries = 0; tries < 64; tries++)
+    {
+      guint i = g_rand_int_range (rand, 0, MAX (b->len, 1));
+      guint end = i;
+
+      if (b->len == 0 || !g_ascii_isdigit (b->data[i]))
+        continue;
+      while (i > 0 && (g_ascii_isdigit (b->data[i - 1]) || b->data[i - 1] == '.' || b->data[i - 1] == '-'))
+        i--;
+      while (end < b->len && (g_ascii_isdigit (b->data[end]) || b->data[end] == '.'))
+        end++;
+      g_byte_array_remove_range (b, i, end - i);
+      insert_at (b, i, numbers[g_rand_int_range (rand, 0, G_N_ELEMENTS (numbers))], 1);
+      return;
+    }
+}
+
+static void
+wrong_type (GRand      *rand,
+            GByteArray *b,
+            Format      format)
+{
+  if (format == FORMAT_JSON)
+    {
+      /* a string value becomes a number, null, object or list */
+      const char *values[] = { "42", "null", "{}", "[]", "true", "\"\"" };
+      gint start = random_after (rand, b, ':');
+      guint end;
+
+      if (start < 0)
+        return;
+      while ((guint) start < b->len && b->data[start] == ' ')
+        start++;
+      end = start;
+      if (end < b->len && b->data[end] == '"')
+        {
+          end++;
+          while (end < b->len && b->data[end] != '"')
+            end += b->data[end] == '\\' ? 2 : 1;
+          end = MIN (end + 1, b->len);
+        }
+      else
+        while (end < b->len && b->data[end] != ',' && b->data[end] != '}' && b->data[end] != ']')
+          end++;
+      g_byte_array_remove_range (b, start, end - start);
+      insert_at (b, start, values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))], 1);
+    }
+  else if (format == FORMAT_TSV)
+    {
+      /* a field becomes text, a NUL byte, a control character or a tab more */
+      const char *values[] = { "abc", "\0", "\t", "\x01", "1e999", "" };
+      gint start = random_after (rand, b, '\t');
+      guint which = g_rand_int_range (rand, 0, G_N_ELEMENTS (values));
+
+      if (start < 0)
+        return;
+      if (which == 1)
+        {
+          insert_at (b, start, "x", 1);
+          b->data[start] = '\0';
+        }
+      else
+        insert_at (b, start, values[which], 1);
+    }
+  else if (b->len >= 8)
+    {
+      /* the magic or a header word of another file */
+      guint pos = g_rand_int_range (rand, 0, MIN (b->len, 32) - 3);
+      memcpy (b->data + pos, "ATLB", 4);
+    }
+}
+
+static GBytes *
+mutate (GBytes *original,
+        Format  format,
+        guint   index)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed + index * 7919);
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (original, &size);
+  GByteArray *b = g_byte_array_sized_new (size);
+
+  g_byte_array_append (b, bytes, size);
+  switch (index % 5)
+    {
+    case 0:
+      g_byte_array_set_size (b, g_rand_int_range (rand, 0, MAX (size, 1)));
+      break;
+    case 1:
+      flip_bytes (rand, b);
+      break;
+    case 2:
+      nest (rand, b, format);
+      break;
+    case 3:
+      huge_count (rand, b, format);
+      break;
+    default:
+      wrong_type (rand, b, format);
+      break;
+    }
+  return g_byte_array_free_to_bytes (b);
+}
+
+/* Readers */
+
+typedef gboolean (*LoadFunc) (GBytes      *bytes,
+                              const char  *name,
+                              GError     **error);
+
+static gboolean
+load_gazetteer (GBytes      *bytes,
+                const char  *name,
+                GError     **error)
+{
+  g_autoptr(AtlasGazetteer) g = atlas_gazetteer_new_from_bytes (bytes, name, error);
+  return g != NULL;
+}
+
+static gboolean
+load_plan (GBytes      *bytes,
+           const char  *name,
+           GError     **error)
+{
+  g_autoptr(AtlasPlan) p = atlas_plan_new_from_bytes (bytes, name, error);
+  return p != NULL;
+}
+
+static gboolean
+load_aliases (GBytes      *bytes,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(AtlasPlanIndex) index = atlas_plan_index_new (data, bytes, error);
+  return index != NULL;
+}
+
+/* Writes @bytes as @name into the work folder and loads that folder. */
+static void
+write_work_file (const char *sub,
+                 const char *name,
+                 GBytes     *bytes)
+{
+  g_autofree char *path = g_build_filename (work_dir, sub, name, NULL);
+  gsize size;
+  const char *d = g_bytes_get_data (bytes, &size);
+
+  g_assert_true (g_file_set_contents (path, d, size, NULL));
+}
+
+static gboolean
+load_layer (GBytes      *bytes,
+            const char  *name,
+            GError     **error)
+{
+  g_autofree char *dir_path = g_build_filename (work_dir, "layers", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(AtlasOverlays) overlays = NULL;
+
+  write_work_file ("layers", name, bytes);
+  overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, NULL, error);
+  {
+    g_autofree char *path = g_build_filename (dir_path, name, NULL);
+    g_unlink (path);
+  }
+  return overlays != NULL;
+}
+
+static gboolean
+load_basemap_file (GBytes      *bytes,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autofree char *dir_path = g_build_filename (work_dir, "basemap", NULL);
+  g_autofree char *source = g_build_filename (ATLAS_SOURCE_BASEMAP_DIR, name, NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(AtlasBasemap) basemap = NULL;
+  g_autofree char *original = NULL;
+  gsize size;
+
+  write_work_file ("basemap", name, bytes);
+  basemap = atlas_basemap_new_from_directory (dir, error);
+  g_assert_true (g_file_get_contents (source, &original, &size, NULL));
+  {
+    g_autoptr(GBytes) back = g_bytes_new_take (g_steal_pointer (&original), size);
+    write_work_file ("basemap", name, back);
+  }
+  return basemap != NULL;
+}
+
+static gboolean
+load_cache (GBytes      *bytes,
+            const char  *name,
+            GError     **error)
+{
+  AtlasUnionCache *cache;
+  guint n;
+
+  write_work_file ("cache", name, bytes);
+  {
+    g_autofree char *dir = g_build_filename (work_dir, "cache", NULL);
+    g_autofree char *digest = g_strndup (name + strlen ("unions-v2-"), 16);
+
+    cache = atlas_union_cache_open (dir, digest);
+  }
+  n = atlas_union_cache_get_n_entries (cache);
+  atlas_union_cache_close (cache);
+  /* a damaged cache is a miss, never an error: "rejected" means empty */
+  if (n == 0)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: a cache miss", name);
+  return n > 0;
+}
+
+/* Runs @n cases of @load over @names (relative to @source_dir), round robin. */
+static void
+run_reader (const char  *reader,
+            const char  *source_dir,
+            const char **names,
+            Format       format,
+            LoadFunc     load)
+{
+  Counts counts = { 0 };
+  guint n_names = g_strv_length ((char **) names);
+
+  for (guint i = 0; i < n_cases; i++)
+    {
+      const char *name = names[i % n_names];
+      g_autofree char *path = g_build_filename (source_dir, name, NULL);
+      g_autofree char *base = g_path_get_basename (name);
+      g_autofree char *contents = NULL;
+      g_autoptr(GBytes) original = NULL;
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start;
+      gboolean ok;
+      gsize size;
+
+      g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
+      original = g_bytes_new_take (g_steal_pointer (&contents), size);
+      damaged = mutate (original, format, i);
+      start = g_get_monotonic_time ();
+      ok = load (damaged, base, &error);
+      counts.max_us = MAX (counts.max_us, g_get_monotonic_time () - start);
+      if (g_get_monotonic_time () - start > CASE_SECONDS * G_USEC_PER_SEC)
+        g_error ("%s case %u (%s, mutation %u) took %.1f s", reader, i, name, i % 5,
+                 (g_get_monotonic_time () - start) / 1e6);
+      if (g_bytes_equal (damaged, original))
+        counts.unchanged++;
+      else if (ok)
+        counts.loaded++;
+      else
+        {
+          if (strstr (error->message, base) == NULL)
+            g_error ("%s case %u: the error does not name %s: %s", reader, i, base, error->message);
+          counts.rejected++;
+        }
+    }
+  g_test_message ("%s: %u cases: %u rejected naming the file, %u loaded as valid, %u unchanged; "
+                  "slowest %.0f ms", reader, n_cases, counts.rejected, counts.loaded, counts.unchanged,
+                  counts.max_us / 1000.0);
+  g_print ("# fuzz %s: cases=%u rejected=%u loaded=%u unchanged=%u slowest_ms=%.0f\n", reader, n_cases,
+           counts.rejected, counts.loaded, counts.unchanged, counts.max_us / 1000.0);
+  g_assert_cmpuint (counts.rejected + counts.loaded + counts.unchanged, ==, n_cases);
+  g_assert_cmpuint (counts.rejected, >, 0);
+}
+
+static void
+test_gazetteer (void)
+{
+  const char *names[] = { "gazetteer.tsv", NULL };
+  run_reader ("gazetteer", ATLAS_SOURCE_MAPS_DIR, names, FORMAT_TSV, load_gazetteer);
+}
+
+static void
+test_plan (void)
+{
+  const char *names[] = { "plan/plan.json", NULL };
+  run_reader ("plan", ATLAS_SOURCE_MAPS_DIR, names, FORMAT_JSON, load_plan);
+}
+
+static void
+test_aliases (void)
+{
+  const char *names[] = { "plan/aliases.json", NULL };
+  run_reader ("aliases", ATLAS_SOURCE_MAPS_DIR, names, FORMAT_JSON, load_aliases);
+}
+
+static char **
+list_files (const char *dir,
+            const char *suffix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, suffix))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+test_layers (void)
+{
+  g_autofree char *dir = g_build_filename (ATLAS_SOURCE_MAPS_DIR, "layers", NULL);
+  g_auto(GStrv) names = list_files (dir, ".json");
+
+  run_reader ("layers", dir, (const char **) names, FORMAT_JSON, load_layer);
+}
+
+static void
+test_basemap (void)
+{
+  g_auto(GStrv) bins = list_files (ATLAS_SOURCE_BASEMAP_DIR, ".bin");
+  g_auto(GStrv) tables = list_files (ATLAS_SOURCE_BASEMAP_DIR, ".tsv");
+  g_autofree char *target = g_build_filename (work_dir, "basemap", NULL);
+  g_auto(GStrv) all = list_files (ATLAS_SOURCE_BASEMAP_DIR, "");
+
+  /* the work copy of the base map, one file damaged at a time */
+  g_assert_cmpint (g_mkdir (target, 0755), ==, 0);
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      g_autofree char *from = g_build_filename (ATLAS_SOURCE_BASEMAP_DIR, all[i], NULL);
+      g_autofree char *to = g_build_filename (target, all[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize size;
+
+      g_assert_true (g_file_get_contents (from, &contents, &size, NULL));
+      g_assert_true (g_file_set_contents (to, contents, size, NULL));
+    }
+  run_reader ("basemap-bin", ATLAS_SOURCE_BASEMAP_DIR, (const char **) bins, FORMAT_BIN, load_basemap_file);
+  run_reader ("basemap-tsv", ATLAS_SOURCE_BASEMAP_DIR, (const char **) tables, FORMAT_TSV, load_basemap_file);
+}
+
+/* The union cache of the shipped layers, written by loading them. */
+static void
+test_union_cache (void)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "cache", NULL);
+  g_autofree char *source = g_build_filename (work_dir, "cache-source", NULL);
+  g_auto(GStrv) names = list_files (source, ".bin");
+
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  run_reader ("union-cache", source, (const char **) names, FORMAT_BIN, load_cache);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *cases = g_getenv ("ATLAS_FUZZ_CASES");
+  const char *seed_text = g_getenv ("ATLAS_FUZZ_SEED");
+  g_autofree char *layers = NULL;
+  g_autofree char *cache_source = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (cases != NULL)
+    n_cases = MAX (1, atoi (cases));
+  if (seed_text != NULL)
+    seed = strtoul (seed_text, NULL, 10);
+  work_dir = g_dir_make_tmp ("atlas-fuzz-XXXXXX", NULL);
+  layers = g_build_filename (work_dir, "layers", NULL);
+  cache_source = g_build_filename (work_dir, "cache-source", NULL);
+  g_assert_cmpint (g_mkdir (layers, 0755), ==, 0);
+  /* a cache of our own: the mutated layers add unions to it */
+  g_setenv ("ATLAS_CACHE_DIR", cache_source, TRUE);
+  data = atlas_test_load_data ();
+  g_test_message ("seed %u, %u cases per reader", seed, n_cases);
+
+  g_test_add_func ("/atlas/fuzz/gazetteer", test_gazetteer);
+  g_test_add_func ("/atlas/fuzz/plan", test_plan);
+  g_test_add_func ("/atlas/fuzz/aliases", test_aliases);
+  g_test_add_func ("/atlas/fuzz/basemap", test_basemap);
+  g_test_add_func ("/atlas/fuzz/union-cache", test_union_cache);
+  g_test_add_func ("/atlas/fuzz/layers", test_layers);
+  status = g_test_run ();
+  atlas_data_free (data);
+  remove_tree (work_dir);
+  g_free (work_dir);
+  return status;
+}
