@@ -78,3 +78,28 @@ atlas_check_json_depth (const char  *data,
     }
   return TRUE;
 }
+
+/**
+ * atlas_check_rows:
+ *
+ * Refuses a table of more than %ATLAS_MAX_TABLE_ROWS lines, counted
+ * before the table is split.
+ */
+gboolean
+atlas_check_rows (const char  *data,
+                  gsize        size,
+                  const char  *name,
+                  GQuark       domain,
+                  int          code,
+                  GError     **error)
+{
+  guint lines = 1;
+
+  for (const char *p = data, *end = data + size; (p = memchr (p, '\n', end - p)) != NULL; p++)
+    if (++lines > ATLAS_MAX_TABLE_ROWS)
+      {
+        g_set_error (error, domain, code, "%s: more than %u lines", name, ATLAS_MAX_TABLE_ROWS);
+        return FALSE;
+      }
+  return TRUE;
+}

@@ -32,6 +32,12 @@ gboolean atlas_check_text         (const char  *data,
                                    GQuark       domain,
                                    int          code,
                                    GError     **error);
+gboolean atlas_check_rows         (const char  *data,
+                                   gsize        size,
+                                   const char  *name,
+                                   GQuark       domain,
+                                   int          code,
+                                   GError     **error);
 gboolean atlas_check_json_depth   (const char  *data,
                                    gsize        size,
                                    const char  *name,

@@ -101,14 +101,10 @@ atlas_gazetteer_new_from_bytes (GBytes      *bytes,
   if (!atlas_check_text (data, size, name, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, error))
     return NULL;
 
-  lines = g_strsplit (text, "\n", -1);
   /* the shipped gazetteer has 240 places */
-  if (g_strv_length (lines) > ATLAS_MAX_TABLE_ROWS)
-    {
-      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE, "%s: more than %u lines", name,
-                   ATLAS_MAX_TABLE_ROWS);
-      return NULL;
-    }
+  if (!atlas_check_rows (data, size, name, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE, error))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
       g_auto(GStrv) fields = NULL;
