@@ -29,7 +29,6 @@
 #include "render/atlas-paint.h"
 
 #define MM_TO_PT (72.0 / 25.4)
-#define EARTH_CIRCUMFERENCE_M 40075016.686
 
 G_DEFINE_QUARK (atlas-export-error-quark, atlas_export_error)
 
@@ -287,7 +286,7 @@ draw_map (AtlasExportJob  *job,
   /* scale bar, bottom left, correct at the map's middle latitude */
   {
     double lat = atlas_geo_world_y_to_lat (cy);
-    double m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
+    double m_per_pt = cos (lat * G_PI / 180) * ATLAS_EARTH_CIRCUMFERENCE_M / scale;
     double length_m = atlas_geo_round_scale_length (frame->w * 0.22 * m_per_pt);
     double length_pt = length_m / m_per_pt;
     double unit = frame->h * 0.012 + 4, x = frame->x + unit * 1.5, y = frame->y + frame->h - unit * 3;

@@ -730,10 +730,3 @@ atlas_geom_layer_hit (const AtlasGeomLayer *layer,
 
   return NULL;
 }
-
-const char *
-atlas_layer_id_to_string (AtlasLayerId layer)
-{
-  g_return_val_if_fail (layer < ATLAS_N_LAYERS, NULL);
-  return layer_names[layer];
-}

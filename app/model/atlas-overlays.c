@@ -17,7 +17,6 @@
 #define MAX_POINTS 10000
 #define MAX_CODES 2000
 #define MAX_CROSSINGS 1000
-#define EARTH_CIRCUMFERENCE_M 40075016.686
 
 struct _AtlasOverlays
 {
@@ -2082,7 +2081,7 @@ atlas_overlay_feature_hit (const AtlasOverlayFeature *f,
         double half = tolerance_px / scale;
 
         if (f->band_km > 0)
-          half += f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180));
+          half += f->band_km * 500.0 / (ATLAS_EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180));
         else
           half += MAX (f->style->band_width_px, f->style->stroke_width) / 2 / scale;
 

@@ -252,19 +252,10 @@ build_buckets (AtlasPlanIndex *self)
 /* Sections */
 
 static gboolean
-section_within (const char *id,
-                const char *ancestor)
-{
-  gsize n = strlen (ancestor);
-
-  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
-}
-
-static gboolean
 is_role_section (const char *id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (role_sections); i++)
-    if (section_within (id, role_sections[i]))
+    if (atlas_section_within (id, role_sections[i]))
       return TRUE;
   return FALSE;
 }
@@ -274,7 +265,7 @@ feature_cites (const AtlasOverlayFeature *f,
                const char                *section_id)
 {
   for (guint i = 0; f->plan_refs[i] != NULL; i++)
-    if (section_within (section_id, f->plan_refs[i]))
+    if (atlas_section_within (section_id, f->plan_refs[i]))
       return TRUE;
   return FALSE;
 }
@@ -286,10 +277,10 @@ section_cites (const char                *section_id,
                const AtlasOverlayFeature *f)
 {
   for (guint r = 0; f->plan_refs[r] != NULL; r++)
-    if (section_within (f->plan_refs[r], section_id))
+    if (atlas_section_within (f->plan_refs[r], section_id))
       return TRUE;
   for (guint r = 0; f->layer->plan_refs[r] != NULL; r++)
-    if (section_within (f->layer->plan_refs[r], section_id))
+    if (atlas_section_within (f->layer->plan_refs[r], section_id))
       return TRUE;
   return FALSE;
 }
@@ -403,13 +394,13 @@ add_cited_sections (AtlasPlanIndex *self,
       gboolean found = FALSE;
 
       for (guint i = 0; i < e->mentions->len && !found; i++)
-        found = section_within (((AtlasMention *) e->mentions->pdata[i])->section->id, f->plan_refs[r]);
+        found = atlas_section_within (((AtlasMention *) e->mentions->pdata[i])->section->id, f->plan_refs[r]);
 
       for (guint i = 0; i < self->paragraphs->len && !found; i++)
         {
           ParagraphRef *ref = &g_array_index (self->paragraphs, ParagraphRef, i);
 
-          if (section_within (ref->section->id, f->plan_refs[r]))
+          if (atlas_section_within (ref->section->id, f->plan_refs[r]))
             {
               AtlasMention *m = g_new0 (AtlasMention, 1);
 
@@ -791,7 +782,7 @@ line_crosses (const AtlasOverlayFeature *line,
               const AtlasFeature        *cf)
 {
   const AtlasGeomLayer *g = &line->geom[ATLAS_N_BANDS - 1];
-  const double step = 500.0 / 40075016.686;
+  const double step = 500.0 / ATLAS_EARTH_CIRCUMFERENCE_M;
 
   if (!atlas_rect_intersects (&line->bbox, &cf->bbox))
     return FALSE;

@@ -3,6 +3,7 @@
 #include "atlas-plan.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "atlas-basemap.h"
 #include "atlas-data-error.h"
@@ -185,6 +186,21 @@ atlas_plan_new_from_bytes (GBytes      *bytes,
     }
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * atlas_section_within:
+ *
+ * Returns: whether section @id is @ancestor or one of its subsections
+ *   ("4.1.2" is within "4.1", "4.10" is not)
+ */
+gboolean
+atlas_section_within (const char *id,
+                      const char *ancestor)
+{
+  gsize n = strlen (ancestor);
+
+  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
 }
 
 const AtlasSection *

@@ -252,12 +252,6 @@ atlas_safe_file_new (const char  *path,
   return file;
 }
 
-int
-atlas_safe_file_get_fd (AtlasSafeFile *file)
-{
-  return file->fd;
-}
-
 /**
  * atlas_safe_file_write:
  *

@@ -19,7 +19,6 @@ typedef struct _AtlasSafeFile AtlasSafeFile;
 
 AtlasSafeFile *atlas_safe_file_new      (const char     *path,
                                          GError        **error);
-int            atlas_safe_file_get_fd   (AtlasSafeFile  *file);
 gboolean       atlas_safe_file_write    (AtlasSafeFile  *file,
                                          const void     *data,
                                          gsize           length);

@@ -428,11 +428,6 @@ export_clicked_cb (AtlasExportDialog *self)
 
 /* Printing */
 
-typedef struct
-{
-  AtlasExportJob *job;
-} PrintData;
-
 static void
 begin_print_cb (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
