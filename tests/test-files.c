@@ -319,6 +319,79 @@ test_json_non_finite (void)
   g_assert_cmpstr (text, ==, "{\"area\":null,\"list\":[null,1.5]}");
 }
 
+static void
+copy_tree (const char *from,
+           const char *to)
+{
+  g_autoptr(GDir) d = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *a = g_build_filename (from, name, NULL);
+      g_autofree char *b = g_build_filename (to, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize size;
+
+      if (g_file_test (a, G_FILE_TEST_IS_DIR))
+        copy_tree (a, b);
+      else
+        {
+          g_assert_true (g_file_get_contents (a, &contents, &size, NULL));
+          g_assert_true (g_file_set_contents (b, contents, size, NULL));
+        }
+    }
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A broken plan file costs the plan text, not the layers; the problem says what is off. */
+static void
+test_broken_plan_keeps_layers (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-maps-XXXXXX", NULL);
+  g_autofree char *plan = g_build_filename (dir, "plan", "plan.json", NULL);
+  g_autoptr(GFile) maps = g_file_new_for_path (dir);
+  g_autoptr(AtlasData) broken = NULL;
+  g_autoptr(GBytes) aliases = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *problem;
+
+  copy_tree (ATLAS_SOURCE_MAPS_DIR, dir);
+  g_assert_true (g_file_set_contents (plan, "{\"sections\": [", -1, NULL));
+  broken = atlas_data_load (maps, TRUE);
+  g_assert_null (broken->plan);
+  g_assert_cmpuint (broken->problems->len, ==, 1);
+  problem = broken->problems->pdata[0];
+  g_test_message ("%s", problem);
+  g_assert_nonnull (strstr (problem, "plan/plan.json"));
+  g_assert_nonnull (strstr (problem, "plan panel"));
+  g_assert_cmpuint (atlas_overlays_get_features (broken->overlays)->len, ==,
+                    atlas_overlays_get_features (data->overlays)->len);
+  /* the aliases come from the same folder as everything else */
+  aliases = atlas_data_load_aliases (maps, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (aliases);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/atlas/files/sweep", test_sweep);
   g_test_add_func ("/atlas/files/text-checks", test_text_checks);
   g_test_add_func ("/atlas/files/json-non-finite", test_json_non_finite);
+  g_test_add_func ("/atlas/files/broken-plan-keeps-layers", test_broken_plan_keeps_layers);
   status = g_test_run ();
   atlas_data_free (data);
   return status;

@@ -129,7 +129,8 @@ atlas_data_load (GFile    *maps_dir,
     }
   if (data->basemap == NULL)
     {
-      g_ptr_array_add (data->problems, g_strdup_printf (_("Base map: %s"), error->message));
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Base map (the map and the plan’s layers are off): %s"),
+                                                        error->message));
       g_clear_error (&error);
       data->basemap = atlas_basemap_new_empty ();
     }
@@ -140,7 +141,8 @@ atlas_data_load (GFile    *maps_dir,
   g_clear_pointer (&bytes, g_bytes_unref);
   if (data->gazetteer == NULL)
     {
-      g_ptr_array_add (data->problems, g_strdup_printf (_("Gazetteer: %s"), error->message));
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Gazetteer (places and the plan’s layers are off): %s"),
+                                                        error->message));
       g_clear_error (&error);
     }
 
