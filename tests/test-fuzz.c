@@ -13,6 +13,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -489,6 +490,79 @@ test_union_cache (void)
   run_reader ("union-cache", source, (const char **) names, FORMAT_BIN, load_cache, TRUE);
 }
 
+/* A layer file with one zone feature whose geometry member is @geometry */
+static GBytes *
+layer_with (const char *geometry)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\"id\": \"mini\", \"name_zh\": \"测试\", \"name_en\": \"Test\", \"order\": 1,"
+    " \"plan_refs\": [\"2.5\"], \"layers\": [{\"id\": \"mini.zones\", \"name_zh\": \"测试图层\","
+    " \"name_en\": \"Test layer\", \"plan_refs\": [\"2.5\"], \"style\": {\"kind\": \"zone\","
+    " \"classes\": {\"zone\": {\"name_zh\": \"区\", \"name_en\": \"Zone\", \"fill\": \"#11223380\","
+    " \"stroke\": \"#112233\", \"stroke_width\": 1.5}}}, \"features\": [{\"id\": \"hostile\","
+    " \"name_zh\": \"要素\", \"name_en\": \"Feature\", \"class\": \"zone\", \"plan_refs\": [\"4.1.2\"],"
+    " %s}]}]}", geometry);
+
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+assert_rejected_fast (LoadFunc    load,
+                      GBytes     *bytes,
+                      const char *name,
+                      const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_false (load (bytes, name, &error));
+  g_test_message ("%.1f s: %s", (g_get_monotonic_time () - start) / 1e6, error->message);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, CASE_SECONDS * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (error->message, name));
+  g_assert_nonnull (strstr (error->message, why));
+}
+
+/* The inputs that used to hang: a spiky self-crossing polygon, a county
+ * list of 20,000 duplicates, 50,000 duplicated gazetteer rows. */
+static void
+test_hostile (void)
+{
+  g_autoptr(GString) ring = g_string_new ("\"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[");
+  g_autoptr(GString) codes = g_string_new ("\"counties\": [");
+  g_autoptr(GString) rows = NULL;
+  g_autoptr(GBytes) spiky = NULL;
+  g_autoptr(GBytes) duplicates = NULL;
+  g_autoptr(GBytes) gazetteer = NULL;
+  g_autofree char *contents = NULL;
+  gsize size;
+
+  for (guint i = 0; i <= 5000; i++)
+    {
+      double a = (i % 5000) * 2 * G_PI * 0.381966 * 7, r = (i % 2) ? 0.05 : 0.2;
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (ring, "%s[%s, %s]", i ? ", " : "",
+                              g_ascii_formatd (x, sizeof x, "%.6f", 116.6 + r * cos (a)),
+                              g_ascii_formatd (y, sizeof y, "%.6f", 39.9 + r * sin (a)));
+    }
+  g_string_append (ring, "]]}");
+  spiky = layer_with (ring->str);
+  assert_rejected_fast (load_layer, spiky, "spiky.json", "crosses itself");
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (codes, "%s\"131082\"", i ? ", " : "");
+  g_string_append (codes, "]");
+  duplicates = layer_with (codes->str);
+  assert_rejected_fast (load_layer, duplicates, "duplicates.json", "more than");
+
+  g_assert_true (g_file_get_contents (ATLAS_SOURCE_MAPS_DIR "/gazetteer.tsv", &contents, &size, NULL));
+  rows = g_string_new_len (contents, size);
+  for (guint i = 0; i < 50000; i++)
+    g_string_append (rows, "dup\t重复\tDuplicate\tcity_centre\t116.4\t39.9\t110101\t2.3\texact\n");
+  gazetteer = g_bytes_new (rows->str, rows->len);
+  assert_rejected_fast (load_gazetteer, gazetteer, "gazetteer.tsv", "more than");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -537,6 +611,7 @@ main (int   argc,
   g_test_add_func ("/atlas/fuzz/basemap", test_basemap);
   g_test_add_func ("/atlas/fuzz/union-cache", test_union_cache);
   g_test_add_func ("/atlas/fuzz/layers", test_layers);
+  g_test_add_func ("/atlas/fuzz/hostile", test_hostile);
   status = g_test_run ();
   atlas_data_free (data);
   remove_tree (work_dir);
