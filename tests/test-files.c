@@ -319,48 +319,7 @@ test_json_non_finite (void)
   g_assert_cmpstr (text, ==, "{\"area\":null,\"list\":[null,1.5]}");
 }
 
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) d = g_dir_open (from, 0, NULL);
-  const char *name;
 
-  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *a = g_build_filename (from, name, NULL);
-      g_autofree char *b = g_build_filename (to, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize size;
-
-      if (g_file_test (a, G_FILE_TEST_IS_DIR))
-        copy_tree (a, b);
-      else
-        {
-          g_assert_true (g_file_get_contents (a, &contents, &size, NULL));
-          g_assert_true (g_file_set_contents (b, contents, size, NULL));
-        }
-    }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* A broken plan file costs the plan text, not the layers; the problem says what is off. */
 static void
@@ -374,7 +333,7 @@ test_broken_plan_keeps_layers (void)
   g_autoptr(GError) error = NULL;
   const char *problem;
 
-  copy_tree (ATLAS_SOURCE_MAPS_DIR, dir);
+  atlas_test_copy_tree (ATLAS_SOURCE_MAPS_DIR, dir);
   g_assert_true (g_file_set_contents (plan, "{\"sections\": [", -1, NULL));
   broken = atlas_data_load (maps, TRUE);
   g_assert_null (broken->plan);
@@ -389,7 +348,7 @@ test_broken_plan_keeps_layers (void)
   aliases = atlas_data_load_aliases (maps, &error);
   g_assert_no_error (error);
   g_assert_nonnull (aliases);
-  remove_tree (dir);
+  atlas_test_remove_tree (dir);
 }
 
 int

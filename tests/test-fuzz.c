@@ -563,23 +563,6 @@ test_hostile (void)
   assert_rejected_fast (load_gazetteer, gazetteer, "gazetteer.tsv", "more than");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 int
 main (int   argc,
@@ -614,7 +597,7 @@ main (int   argc,
   g_test_add_func ("/atlas/fuzz/hostile", test_hostile);
   status = g_test_run ();
   atlas_data_free (data);
-  remove_tree (work_dir);
+  atlas_test_remove_tree (work_dir);
   g_free (work_dir);
   return status;
 }
