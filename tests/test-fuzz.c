@@ -19,6 +19,7 @@
 
 #include "atlas-test-util.h"
 #include "model/atlas-plan-index.h"
+#include "model/atlas-geos-guard.h"
 #include "model/atlas-union-cache.h"
 
 #define CASE_SECONDS 10
@@ -564,6 +565,45 @@ test_hostile (void)
 }
 
 
+/* The time guard interrupts this thread's GEOS work once its time is up, and only then. */
+static void
+test_geos_guard (void)
+{
+  GEOSContextHandle_t ctx = GEOS_init_r ();
+  GEOSCoordSequence *seq = GEOSCoordSeq_create_r (ctx, 1001, 2);
+  GEOSGeometry *spiky, *square, *result;
+  gint64 start;
+
+  for (guint i = 0; i <= 1000; i++)
+    {
+      guint k = i % 1000;
+      double a = k * 2 * G_PI * 0.381966 * 7, r = (k % 2) ? 0.05 : 0.2;
+
+      GEOSCoordSeq_setXY_r (ctx, seq, i, 116.6 + r * cos (a), 39.9 + r * sin (a));
+    }
+  spiky = GEOSGeom_createPolygon_r (ctx, GEOSGeom_createLinearRing_r (ctx, seq), NULL, 0);
+  start = g_get_monotonic_time ();
+  atlas_geos_guard_begin (0.5);
+  result = GEOSMakeValid_r (ctx, spiky);
+  g_assert_true (atlas_geos_guard_end ());
+  g_assert_null (result);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  /* in time: not interrupted */
+  seq = GEOSCoordSeq_create_r (ctx, 5, 2);
+  for (guint i = 0; i < 5; i++)
+    GEOSCoordSeq_setXY_r (ctx, seq, i, (i == 1 || i == 2) ? 1 : 0, (i == 2 || i == 3) ? 1 : 0);
+  square = GEOSGeom_createPolygon_r (ctx, GEOSGeom_createLinearRing_r (ctx, seq), NULL, 0);
+  atlas_geos_guard_begin (5);
+  result = GEOSMakeValid_r (ctx, square);
+  g_assert_false (atlas_geos_guard_end ());
+  g_assert_nonnull (result);
+  GEOSGeom_destroy_r (ctx, result);
+  GEOSGeom_destroy_r (ctx, square);
+  GEOSGeom_destroy_r (ctx, spiky);
+  GEOS_finish_r (ctx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -595,6 +635,7 @@ main (int   argc,
   g_test_add_func ("/atlas/fuzz/union-cache", test_union_cache);
   g_test_add_func ("/atlas/fuzz/layers", test_layers);
   g_test_add_func ("/atlas/fuzz/hostile", test_hostile);
+  g_test_add_func ("/atlas/fuzz/geos-guard", test_geos_guard);
   status = g_test_run ();
   atlas_data_free (data);
   atlas_test_remove_tree (work_dir);
