@@ -14,6 +14,7 @@
 #include "model/atlas-layer-state.h"
 #include "model/atlas-overlays-json.h"
 #include "model/atlas-plan-index.h"
+#include "model/atlas-safe-file.h"
 #include "model/atlas-views.h"
 #include "render/atlas-raster-painter.h"
 #include "widgets/atlas-application.h"
@@ -72,12 +73,20 @@ parse_center (const char *text,
   return TRUE;
 }
 
+/* ATLAS_MAPS_DIR, or NULL for the embedded data */
+static GFile *
+maps_dir_from_env (void)
+{
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
+
+  return dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+}
+
 /* Loads the data for a command-line command; a problem is fatal here. */
 static AtlasData *
 load_data_or_fail (void)
 {
-  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
-  g_autoptr(GFile) file = dir != NULL && *dir != '\0' ? g_file_new_for_path (dir) : NULL;
+  g_autoptr(GFile) file = maps_dir_from_env ();
   g_autoptr(AtlasData) data = atlas_data_load (file, TRUE);
 
   if (data->problems->len > 0)
@@ -107,8 +116,9 @@ static AtlasPlanIndex *
 load_index (AtlasData *data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) aliases = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/aliases.json", 0, NULL);
-  AtlasPlanIndex *index = atlas_plan_index_new (data, aliases, &error);
+  g_autoptr(GFile) dir = maps_dir_from_env ();
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (dir, &error);
+  AtlasPlanIndex *index = aliases != NULL ? atlas_plan_index_new (data, aliases, &error) : NULL;
 
   if (index == NULL)
     g_printerr ("capital-atlas: %s\n", error->message);
@@ -281,6 +291,37 @@ typedef struct
   char    *basemap;
   char    *attribution;
 } ExportOptions;
+
+static void
+export_options_clear (ExportOptions *o)
+{
+  g_free (o->path);
+  g_free (o->format);
+  g_free (o->paper);
+  g_free (o->orientation);
+  g_free (o->dpi);
+  g_free (o->bbox);
+  g_free (o->title);
+  g_free (o->subtitle);
+  g_free (o->book);
+  g_free (o->excerpt);
+  g_strfreev (o->open);
+  g_free (o->basemap);
+  g_free (o->attribution);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportOptions, export_options_clear)
+
+/* "--book=''": an option that takes a value was given an empty one */
+static const char *
+empty_option (const GOptionEntry *entries)
+{
+  for (guint i = 0; entries[i].long_name != NULL; i++)
+    if ((entries[i].arg == G_OPTION_ARG_STRING || entries[i].arg == G_OPTION_ARG_FILENAME)
+        && *(char **) entries[i].arg_data != NULL && **(char **) entries[i].arg_data == '\0')
+      return entries[i].long_name;
+  return NULL;
+}
 
 static gboolean
 parse_bbox (const char *text,
@@ -574,7 +615,7 @@ main (int   argc,
   g_autofree char *at = NULL;
   g_autofree char *locate_path = NULL;
   g_autofree char *crs_text = NULL;
-  ExportOptions export = { 0 };
+  g_auto(ExportOptions) export = { 0 };
   g_autofree char *view_id = NULL;
   g_autofree char *center = NULL;
   g_autofree char *zoom_text = NULL;
@@ -651,6 +692,9 @@ main (int   argc,
     return fail ("%s", error->message);
   if (argc > 1)
     return fail (_("unexpected argument “%s” (see --help)"), argv[1]);
+  if (empty_option (entries) != NULL)
+    return fail (_("--%s wants a value"), empty_option (entries));
+  atlas_safe_file_install_signal_cleanup ();
 
   if (version)
     {
@@ -737,24 +781,8 @@ main (int   argc,
   atlas_register_resource ();
   if (export.path != NULL)
     {
-      int status;
-
       export.crs = crs_text;
-      status = export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
-      g_free (export.path);
-      g_free (export.format);
-      g_free (export.paper);
-      g_free (export.orientation);
-      g_free (export.dpi);
-      g_free (export.bbox);
-      g_free (export.title);
-      g_free (export.subtitle);
-      g_free (export.book);
-      g_free (export.excerpt);
-      g_strfreev (export.open);
-      g_free (export.basemap);
-      g_free (export.attribution);
-      return status;
+      return export_map (&export, view_id != NULL ? atlas_views_lookup (view_id) : NULL, &start, layers);
     }
 
   app = atlas_application_new (&start, layers);
@@ -776,9 +804,6 @@ main (int   argc,
         }
     }
   atlas_application_set_open_files (app, (const char * const *) export.open);
-  g_strfreev (export.open);
   atlas_application_set_basemap (app, export.basemap, export.attribution);
-  g_free (export.basemap);
-  g_free (export.attribution);
   return g_application_run (G_APPLICATION (app), 1, app_argv);
 }

@@ -586,7 +586,7 @@ test_broken (gconstpointer user_data)
   g_autoptr(AtlasPlan) plan = atlas_plan_new_from_bytes (bytes, name, &error);
 
   g_assert_null (plan);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, name));
   if (c->message != NULL)
@@ -624,7 +624,7 @@ empty_plan (void)
   g_autoptr(AtlasPlan) plan = atlas_plan_new_from_bytes (bytes, "empty.json", &error);
 
   g_assert_null (plan);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, "empty.json"));
 }
 
@@ -636,7 +636,7 @@ empty_aliases (void)
   AtlasPlanIndex *index = atlas_plan_index_new (data, bytes, &error);
 
   g_assert_null (index);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "aliases.json"));
 }
 
@@ -672,7 +672,7 @@ test_broken_aliases (void)
 
   index = atlas_plan_index_new (data, object, &error);
   g_assert_null (index);
-  g_assert_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "aliases.json"));
 }
 
@@ -1256,23 +1256,59 @@ test_entity_json (void)
     }
 }
 
-/* Performance */
+/* Rebuilding (its time is measured by capital-atlas-bench index, not here) */
 
+/* A second index over the same data is the same: every feature, place and
+ * county says the same, and searches find the same, so the index depends
+ * on nothing but its input. */
 static void
-test_index_build_time (void)
+test_index_rebuild (void)
 {
   g_autoptr(GBytes) aliases = g_resources_lookup_data (ALIASES_RESOURCE, 0, NULL);
   g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
   g_autoptr(AtlasPlanIndex) index = atlas_plan_index_new (data, aliases, &error);
-  gint64 end = g_get_monotonic_time ();
+  GPtrArray *features = atlas_overlays_get_features (data->overlays);
+  const char *names[] = { "香河县", "雄安新区", "北京城市副中心", "津雄保", "石家庄市", "110101", "大兴国际机场" };
+  const char *queries[] = { "2035", "生态", "通勤圈", "香河", "交通" };
+  guint compared = 0;
 
   g_assert_no_error (error);
   g_assert_nonnull (index);
-  g_test_message ("atlas_plan_index_new: %.1f ms", (end - start) / 1000.0);
-  /* a second index over the same data finds the same */
-  g_assert_cmpuint (atlas_plan_index_lookup (index, "香河县")->mentions->len, ==,
-                    entity ("香河县")->mentions->len);
+  for (guint i = 0; i < features->len + G_N_ELEMENTS (names); i++)
+    {
+      AtlasEntity *a, *b;
+      g_autofree char *ja = NULL;
+      g_autofree char *jb = NULL;
+
+      if (i < features->len)
+        {
+          a = atlas_plan_index_get_feature (plan_index, features->pdata[i]);
+          b = atlas_plan_index_get_feature (index, features->pdata[i]);
+        }
+      else
+        {
+          a = atlas_plan_index_lookup (plan_index, names[i - features->len]);
+          b = atlas_plan_index_lookup (index, names[i - features->len]);
+        }
+      g_assert_true ((a == NULL) == (b == NULL));
+      if (a == NULL)
+        continue;
+      ja = atlas_entity_to_json (plan_index, a);
+      jb = atlas_entity_to_json (index, b);
+      g_assert_cmpstr (ja, ==, jb);
+      compared++;
+    }
+  g_assert_cmpuint (compared, >, features->len);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(GArray) ra = atlas_plan_index_search (plan_index, queries[q], 50);
+      g_autoptr(GArray) rb = atlas_plan_index_search (index, queries[q], 50);
+      g_autofree char *ja = atlas_search_results_to_json (ra);
+      g_autofree char *jb = atlas_search_results_to_json (rb);
+
+      g_assert_cmpuint (ra->len, >, 0);
+      g_assert_cmpstr (ja, ==, jb);
+    }
 }
 
 int
@@ -1336,7 +1372,7 @@ main (int   argc,
   g_test_add_func ("/atlas/plan/index/search/sorted", test_search_sorted);
   g_test_add_func ("/atlas/plan/index/features-citing", test_features_citing);
   g_test_add_func ("/atlas/plan/index/entity-json", test_entity_json);
-  g_test_add_func ("/atlas/plan/index/build-time", test_index_build_time);
+  g_test_add_func ("/atlas/plan/index/rebuild", test_index_rebuild);
 
   status = g_test_run ();
   atlas_plan_index_free (plan_index);

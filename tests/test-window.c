@@ -344,9 +344,10 @@ test_layers_and_selection (void)
 static void
 test_plan_panel (void)
 {
-  AtlasStartView start = { 39.90, 116.90, 9 };
+  AtlasStartView start = { 116.90, 39.90, 9 };
   g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
   AtlasWindow *window;
+  ShumateViewport *viewport;
   AtlasPlanPanel *panel;
   AtlasSelection *selection;
   AtlasEntity *entity;
@@ -355,11 +356,13 @@ test_plan_panel (void)
   g_autofree char *section_text = NULL;
   guint crossborder = 0;
 
-  start.longitude = 116.90;
-  start.latitude = 39.90;
   g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Plan");
   window = open_window (app);
   wait_for_overlays (window);
+  /* it opens where it was asked to, near 香河 */
+  viewport = atlas_window_get_viewport (window);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), 39.90, 1e-6);
+  g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), 116.90, 1e-6);
   panel = ATLAS_PLAN_PANEL (atlas_window_get_plan_panel (window));
   g_assert_nonnull (panel);
   g_assert_cmpstr (atlas_plan_panel_get_page (panel), ==, "contents");
@@ -746,10 +749,44 @@ toast_shown (gpointer dialog)
   return atlas_export_dialog_get_last_toast (dialog) != NULL;
 }
 
-static gboolean
-file_written (gpointer path)
+typedef struct
 {
-  return g_file_test (path, G_FILE_TEST_EXISTS);
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Exported;
+
+static void
+exported_cb (GObject      *dialog,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Exported *e = data;
+
+  e->ok = atlas_export_dialog_export_finish (ATLAS_EXPORT_DIALOG (dialog), result, &e->error);
+  e->done = TRUE;
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return ((Exported *) data)->done;
+}
+
+/* The message dialog on top of @parent, if any */
+static AdwMessageDialog *
+message_dialog_of (GtkWidget *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (parent))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
 }
 
 /* Ctrl+E opens the dialog; its preview renders, and Export writes a PDF
@@ -759,9 +796,11 @@ test_export_dialog (void)
 {
   AtlasStartView start = { 116.40, 39.90, 9 };
   g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atlas-export-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing", "page.pdf", NULL);
+  Exported written = { 0 }, failed = { 0 };
+  AdwMessageDialog *failure;
   g_autofree char *contents = NULL;
   gsize length = 0;
   AtlasWindow *window;
@@ -797,9 +836,11 @@ test_export_dialog (void)
     g_free (path);
     path = g_build_filename (dir, name, NULL);
   }
-  g_assert_true (atlas_export_dialog_export_to (ATLAS_EXPORT_DIALOG (dialog), path, &error));
-  g_assert_no_error (error);
-  wait_until (file_written, path, 60);
+  atlas_export_dialog_export_async (ATLAS_EXPORT_DIALOG (dialog), path, NULL, exported_cb, &written);
+  wait_until (export_done, &written, 60);
+  g_assert_no_error (written.error);
+  g_assert_true (written.ok);
+  g_assert_null (message_dialog_of (dialog));
   wait_until (toast_shown, dialog, 60);
   g_test_message ("toast: %s", atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)));
   g_assert_nonnull (strstr (atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)), "2035"));
@@ -807,6 +848,20 @@ test_export_dialog (void)
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 50000);
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_nonnull (g_strrstr_len (contents + length - 16, 16, "%%EOF"));
+
+  /* into a folder that does not exist: the error names the file, the user sees it, nothing is written */
+  atlas_export_dialog_export_async (ATLAS_EXPORT_DIALOG (dialog), missing, NULL, exported_cb, &failed);
+  wait_until (export_done, &failed, 60);
+  g_assert_false (failed.ok);
+  g_assert_error (failed.error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE);
+  g_assert_nonnull (strstr (failed.error->message, "missing"));
+  failure = message_dialog_of (dialog);
+  g_assert_nonnull (failure);
+  g_assert_cmpstr (adw_message_dialog_get_body (failure), ==, failed.error->message);
+  gtk_window_destroy (GTK_WINDOW (failure));
+  g_clear_error (&failed.error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_unlink (path);

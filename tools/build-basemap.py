@@ -1244,3 +1244,10 @@ def write_text(path, rows):
 
 if __name__ == '__main__':
     main()
+    # last, over every file main() wrote: the checksums the application checks at load
+    import subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+    out_arg = argparse.ArgumentParser(add_help=False)
+    out_arg.add_argument('--out', default=os.path.join(os.path.dirname(here), 'maps', 'basemap'))
+    subprocess.run([sys.executable, os.path.join(here, 'write-basemap-manifest.py'),
+                    out_arg.parse_known_args()[0].out], check=True)

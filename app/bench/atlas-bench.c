@@ -331,8 +331,7 @@ static int
 bench_plan (void)
 {
   g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
-  g_autoptr(GBytes) aliases = g_resources_lookup_data ("/io/github/capitalatlas/CapitalAtlas/maps/plan/aliases.json",
-                                                       0, NULL);
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
@@ -385,6 +384,33 @@ bench_plan (void)
   return 0;
 }
 
+/* Builds the plan index five times: the median time. */
+static int
+bench_index (void)
+{
+  g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (NULL, NULL);
+  double ms[5];
+
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      AtlasPlanIndex *index = atlas_plan_index_new (data, aliases, &error);
+
+      ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
+      if (index == NULL)
+        {
+          g_printerr ("capital-atlas-bench: %s\n", error->message);
+          return 1;
+        }
+      atlas_plan_index_free (index);
+    }
+  qsort (ms, G_N_ELEMENTS (ms), sizeof (double), compare_doubles);
+  printf ("index: build_median_ms=%.1f max_rss_mb=%.0f\n", ms[2], max_rss_mb ());
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,10 +439,11 @@ main (int   argc,
     }
   if (argc != 2 || (!g_str_equal (argv[1], "tiles") && !g_str_equal (argv[1], "overlay")
                     && !g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "plan")
-                    && !g_str_equal (argv[1], "import")))
+                    && !g_str_equal (argv[1], "import")
+                    && !g_str_equal (argv[1], "index")))
     {
       g_printerr ("capital-atlas-bench: usage: capital-atlas-bench tiles [--list FILE] [--scale N]\n"
-                  "                            capital-atlas-bench overlay|export|plan|import\n");
+                  "                            capital-atlas-bench overlay|export|plan|import|index\n");
       return 2;
     }
 
@@ -429,6 +456,8 @@ main (int   argc,
     return bench_plan ();
   if (g_str_equal (argv[1], "import"))
     return atlas_bench_import ();
+  if (g_str_equal (argv[1], "index"))
+    return bench_index ();
   t0 = g_get_monotonic_time ();
   if (data_dir != NULL)
     {

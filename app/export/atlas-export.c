@@ -21,8 +21,10 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "model/atlas-views.h"
+#include "model/atlas-safe-file.h"
 #include "render/atlas-basemap-renderer.h"
 #include "render/atlas-overlay-renderer.h"
 #include "render/atlas-paint.h"
@@ -30,7 +32,6 @@
 #include "render/atlas-raster-painter.h"
 
 #define MM_TO_PT (72.0 / 25.4)
-#define EARTH_CIRCUMFERENCE_M 40075016.686
 
 G_DEFINE_QUARK (atlas-export-error-quark, atlas_export_error)
 
@@ -169,6 +170,25 @@ atlas_export_n_pages (AtlasExportJob *job)
 
 /* Text */
 
+/* The text without control characters (but tabs and line breaks), which
+ * XML cannot hold and which would draw as boxes; valid UTF-8. */
+static char *
+drop_controls (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7f && c <= 0x9f))
+        continue;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static PangoLayout *
 text_layout (cairo_t    *cr,
              const char *text,
@@ -177,6 +197,7 @@ text_layout (cairo_t    *cr,
              double      width)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autofree char *clean = drop_controls (text);
   g_autofree char *font = g_strdup_printf ("Noto Sans CJK SC, Noto Sans, sans-serif %s %.2fpx",
                                            weight, size);
   PangoFontDescription *desc = pango_font_description_from_string (font);
@@ -193,7 +214,7 @@ text_layout (cairo_t    *cr,
       pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
     }
-  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_text (layout, clean, -1);
   return layout;
 }
 
@@ -257,7 +278,7 @@ scale_bar_geometry (const Box *frame,
 {
   double lat = atlas_geo_world_y_to_lat (cy);
 
-  *m_per_pt = cos (lat * G_PI / 180) * EARTH_CIRCUMFERENCE_M / scale;
+  *m_per_pt = cos (lat * G_PI / 180) * ATLAS_EARTH_CIRCUMFERENCE_M / scale;
   *length_m = atlas_geo_round_scale_length (frame->w * 0.22 * *m_per_pt);
   *length_pt = *length_m / *m_per_pt;
   *unit = frame->h * 0.012 + 4;
@@ -1259,20 +1280,7 @@ write_cb (void                *closure,
           const unsigned char *data,
           unsigned int         length)
 {
-  int fd = GPOINTER_TO_INT (closure);
-
-  while (length > 0)
-    {
-      ssize_t n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return CAIRO_STATUS_WRITE_ERROR;
-      data += n;
-      length -= n;
-    }
-  return CAIRO_STATUS_SUCCESS;
+  return atlas_safe_file_write (closure, data, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* SVG */
@@ -1294,7 +1302,8 @@ record_svg_text_cb (gpointer    user_data,
                     double      size)
 {
   GString *out = user_data;
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *clean = drop_controls (text);
+  g_autofree char *escaped = g_markup_escape_text (clean, -1);
   char xs[G_ASCII_DTOSTR_BUF_SIZE], ys[G_ASCII_DTOSTR_BUF_SIZE], ss[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append_printf (out, "<text x=\"%s\" y=\"%s\" font-size=\"%s\">%s</text>\n",
@@ -1308,7 +1317,7 @@ record_svg_text_cb (gpointer    user_data,
  * searched, selected and read by other programs. */
 static cairo_status_t
 render_svg (AtlasExportJob *job,
-            int             fd)
+            AtlasSafeFile  *out)
 {
   double W, H;
   g_autoptr(GByteArray) svg = g_byte_array_new ();
@@ -1340,48 +1349,174 @@ render_svg (AtlasExportJob *job,
     return CAIRO_STATUS_WRITE_ERROR;
   end -= strlen (end_tag);
 
-  if (write_cb (GINT_TO_POINTER (fd), svg->data, end) != CAIRO_STATUS_SUCCESS
-      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) "<g id=\"text\" fill-opacity=\"0\" "
+  if (write_cb (out, svg->data, end) != CAIRO_STATUS_SUCCESS
+      || write_cb (out, (const guint8 *) "<g id=\"text\" fill-opacity=\"0\" "
                    "font-family=\"Noto Sans CJK SC, sans-serif\">\n", 74) != CAIRO_STATUS_SUCCESS
-      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) texts->str, texts->len) != CAIRO_STATUS_SUCCESS
-      || write_cb (GINT_TO_POINTER (fd), (const guint8 *) "</g>\n", 5) != CAIRO_STATUS_SUCCESS
-      || write_cb (GINT_TO_POINTER (fd), svg->data + end, svg->len - end) != CAIRO_STATUS_SUCCESS)
+      || write_cb (out, (const guint8 *) texts->str, texts->len) != CAIRO_STATUS_SUCCESS
+      || write_cb (out, (const guint8 *) "</g>\n", 5) != CAIRO_STATUS_SUCCESS
+      || write_cb (out, svg->data + end, svg->len - end) != CAIRO_STATUS_SUCCESS)
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* PNG
+ *
+ * A page at 600 dpi on A0 is 20,000 × 28,000 pixels, 2.2 GB as one cairo
+ * surface; it is drawn in bands of at most PNG_BAND_BYTES instead, each
+ * band's rows compressed into the file as soon as it is drawn. */
+
+#define PNG_BAND_BYTES (96 << 20)
+#define PNG_CHUNK_BYTES (256 << 10)
+
+static gboolean
+png_chunk (AtlasSafeFile *out,
+           const char    *type,
+           const guint8  *data,
+           guint32        length)
+{
+  guint32 be = GUINT32_TO_BE (length);
+  guint32 crc = crc32 (0, (const Bytef *) type, 4);
+
+  /* crc32 (…, NULL, 0) would return the initial value, not crc */
+  if (length > 0)
+    crc = crc32 (crc, data, length);
+  crc = GUINT32_TO_BE (crc);
+  return atlas_safe_file_write (out, &be, 4) && atlas_safe_file_write (out, type, 4)
+         && (length == 0 || atlas_safe_file_write (out, data, length))
+         && atlas_safe_file_write (out, &crc, 4);
+}
+
+/* Compresses @length bytes (or finishes the stream) into IDAT chunks. */
+static gboolean
+png_deflate (AtlasSafeFile *out,
+             z_stream      *z,
+             guint8        *buffer,
+             const guint8  *data,
+             gsize          length,
+             int            flush)
+{
+  int ret;
+
+  z->next_in = (Bytef *) data;
+  z->avail_in = length;
+  do
+    {
+      ret = deflate (z, flush);
+      if (ret == Z_STREAM_ERROR)
+        return FALSE;
+      if (z->avail_out == 0 || (flush == Z_FINISH && z->avail_out < PNG_CHUNK_BYTES))
+        {
+          if (!png_chunk (out, "IDAT", buffer, PNG_CHUNK_BYTES - z->avail_out))
+            return FALSE;
+          z->next_out = buffer;
+          z->avail_out = PNG_CHUNK_BYTES;
+        }
+    }
+  while (z->avail_in > 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
+  return TRUE;
+}
+
 static cairo_status_t
-render_to_fd (AtlasExportJob *job,
-              int             fd)
+png_band (AtlasExportJob *job,
+          AtlasSafeFile  *out,
+          z_stream       *z,
+          guint8         *buffer,
+          int             width,
+          int             y0,
+          int             height)
+{
+  double k = job->dpi / 72.0;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  g_autofree guint8 *row = g_malloc ((gsize) width * 3 + 1);
+  cairo_status_t status;
+  cairo_t *cr = cairo_create (surface);
+  const guint8 *pixels;
+  int stride;
+
+  cairo_translate (cr, 0, -y0);
+  cairo_scale (cr, k, k);
+  atlas_export_draw_page (job, cr, 0);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; status == CAIRO_STATUS_SUCCESS && y < height; y++)
+    {
+      const guint32 *p = (const guint32 *) (pixels + (gsize) y * stride);
+
+      row[0] = 0; /* no filter */
+      for (int x = 0; x < width; x++)
+        {
+          row[1 + 3 * x] = p[x] >> 16;
+          row[2 + 3 * x] = p[x] >> 8;
+          row[3 + 3 * x] = p[x];
+        }
+      if (!png_deflate (out, z, buffer, row, (gsize) width * 3 + 1, Z_NO_FLUSH))
+        status = CAIRO_STATUS_WRITE_ERROR;
+    }
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+static cairo_status_t
+render_png (AtlasExportJob *job,
+            AtlasSafeFile  *out)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  double W, H, k = job->dpi / 72.0;
+  int width, height, band;
+  guint8 header[13] = { 0 };
+  g_autofree guint8 *buffer = g_malloc (PNG_CHUNK_BYTES);
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  z_stream z = { 0 };
+  guint32 v;
+
+  atlas_export_page_size_pt (job, &W, &H);
+  width = (int) round (W * k);
+  height = (int) round (H * k);
+  if (width <= 0 || height <= 0 || width > 32767 || height > 32767)
+    return CAIRO_STATUS_INVALID_SIZE;
+  band = MAX (1, PNG_BAND_BYTES / (width * 4));
+
+  v = GUINT32_TO_BE (width);
+  memcpy (header, &v, 4);
+  v = GUINT32_TO_BE (height);
+  memcpy (header + 4, &v, 4);
+  header[8] = 8;  /* bits per sample */
+  header[9] = 2;  /* RGB */
+  if (!atlas_safe_file_write (out, signature, 8) || !png_chunk (out, "IHDR", header, 13))
+    return CAIRO_STATUS_WRITE_ERROR;
+  if (deflateInit (&z, 6) != Z_OK)
+    return CAIRO_STATUS_NO_MEMORY;
+  z.next_out = buffer;
+  z.avail_out = PNG_CHUNK_BYTES;
+  for (int y0 = 0; status == CAIRO_STATUS_SUCCESS && y0 < height; y0 += band)
+    status = png_band (job, out, &z, buffer, width, y0, MIN (band, height - y0));
+  if (status == CAIRO_STATUS_SUCCESS
+      && (!png_deflate (out, &z, buffer, NULL, 0, Z_FINISH) || !png_chunk (out, "IEND", NULL, 0)))
+    status = CAIRO_STATUS_WRITE_ERROR;
+  deflateEnd (&z);
+  return status;
+}
+
+static cairo_status_t
+render_to_file (AtlasExportJob *job,
+                AtlasSafeFile  *out)
 {
   double W, H;
   cairo_surface_t *surface;
   cairo_status_t status;
-
-  atlas_export_page_size_pt (job, &W, &H);
+  g_autofree char *title = drop_controls (job->title != NULL ? job->title : "");
 
   if (job->format == ATLAS_EXPORT_PNG)
-    {
-      double k = job->dpi / 72.0;
-      cairo_t *cr;
-
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) round (W * k), (int) round (H * k));
-      cr = cairo_create (surface);
-      cairo_scale (cr, k, k);
-      atlas_export_draw_page (job, cr, 0);
-      status = cairo_status (cr);
-      cairo_destroy (cr);
-      if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_write_to_png_stream (surface, write_cb, GINT_TO_POINTER (fd));
-      cairo_surface_destroy (surface);
-      return status;
-    }
-
+    return render_png (job, out);
   if (job->format == ATLAS_EXPORT_SVG)
-    return render_svg (job, fd);
+    return render_svg (job, out);
 
-  surface = cairo_pdf_surface_create_for_stream (write_cb, GINT_TO_POINTER (fd), W, H);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, job->title);
+  atlas_export_page_size_pt (job, &W, &H);
+  surface = cairo_pdf_surface_create_for_stream (write_cb, out, W, H);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Capital Atlas " PACKAGE_VERSION);
 
   for (guint p = 0; p < atlas_export_n_pages (job); p++)
@@ -1410,9 +1545,9 @@ atlas_export_write (AtlasExportJob  *job,
                     const char      *path,
                     GError         **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
+  g_autoptr(GError) local = NULL;
   cairo_status_t status;
-  int fd;
+  AtlasSafeFile *out;
 
   if (job->book != NULL && job->format != ATLAS_EXPORT_PDF)
     {
@@ -1421,40 +1556,14 @@ atlas_export_write (AtlasExportJob  *job,
       return FALSE;
     }
 
-  fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
-  if (fd < 0)
+  out = atlas_safe_file_new (path, &local);
+  if (out != NULL)
     {
-      int saved = errno;
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE,
-                   _("Cannot write to %s: %s"), dir, g_strerror (saved));
-      return FALSE;
+      status = render_to_file (job, out);
+      if (atlas_safe_file_commit (out, status == CAIRO_STATUS_SUCCESS, cairo_status_to_string (status),
+                                  &local))
+        return TRUE;
     }
-
-  status = render_to_fd (job, fd);
-  if (status == CAIRO_STATUS_SUCCESS && fsync (fd) != 0)
-    status = CAIRO_STATUS_WRITE_ERROR;
-  if (close (fd) != 0)
-    status = CAIRO_STATUS_WRITE_ERROR;
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp);
-      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE,
-                   _("Could not write %s: %s"), path,
-                   status == CAIRO_STATUS_WRITE_ERROR ? _("the disk may be full") : cairo_status_to_string (status));
-      return FALSE;
-    }
-
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE, _("Could not write %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  g_set_error_literal (error, ATLAS_EXPORT_ERROR, ATLAS_EXPORT_ERROR_WRITE, local->message);
+  return FALSE;
 }

@@ -15,6 +15,7 @@
 
 
 #include "atlas-basemap.h"
+#include "atlas-data-error.h"
 
 #include <math.h>
 #include <string.h>
@@ -297,9 +298,11 @@ parse_table (AtlasBasemap  *self,
   g_autofree char *text = g_strndup (data, size);
   g_auto(GStrv) lines = NULL;
 
-  if (!g_utf8_validate (text, -1, NULL))
-    return corrupt (error, name, "not valid UTF-8");
+  if (!atlas_check_text (data, size, name, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT, error))
+    return FALSE;
 
+  if (!atlas_check_rows (data, size, name, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT, error))
+    return FALSE;
   lines = g_strsplit (text, "\n", -1);
   if (lines[0] == NULL || lines[0][0] == '\0')
     return corrupt (error, name, "empty table");
@@ -486,6 +489,55 @@ clear_county (gpointer data)
   g_free (c->province_zh);
 }
 
+/* SHA256SUMS (written by tools/write-basemap-manifest.py): file name →
+ * hex digest; NULL when there is none (a folder from an older build). */
+static GHashTable *
+read_manifest (ReadFunc  read,
+               gpointer  data)
+{
+  g_autoptr(GBytes) bytes = read (data, "SHA256SUMS", NULL);
+  g_autoptr(GHashTable) sums = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize size;
+  const char *text;
+
+  if (bytes == NULL)
+    return NULL;
+  text = g_bytes_get_data (bytes, &size);
+  sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    g_autofree char *copy = g_strndup (text, size);
+    lines = g_strsplit (copy, "\n", ATLAS_MAX_TABLE_ROWS);
+  }
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strlen (lines[i]) > 66 && lines[i][64] == ' ' && lines[i][65] == ' ')
+      g_hash_table_insert (sums, g_strdup (lines[i] + 66), g_strndup (lines[i], 64));
+  return g_steal_pointer (&sums);
+}
+
+/* Reads @name and checks it against the manifest, if it is listed there. */
+static GBytes *
+read_checked (GHashTable  *sums,
+              ReadFunc     read,
+              gpointer     data,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(GBytes) bytes = read (data, name, error);
+  const char *expected = sums != NULL && bytes != NULL ? g_hash_table_lookup (sums, name) : NULL;
+  g_autofree char *actual = NULL;
+
+  if (expected == NULL)
+    return g_steal_pointer (&bytes);
+  actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (g_ascii_strcasecmp (actual, expected) != 0)
+    {
+      corrupt (error, name, "damaged: it does not match its checksum in SHA256SUMS");
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
 static gboolean
 has_header (GBytes      *bytes,
             const char  *header,
@@ -512,6 +564,7 @@ add_problem (AtlasBasemap *self,
  * problems. */
 static void
 load_optional (AtlasBasemap *self,
+               GHashTable   *sums,
                ReadFunc      read,
                gpointer      data)
 {
@@ -524,7 +577,7 @@ load_optional (AtlasBasemap *self,
       {
         AtlasLayerId l = optional_layers[i].layer;
         g_autofree char *name = g_strdup_printf ("%s.%u.bin", layer_names[l], b);
-        g_autoptr(GBytes) bytes = read (data, name, &error);
+        g_autoptr(GBytes) bytes = read_checked (sums, read, data, name, &error);
 
         if (bytes == NULL || !parse_geom_layer (bytes, name, &self->layers[l][b], &error))
           {
@@ -535,11 +588,11 @@ load_optional (AtlasBasemap *self,
           }
       }
 
-  if (!(relief = read (data, "relief.bin", &error))
+  if (!(relief = read_checked (sums, read, data, "relief.bin", &error))
       || !parse_relief (self, relief, "relief.bin", &error))
     add_problem (self, &error);
 
-  if (!(stations = read (data, "stations.tsv", &error))
+  if (!(stations = read_checked (sums, read, data, "stations.tsv", &error))
       || !has_header (stations, "name_zh\tlon\tlat\n", "stations.tsv", &error)
       || !parse_table (self, stations, "stations.tsv", 3, station_row_cb, &error))
     {
@@ -567,22 +620,23 @@ load_all (AtlasBasemap  *self,
 {
   g_autoptr(GBytes) labels = NULL;
   g_autoptr(GBytes) counties = NULL;
+  g_autoptr(GHashTable) sums = read_manifest (read, data);
 
   for (guint l = 0; l < ATLAS_N_CORE_LAYERS; l++)
     for (guint b = 0; b < ATLAS_N_BANDS; b++)
       {
         g_autofree char *name = g_strdup_printf ("%s.%u.bin", layer_names[l], b);
-        g_autoptr(GBytes) bytes = read (data, name, error);
+        g_autoptr(GBytes) bytes = read_checked (sums, read, data, name, error);
 
         if (bytes == NULL || !parse_geom_layer (bytes, name, &self->layers[l][b], error))
           return FALSE;
       }
 
-  if (!(labels = read (data, "labels.tsv", error))
+  if (!(labels = read_checked (sums, read, data, "labels.tsv", error))
       || !parse_table (self, labels, "labels.tsv", 9, label_row_cb, error))
     return FALSE;
 
-  if (!(counties = read (data, "counties.tsv", error))
+  if (!(counties = read_checked (sums, read, data, "counties.tsv", error))
       || !parse_table (self, counties, "counties.tsv", 11, county_row_cb, error))
     return FALSE;
 
@@ -592,7 +646,7 @@ load_all (AtlasBasemap  *self,
       g_hash_table_insert (self->county_index, GUINT_TO_POINTER (c->code), c);
     }
 
-  load_optional (self, read, data);
+  load_optional (self, sums, read, data);
   self->empty = FALSE;
   return TRUE;
 }
@@ -872,11 +926,4 @@ atlas_geom_layer_hit (const AtlasGeomLayer *layer,
     }
 
   return NULL;
-}
-
-const char *
-atlas_layer_id_to_string (AtlasLayerId layer)
-{
-  g_return_val_if_fail (layer < ATLAS_N_LAYERS, NULL);
-  return layer_names[layer];
 }

@@ -184,6 +184,5 @@ const AtlasFeature   *atlas_geom_layer_hit             (const AtlasGeomLayer *la
                                                         double                world_x,
                                                         double                world_y);
 
-const char           *atlas_layer_id_to_string         (AtlasLayerId   layer);
 
 G_END_DECLS

@@ -42,6 +42,22 @@ read_bytes (GFile       *maps_dir,
 }
 
 /**
+ * atlas_data_load_aliases:
+ * @maps_dir: (nullable): as for atlas_data_load()
+ *
+ * Reads plan/aliases.json, the collective names of the plan, for the
+ * plan index: the same file for the command line and the window.
+ *
+ * Returns: (transfer full) (nullable): its bytes, or %NULL with @error set
+ */
+GBytes *
+atlas_data_load_aliases (GFile   *maps_dir,
+                         GError **error)
+{
+  return read_bytes (maps_dir, "plan/aliases.json", error);
+}
+
+/**
  * atlas_data_load:
  * @maps_dir: (nullable): a folder laid out like maps/, or %NULL for the
  *   data embedded in the application
@@ -67,10 +83,11 @@ atlas_data_load_overlays (AtlasData  *data,
 {
   AtlasOverlays *overlays;
 
-  if (atlas_basemap_is_empty (data->basemap) || data->gazetteer == NULL || data->plan == NULL)
+  /* without the plan text, the layers load with their section references unchecked */
+  if (atlas_basemap_is_empty (data->basemap) || data->gazetteer == NULL)
     {
       g_set_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_REFERENCE,
-                   _("they need the base map, the gazetteer and the plan text"));
+                   _("they need the base map and the gazetteer"));
       return NULL;
     }
 
@@ -145,7 +162,8 @@ atlas_data_load (GFile    *maps_dir,
     }
   if (data->basemap == NULL)
     {
-      g_ptr_array_add (data->problems, g_strdup_printf (_("Base map: %s"), error->message));
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Base map (the map and the plan’s layers are off): %s"),
+                                                        error->message));
       g_clear_error (&error);
       data->basemap = atlas_basemap_new_empty ();
     }
@@ -165,7 +183,8 @@ atlas_data_load (GFile    *maps_dir,
   g_clear_pointer (&bytes, g_bytes_unref);
   if (data->gazetteer == NULL)
     {
-      g_ptr_array_add (data->problems, g_strdup_printf (_("Gazetteer: %s"), error->message));
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Gazetteer (places and the plan’s layers are off): %s"),
+                                                        error->message));
       g_clear_error (&error);
     }
 
@@ -175,7 +194,8 @@ atlas_data_load (GFile    *maps_dir,
   g_clear_pointer (&bytes, g_bytes_unref);
   if (data->plan == NULL)
     {
-      g_ptr_array_add (data->problems, g_strdup_printf (_("Plan text: %s"), error->message));
+      g_ptr_array_add (data->problems, g_strdup_printf (_("Plan text (the plan panel and its search are off): %s"),
+                                                        error->message));
       g_clear_error (&error);
     }
 

@@ -3,6 +3,7 @@
 
 #include "atlas-basemap.h"
 #include "atlas-figures.h"
+#include "atlas-data-error.h"
 #include "atlas-gazetteer.h"
 #include "atlas-overlays.h"
 #include "atlas-plan.h"
@@ -33,6 +34,8 @@ AtlasFigures  *atlas_data_load_figures  (AtlasData     *data,
                                          GFile         *maps_dir,
                                          AtlasOverlays *overlays,
                                          GError       **error);
+GBytes        *atlas_data_load_aliases  (GFile      *maps_dir,
+                                         GError    **error);
 void           atlas_data_free          (AtlasData  *data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasData, atlas_data_free)

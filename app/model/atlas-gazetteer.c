@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "atlas-basemap.h"
+#include "atlas-data-error.h"
 
 struct _AtlasGazetteer
 {
@@ -97,13 +98,12 @@ atlas_gazetteer_new_from_bytes (GBytes      *bytes,
   g_autofree char *text = g_strndup (data, size);
   g_auto(GStrv) lines = NULL;
 
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
-                   "%s: not valid UTF-8", name);
-      return NULL;
-    }
+  if (!atlas_check_text (data, size, name, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, error))
+    return NULL;
 
+  /* the shipped gazetteer has 240 places */
+  if (!atlas_check_rows (data, size, name, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE, error))
+    return NULL;
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
@@ -116,13 +116,13 @@ atlas_gazetteer_new_from_bytes (GBytes      *bytes,
       fields = g_strsplit (lines[i], "\t", -1);
       if (g_strv_length (fields) < 7 || !parse_row (fields, &place))
         {
-          g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+          g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                        "%s: line %u is malformed", name, i + 1);
           return NULL;
         }
       if (g_hash_table_contains (self->index, place.id))
         {
-          g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+          g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                        "%s: line %u: the id “%s” is used twice", name, i + 1, place.id);
           clear_place (&place);
           return NULL;
@@ -133,7 +133,7 @@ atlas_gazetteer_new_from_bytes (GBytes      *bytes,
 
   if (self->places->len == 0)
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT, "%s: no places", name);
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, "%s: no places", name);
       return NULL;
     }
 

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 /* The WGS84 ellipsoid. */
 #define ATLAS_WGS84_A 6378137.0
 #define ATLAS_WGS84_F (1.0 / 298.257223563)
+/* The equator's length, 2π a: metres per unit of world x at latitude 0. */
+#define ATLAS_EARTH_CIRCUMFERENCE_M 40075016.686
 
 typedef struct
 {

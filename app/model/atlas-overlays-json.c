@@ -12,6 +12,9 @@
 #include <geos_c.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
+
+#include "atlas-safe-file.h"
 
 /* A member whose value is a string. */
 void
@@ -115,10 +118,36 @@ add_feature_properties (JsonBuilder               *b,
     }
 }
 
+/* JSON has no inf or nan: a figure that is not finite becomes null. */
+static void
+replace_non_finite (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE
+      && !isfinite (json_node_get_double (node)))
+    json_node_init_null (node);
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        replace_non_finite (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        replace_non_finite (member);
+    }
+}
+
 /**
  * atlas_json_builder_to_string:
  *
- * Returns: (transfer full): the builder's document as text
+ * Returns: (transfer full): the builder's document as text, with figures
+ *   that are not finite written as null
  */
 char *
 atlas_json_builder_to_string (JsonBuilder *b,
@@ -127,6 +156,7 @@ atlas_json_builder_to_string (JsonBuilder *b,
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (b);
 
+  replace_non_finite (root);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, pretty);
   json_generator_set_indent (gen, 1);
@@ -388,14 +418,13 @@ atlas_overlays_to_geojson (AtlasOverlays  *overlays,
  * atlas_write_file_atomically:
  *
  * Writes to a temporary file beside @path and renames it, so that @path
- * holds either its old contents or all of the new ones, never a part.
+ * holds either its old contents or all of the new ones, never a part
+ * (see atlas-safe-file.h for links, permissions and what is refused).
  */
 gboolean
 atlas_write_file_atomically (const char  *path,
                              const char  *contents,
                              GError     **error)
 {
-  return g_file_set_contents_full (path, contents, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+  return atlas_safe_file_replace_contents (path, contents, strlen (contents), error);
 }

@@ -1,13 +1,22 @@
 /* atlas-overlays.c — the plan's overlay layers (maps/layers/GROUP.json) */
 
 #include "atlas-overlays.h"
+#include "atlas-data-error.h"
+#include "atlas-union-cache.h"
+#include "atlas-geos-guard.h"
 
 #include <geos_c.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdarg.h>
 
-#define EARTH_CIRCUMFERENCE_M 40075016.686
+/* Limits far above the shipped layers (182 points in the largest literal
+ * geometry, 40 codes in the longest county list, rings that cross
+ * themselves a few times at most), so that a damaged file
+ * is refused instead of taking minutes. */
+#define MAX_POINTS 10000
+#define MAX_CODES 2000
+#define MAX_CROSSINGS 1000
 
 struct _AtlasOverlays
 {
@@ -29,7 +38,6 @@ G_DEFINE_QUARK (atlas-overlays-error-quark, atlas_overlays_error)
 
 /* Loading context */
 
-typedef struct _UnionCache UnionCache;
 
 typedef struct
 {
@@ -40,7 +48,7 @@ typedef struct
   GHashTable     *county_geoms;   /* code → GEOSGeometry (lon/lat), lazily */
   const char     *file;
   const char     *feature;
-  UnionCache     *cache;          /* nullable */
+  AtlasUnionCache *cache;          /* nullable */
 } Loader;
 
 static gboolean
@@ -855,25 +863,8 @@ lines_to_bands (GEOSContextHandle_t  ctx,
     }
 }
 
-/* The unions of counties, kept on disk between runs
- *
- * A union depends only on the list of units and on the base map's unit
- * polygons: the cache file is named by a digest of those polygons, and
- * each entry by the sorted list of codes. Entries are WKB. A missing,
- * unreadable or foreign file is simply a cache miss; the file is written
- * to a temporary name and renamed.
- */
-
-struct _UnionCache
-{
-  GMutex      lock;
-  char       *path;       /* nullable: no cache */
-  GHashTable *entries;    /* key → GBytes (WKB) */
-  gboolean    dirty;
-};
-
-#define UNION_CACHE_MAGIC "ATLU"
-#define UNION_CACHE_VERSION 1
+/* The unions of counties, kept on disk between runs (atlas-union-cache.c):
+ * the file is named by a digest of the base map's unit polygons. */
 
 static void
 digest_layer (GChecksum            *sum,
@@ -885,102 +876,23 @@ digest_layer (GChecksum            *sum,
   g_checksum_update (sum, (const guchar *) layer->points, (gsize) layer->n_points * sizeof (AtlasPoint));
 }
 
-static UnionCache *
+/* ATLAS_CACHE_DIR, ~/.cache/capital-atlas, or none with ATLAS_NO_CACHE */
+static AtlasUnionCache *
 union_cache_open (AtlasBasemap *basemap)
 {
-  UnionCache *cache = g_new0 (UnionCache, 1);
   const char *dir = g_getenv ("ATLAS_CACHE_DIR");
   g_autofree char *default_dir = NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *name = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0, pos;
-  guint32 n;
 
-  g_mutex_init (&cache->lock);
-  cache->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   if (g_getenv ("ATLAS_NO_CACHE") != NULL)
-    return cache;
+    return atlas_union_cache_open (NULL, NULL);
   if (dir == NULL || *dir == '\0')
     dir = default_dir = g_build_filename (g_get_user_cache_dir (), "capital-atlas", NULL);
-
-  g_checksum_update (sum, (const guchar *) UNION_CACHE_MAGIC, 4);
+  g_checksum_update (sum, (const guchar *) "ATLU", 4);
   digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1));
   digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_PREFECTURES, ATLAS_N_BANDS - 1));
   digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_PROVINCES, ATLAS_N_BANDS - 1));
-  name = g_strdup_printf ("unions-v%d-%.16s.bin", UNION_CACHE_VERSION, g_checksum_get_string (sum));
-  cache->path = g_build_filename (dir, name, NULL);
-
-  if (!g_file_get_contents (cache->path, &contents, &length, NULL)
-      || length < 12 || memcmp (contents, UNION_CACHE_MAGIC, 4) != 0)
-    return cache;
-
-  memcpy (&n, contents + 8, 4);
-  n = GUINT32_FROM_LE (n);
-  pos = 12;
-  for (guint32 i = 0; i < n; i++)
-    {
-      guint32 key_len, wkb_len;
-
-      if (length - pos < 4)
-        break;
-      memcpy (&key_len, contents + pos, 4);
-      key_len = GUINT32_FROM_LE (key_len);
-      pos += 4;
-      if (key_len > length - pos || length - pos - key_len < 4)
-        break;
-      memcpy (&wkb_len, contents + pos + key_len, 4);
-      wkb_len = GUINT32_FROM_LE (wkb_len);
-      if (wkb_len > length - pos - key_len - 4)
-        break;
-      g_hash_table_insert (cache->entries, g_strndup (contents + pos, key_len),
-                           g_bytes_new (contents + pos + key_len + 4, wkb_len));
-      pos += key_len + 4 + wkb_len;
-    }
-  return cache;
-}
-
-static void
-append_u32 (GByteArray *out,
-            guint32     v)
-{
-  v = GUINT32_TO_LE (v);
-  g_byte_array_append (out, (const guint8 *) &v, 4);
-}
-
-static void
-union_cache_close (UnionCache *cache)
-{
-  if (cache->path != NULL && cache->dirty)
-    {
-      g_autoptr(GByteArray) out = g_byte_array_new ();
-      g_autofree char *dir = g_path_get_dirname (cache->path);
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_byte_array_append (out, (const guint8 *) UNION_CACHE_MAGIC, 4);
-      append_u32 (out, UNION_CACHE_VERSION);
-      append_u32 (out, g_hash_table_size (cache->entries));
-      g_hash_table_iter_init (&iter, cache->entries);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          gsize size;
-          const guint8 *wkb = g_bytes_get_data (value, &size);
-
-          append_u32 (out, strlen (key));
-          g_byte_array_append (out, key, strlen (key));
-          append_u32 (out, size);
-          g_byte_array_append (out, wkb, size);
-        }
-      /* a cache that cannot be written is only slower next time */
-      if (g_mkdir_with_parents (dir, 0755) == 0)
-        g_file_set_contents_full (cache->path, (const char *) out->data, out->len,
-                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL);
-    }
-  g_hash_table_unref (cache->entries);
-  g_mutex_clear (&cache->lock);
-  g_free (cache->path);
-  g_free (cache);
+  return atlas_union_cache_open (dir, g_checksum_get_string (sum));
 }
 
 /* "110000,120114,131002" */
@@ -994,60 +906,6 @@ union_key (GArray *codes)
   for (guint i = 0; i < sorted->len; i++)
     g_string_append_printf (key, "%s%06u", i ? "," : "", g_array_index (sorted, guint32, i));
   return g_string_free (key, FALSE);
-}
-
-static GEOSGeometry *
-union_cache_lookup (UnionCache          *cache,
-                    GEOSContextHandle_t  ctx,
-                    const char          *key)
-{
-  GBytes *wkb;
-  GEOSGeometry *geom = NULL;
-
-  if (cache == NULL || cache->path == NULL)
-    return NULL;
-  g_mutex_lock (&cache->lock);
-  wkb = g_hash_table_lookup (cache->entries, key);
-  if (wkb != NULL)
-    {
-      GEOSWKBReader *reader = GEOSWKBReader_create_r (ctx);
-      gsize size;
-      const guchar *data = g_bytes_get_data (wkb, &size);
-
-      geom = GEOSWKBReader_read_r (ctx, reader, data, size);
-      GEOSWKBReader_destroy_r (ctx, reader);
-      if (geom != NULL && GEOSGeomTypeId_r (ctx, geom) != GEOS_MULTIPOLYGON)
-        {
-          GEOSGeom_destroy_r (ctx, geom);
-          geom = NULL;
-        }
-    }
-  g_mutex_unlock (&cache->lock);
-  return geom;
-}
-
-static void
-union_cache_store (UnionCache          *cache,
-                   GEOSContextHandle_t  ctx,
-                   const char          *key,
-                   const GEOSGeometry  *geom)
-{
-  GEOSWKBWriter *writer;
-  unsigned char *wkb;
-  size_t size = 0;
-
-  if (cache == NULL || cache->path == NULL)
-    return;
-  writer = GEOSWKBWriter_create_r (ctx);
-  wkb = GEOSWKBWriter_write_r (ctx, writer, geom, &size);
-  GEOSWKBWriter_destroy_r (ctx, writer);
-  if (wkb == NULL)
-    return;
-  g_mutex_lock (&cache->lock);
-  g_hash_table_insert (cache->entries, g_strdup (key), g_bytes_new (wkb, size));
-  cache->dirty = TRUE;
-  g_mutex_unlock (&cache->lock);
-  GEOSFree_r (ctx, wkb);
 }
 
 static gboolean
@@ -1075,6 +933,11 @@ union_of_codes (Loader      *loader,
   g_autofree char *key = NULL;
   GEOSGeometry *coll, *result;
 
+  if (json_array_get_length (codes) > MAX_CODES)
+    {
+      set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "more than %u county codes", MAX_CODES);
+      return NULL;
+    }
   for (guint i = 0; i < json_array_get_length (codes); i++)
     {
       JsonNode *node = json_array_get_element (codes, i);
@@ -1095,6 +958,12 @@ union_of_codes (Loader      *loader,
           return NULL;
         }
       code32 = code;
+      for (guint k = 0; k < units->len; k++)
+        if (g_array_index (units, guint32, k) == code32)
+          {
+            set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "county code “%s” is listed twice", text);
+            return NULL;
+          }
       g_array_append_val (units, code32);
     }
 
@@ -1105,7 +974,7 @@ union_of_codes (Loader      *loader,
     }
 
   key = union_key (units);
-  result = union_cache_lookup (loader->cache, ctx, key);
+  result = atlas_union_cache_lookup (loader->cache, ctx, key);
   if (result != NULL)
     return result;
 
@@ -1142,7 +1011,7 @@ union_of_codes (Loader      *loader,
       return NULL;
     }
   result = remove_slivers (ctx, result);
-  union_cache_store (loader->cache, ctx, key, result);
+  atlas_union_cache_store (loader->cache, ctx, key, result);
   return result;
 
 fail:
@@ -1192,6 +1061,42 @@ circle_polygon (GEOSContextHandle_t ctx,
   return GEOSGeom_createPolygon_r (ctx, ring_from_lonlat (ctx, lonlat, n), NULL, 0);
 }
 
+static double
+orientation (const double *a,
+             const double *b,
+             const double *c)
+{
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/* Whether a ring's edges cross each other more than MAX_CROSSINGS times:
+ * repairing such a ring (GEOSMakeValid) takes minutes and gigabytes, and
+ * GEOS cannot be interrupted in all of it. Plain O(n²) over at most
+ * MAX_POINTS points, stopping at the limit. */
+static gboolean
+ring_crosses_itself_often (GEOSContextHandle_t        ctx,
+                           const GEOSCoordSequence   *seq,
+                           guint                      n)
+{
+  g_autofree double *xy = g_new (double, 2 * (gsize) n);
+  guint crossings = 0;
+
+  GEOSCoordSeq_copyToBuffer_r (ctx, seq, xy, FALSE, FALSE);
+  for (guint i = 0; i + 1 < n; i++)
+    for (guint j = i + 2; j + 1 < n; j++)
+      {
+        const double *a = xy + 2 * i, *b = a + 2, *c = xy + 2 * j, *d = c + 2;
+
+        if (i == 0 && j + 2 == n)
+          continue;  /* the closing edge meets the first one */
+        if (orientation (a, b, c) * orientation (a, b, d) < 0
+            && orientation (c, d, a) * orientation (c, d, b) < 0
+            && ++crossings > MAX_CROSSINGS)
+          return TRUE;
+      }
+  return FALSE;
+}
+
 static GEOSCoordSequence *
 coords_from_json (Loader      *loader,
                   JsonArray   *array,
@@ -1205,6 +1110,12 @@ coords_from_json (Loader      *loader,
   if (n < (ring ? 4u : 2u))
     {
       set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY, "too few coordinates");
+      return NULL;
+    }
+  if (n > MAX_POINTS)
+    {
+      set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY, "more than %u coordinates in a line or ring",
+                 MAX_POINTS);
       return NULL;
     }
   seq = GEOSCoordSeq_create_r (ctx, n, 2);
@@ -1240,6 +1151,13 @@ coords_from_json (Loader      *loader,
           y = y0;
         }
       GEOSCoordSeq_setXY_r (ctx, seq, i, x, y);
+    }
+  if (ring && ring_crosses_itself_often (ctx, seq, n))
+    {
+      GEOSCoordSeq_destroy_r (ctx, seq);
+      set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY, "a ring crosses itself more than %u times",
+                 MAX_CROSSINGS);
+      return NULL;
     }
   return seq;
 }
@@ -1602,6 +1520,7 @@ parse_feature (Loader             *loader,
   AtlasOverlayFeature *f;
   JsonObject *o;
   const char *class_id;
+  gboolean resolved;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
@@ -1640,7 +1559,16 @@ parse_feature (Loader             *loader,
       && (!get_number (o, "stated_area_km2", &f->stated_area_km2) || f->stated_area_km2 <= 0))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "stated_area_km2 is not a positive number");
 
-  if (!resolve_geometry (loader, o, f, error))
+  /* one bad polygon cannot freeze loading: its GEOS work has a time limit */
+  atlas_geos_guard_begin (ATLAS_GEOS_GUARD_SECONDS);
+  resolved = resolve_geometry (loader, o, f, error);
+  if (atlas_geos_guard_end ())
+    {
+      g_clear_error (error);
+      return set_error (error, loader, ATLAS_OVERLAYS_ERROR_GEOMETRY,
+                        "its geometry took more than %.0f s to build (self-crossing?)", ATLAS_GEOS_GUARD_SECONDS);
+    }
+  if (!resolved)
     return FALSE;
 
   g_ptr_array_add (layer->features, f);
@@ -1740,6 +1668,8 @@ parse_group (Loader      *loader,
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
+  if (!atlas_check_json_depth (data, size, "JSON", G_IO_ERROR, 0, &local))
+    return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "%s", local->message);
   if (!json_parser_load_from_data (parser, data, size, &local))
     return set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "malformed JSON: %s",
                       local->message);
@@ -1816,7 +1746,7 @@ typedef struct
   AtlasBasemap   *basemap;
   AtlasGazetteer *gazetteer;
   AtlasPlan      *plan;
-  UnionCache     *cache;
+  AtlasUnionCache *cache;
   gint            next;
 } LoadJob;
 
@@ -1961,7 +1891,7 @@ load (GArray          *files,
   load_files_thread (&job);
   if (helper != NULL)
     g_thread_join (helper);
-  union_cache_close (job.cache);
+  atlas_union_cache_close (job.cache);
 
   for (guint i = 0; i < files->len; i++)
     {
@@ -2173,7 +2103,7 @@ atlas_overlay_feature_hit (const AtlasOverlayFeature *f,
 
         if (f->band_km > 0)
           /* as drawn: at most ATLAS_BAND_MAX_PX wide */
-          half += MIN (f->band_km * 500.0 / (EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)),
+          half += MIN (f->band_km * 500.0 / (ATLAS_EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)),
                        ATLAS_BAND_MAX_PX / 2 / scale);
         else
           half += MAX (f->style->band_width_px, f->style->stroke_width) / 2 / scale;

@@ -10,6 +10,7 @@
 
 #include "atlas-plan-index.h"
 #include "atlas-overlays-json.h"
+#include "atlas-data-error.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -301,19 +302,10 @@ build_buckets (AtlasPlanIndex *self)
 /* Sections */
 
 static gboolean
-section_within (const char *id,
-                const char *ancestor)
-{
-  gsize n = strlen (ancestor);
-
-  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
-}
-
-static gboolean
 is_role_section (const char *id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (role_sections); i++)
-    if (section_within (id, role_sections[i]))
+    if (atlas_section_within (id, role_sections[i]))
       return TRUE;
   return FALSE;
 }
@@ -323,7 +315,7 @@ feature_cites (const AtlasOverlayFeature *f,
                const char                *section_id)
 {
   for (guint i = 0; f->plan_refs[i] != NULL; i++)
-    if (section_within (section_id, f->plan_refs[i]))
+    if (atlas_section_within (section_id, f->plan_refs[i]))
       return TRUE;
   return FALSE;
 }
@@ -335,10 +327,10 @@ section_cites (const char                *section_id,
                const AtlasOverlayFeature *f)
 {
   for (guint r = 0; f->plan_refs[r] != NULL; r++)
-    if (section_within (f->plan_refs[r], section_id))
+    if (atlas_section_within (f->plan_refs[r], section_id))
       return TRUE;
   for (guint r = 0; f->layer->plan_refs[r] != NULL; r++)
-    if (section_within (f->layer->plan_refs[r], section_id))
+    if (atlas_section_within (f->layer->plan_refs[r], section_id))
       return TRUE;
   return FALSE;
 }
@@ -452,13 +444,13 @@ add_cited_sections (AtlasPlanIndex *self,
       gboolean found = FALSE;
 
       for (guint i = 0; i < e->mentions->len && !found; i++)
-        found = section_within (((AtlasMention *) e->mentions->pdata[i])->section->id, f->plan_refs[r]);
+        found = atlas_section_within (((AtlasMention *) e->mentions->pdata[i])->section->id, f->plan_refs[r]);
 
       for (guint i = 0; i < self->paragraphs->len && !found; i++)
         {
           ParagraphRef *ref = &g_array_index (self->paragraphs, ParagraphRef, i);
 
-          if (section_within (ref->section->id, f->plan_refs[r]))
+          if (atlas_section_within (ref->section->id, f->plan_refs[r]))
             {
               AtlasMention *m = g_new0 (AtlasMention, 1);
 
@@ -538,6 +530,17 @@ area_locate (AtlasPlanIndex *self,
     }
 }
 
+/* The string at @k, or NULL if it is anything else (a damaged file) */
+static const char *
+string_element (JsonArray *array,
+                guint      k)
+{
+  JsonNode *node = json_array_get_element (array, k);
+
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
 static void
 add_alias_counties (AtlasPlanIndex *self,
                     const char     *alias,
@@ -549,7 +552,7 @@ add_alias_counties (AtlasPlanIndex *self,
 
   for (guint i = 0; codes != NULL && i < json_array_get_length (codes); i++)
     {
-      const char *text = json_array_get_string_element (codes, i);
+      const char *text = string_element (codes, i);
       guint64 code;
 
       if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 999999, &code, NULL))
@@ -628,12 +631,19 @@ load_aliases (AtlasPlanIndex  *self,
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
   JsonArray *array;
+  g_autoptr(GError) local = NULL;
 
-  if (!json_parser_load_from_data (parser, data, size, error))
+  if (!atlas_check_json_depth (data, size, "aliases.json", ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE,
+                               error))
     return FALSE;
+  if (!json_parser_load_from_data (parser, data, size, &local))
+    {
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, "aliases.json: %s", local->message);
+      return FALSE;
+    }
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                    "aliases.json: the top level is not a list");
       return FALSE;
     }
@@ -650,7 +660,9 @@ load_aliases (AtlasPlanIndex  *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       o = json_node_get_object (node);
-      alias = json_object_get_string_member_with_default (o, "alias", NULL);
+      alias = json_object_has_member (o, "alias")
+              && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "alias"))
+              ? json_object_get_string_member_with_default (o, "alias", NULL) : NULL;
       if (alias == NULL)
         continue;
       if (json_object_has_member (o, "provinces"))
@@ -670,7 +682,7 @@ load_aliases (AtlasPlanIndex  *self,
       if (places != NULL && JSON_NODE_HOLDS_ARRAY (places))
         for (guint k = 0; k < json_array_get_length (json_node_get_array (places)); k++)
           {
-            const char *id = json_array_get_string_element (json_node_get_array (places), k);
+            const char *id = string_element (json_node_get_array (places), k);
             AtlasEntity *e = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 
             if (e != NULL && e->kind == ATLAS_ENTITY_PLACE)

@@ -3,8 +3,10 @@
 #include "atlas-plan.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "atlas-basemap.h"
+#include "atlas-data-error.h"
 
 struct _AtlasPlan
 {
@@ -79,7 +81,7 @@ fail (GError    **error,
       const char *what,
       guint       index)
 {
-  g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+  g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                "%s: section %u: %s", name, index + 1, what);
   return FALSE;
 }
@@ -143,15 +145,17 @@ atlas_plan_new_from_bytes (GBytes      *bytes,
   JsonNode *sections;
   JsonArray *array;
 
+  if (!atlas_check_json_depth (data, size, name, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_TOO_LARGE, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, data, size, &local_error))
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT, "%s: %s", name,
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT, "%s: %s", name,
                    local_error->message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                    "%s: the top level is not an object", name);
       return NULL;
     }
@@ -160,7 +164,7 @@ atlas_plan_new_from_bytes (GBytes      *bytes,
   sections = json_object_get_member (root, "sections");
   if (self->title == NULL || sections == NULL || !JSON_NODE_HOLDS_ARRAY (sections))
     {
-      g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_CORRUPT,
+      g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_CORRUPT,
                    "%s: title_zh or sections missing", name);
       return NULL;
     }
@@ -182,6 +186,21 @@ atlas_plan_new_from_bytes (GBytes      *bytes,
     }
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * atlas_section_within:
+ *
+ * Returns: whether section @id is @ancestor or one of its subsections
+ *   ("4.1.2" is within "4.1", "4.10" is not)
+ */
+gboolean
+atlas_section_within (const char *id,
+                      const char *ancestor)
+{
+  gsize n = strlen (ancestor);
+
+  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
 }
 
 const AtlasSection *

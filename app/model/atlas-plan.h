@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (AtlasPlan, atlas_plan, ATLAS, PLAN, GObject)
 AtlasPlan          *atlas_plan_new_from_bytes (GBytes      *bytes,
                                                const char  *name,
                                                GError     **error);
+gboolean            atlas_section_within      (const char  *id,
+                                               const char  *ancestor);
 const AtlasSection *atlas_plan_lookup         (AtlasPlan   *self,
                                                const char  *id);
 const AtlasSection *atlas_plan_get_sections   (AtlasPlan   *self,

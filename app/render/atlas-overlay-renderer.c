@@ -15,7 +15,6 @@
 #include "model/atlas-views.h"
 
 #define N_ZOOMS (ATLAS_MAX_ZOOM + 1)
-#define EARTH_CIRCUMFERENCE_M 40075016.686
 
 struct _AtlasOverlayRenderer
 {
@@ -375,7 +374,7 @@ atlas_overlay_band_width_px (const AtlasOverlayFeature *f,
 {
   if (f->band_km > 0)
     {
-      double m_per_px = EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)
+      double m_per_px = ATLAS_EARTH_CIRCUMFERENCE_M * cos (f->anchor_lat * G_PI / 180)
                         / (ATLAS_TILE_SIZE * pow (2, zoom));
 
       /* never thinner than a line, never so wide it hides the map */

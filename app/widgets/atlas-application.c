@@ -150,17 +150,21 @@ load_overlays_thread (GTask        *task,
     }
   if (self->data->plan != NULL)
     {
-      if (self->maps_dir == NULL)
-        aliases = g_resources_lookup_data (ATLAS_RESOURCE_MAPS "/plan/aliases.json", 0, NULL);
-      else
-        {
-          g_autoptr(GFile) file = g_file_resolve_relative_path (self->maps_dir, "plan/aliases.json");
-          aliases = g_file_load_bytes (file, NULL, NULL, NULL);
-        }
+      aliases = atlas_data_load_aliases (self->maps_dir, &error);
       /* the index reads the data with these overlays */
       view = *self->data;
       view.overlays = loaded->overlays;
-      loaded->index = atlas_plan_index_new (&view, aliases, &error);
+      if (aliases != NULL)
+        loaded->index = atlas_plan_index_new (&view, aliases, &error);
+      if (loaded->index == NULL)
+        {
+          /* without the collective names, search and the plan panel still work */
+          g_ptr_array_add (loaded->problems,
+                           g_strdup_printf (_("Plan’s collective names (search does not know them): %s"),
+                                            error->message));
+          g_clear_error (&error);
+          loaded->index = atlas_plan_index_new (&view, NULL, &error);
+        }
       if (loaded->index == NULL)
         {
           g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan index: %s"), error->message));

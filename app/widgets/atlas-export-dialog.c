@@ -354,6 +354,8 @@ write_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* Tells the user how the export went, then the caller of
+ * atlas_export_dialog_export_async(). */
 static void
 launched_cb (GObject      *object,
              GAsyncResult *result,
@@ -407,10 +409,11 @@ written_cb (GObject      *object,
             gpointer      user_data)
 {
   AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
+  g_autoptr(GTask) outer = user_data;
   g_autoptr(GError) error = NULL;
   const char *path = g_object_get_data (G_OBJECT (result), "path");
 
-  release_application (user_data);
+  release_application (g_object_get_data (G_OBJECT (result), "app"));
   gtk_widget_set_sensitive (self->export_button, TRUE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -418,30 +421,51 @@ written_cb (GObject      *object,
 
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
+      g_task_return_error (outer, g_steal_pointer (&error));
       return;
     }
   show_saved_toast (self, path);
+  g_task_return_boolean (outer, TRUE);
 }
 
 /**
- * atlas_export_dialog_export_to:
+ * atlas_export_dialog_export_async:
  *
  * Writes the page with the current settings to @path, on a worker thread;
- * the result shows as a toast or an error dialog.
+ * the result shows as a toast or an error dialog, then @callback runs.
  */
-gboolean
-atlas_export_dialog_export_to (AtlasExportDialog  *self,
-                               const char         *path,
-                               GError            **error)
+void
+atlas_export_dialog_export_async (AtlasExportDialog   *self,
+                                  const char          *path,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, hold_application ());
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, written_cb, outer);
 
+  g_task_set_source_tag (outer, atlas_export_dialog_export_async);
   save_settings (self);
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (task), "app", hold_application ());
   g_task_set_task_data (task, atlas_export_dialog_build_job (self), (GDestroyNotify) atlas_export_job_free);
   gtk_widget_set_sensitive (self->export_button, FALSE);
   g_task_run_in_thread (task, write_thread);
-  return TRUE;
+}
+
+/**
+ * atlas_export_dialog_export_finish:
+ *
+ * Returns: whether the file was written; if not, @error says why (as the
+ *   error dialog did)
+ */
+gboolean
+atlas_export_dialog_export_finish (AtlasExportDialog  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -455,7 +479,7 @@ file_chosen_cb (GtkNativeDialog   *chooser,
       g_autofree char *path = g_file_get_path (file);
 
       if (path != NULL)
-        atlas_export_dialog_export_to (self, path, NULL);
+        atlas_export_dialog_export_async (self, path, NULL, NULL, NULL);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -531,11 +555,6 @@ export_clicked_cb (AtlasExportDialog *self)
 }
 
 /* Printing */
-
-typedef struct
-{
-  AtlasExportJob *job;
-} PrintData;
 
 static void
 begin_print_cb (GtkPrintOperation *operation,

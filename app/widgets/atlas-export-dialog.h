@@ -23,9 +23,14 @@ void               atlas_export_dialog_set_user_layers (AtlasExportDialog *self,
 void               atlas_export_dialog_set_basemap (AtlasExportDialog *self,
                                                     gpointer           raster_painter);
 void               atlas_export_dialog_print     (AtlasExportDialog *self);
-gboolean           atlas_export_dialog_export_to (AtlasExportDialog *self,
-                                                  const char        *path,
-                                                  GError           **error);
+void               atlas_export_dialog_export_async  (AtlasExportDialog   *self,
+                                                      const char          *path,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           atlas_export_dialog_export_finish (AtlasExportDialog   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 gboolean           atlas_export_dialog_preview_ready (AtlasExportDialog *self);
 
 char              *atlas_export_dialog_suggest_name (AtlasExportDialog *self,

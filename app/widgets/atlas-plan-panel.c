@@ -265,15 +265,6 @@ build_contents (AtlasPlanPanel *self)
 
 /* The section page */
 
-static gboolean
-within (const char *id,
-        const char *ancestor)
-{
-  gsize n = strlen (ancestor);
-
-  return g_str_equal (id, ancestor) || (strncmp (id, ancestor, n) == 0 && id[n] == '.');
-}
-
 static GtkWidget *
 build_section (AtlasPlanPanel *self,
                const char     *id)
@@ -317,7 +308,7 @@ build_section (AtlasPlanPanel *self,
     {
       const AtlasSection *s = &sections[i];
 
-      if (!within (s->id, id))
+      if (!atlas_section_within (s->id, id))
         continue;
       if (s != section)
         {

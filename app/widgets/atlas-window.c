@@ -1537,10 +1537,17 @@ show_message (AtlasWindow *self,
               const char  *problem)
 {
   g_autofree char *previous = g_steal_pointer (&self->message);
+  const char *dir = g_getenv ("ATLAS_MAPS_DIR");
 
-  self->message = g_strdup_printf (_("Some of Capital Atlas’s data could not be loaded: %s. "
-                                     "The rest works; reinstall Capital Atlas to restore its "
-                                     "data."), problem);
+  /* reinstalling does not help with a maps/ folder of one's own */
+  if (dir != NULL && *dir != '\0')
+    self->message = g_strdup_printf (_("Some of Capital Atlas’s data could not be loaded: %s. "
+                                       "The rest works; check the files in %s (ATLAS_MAPS_DIR)."),
+                                     problem, dir);
+  else
+    self->message = g_strdup_printf (_("Some of Capital Atlas’s data could not be loaded: %s. "
+                                       "The rest works; reinstall Capital Atlas to restore its "
+                                       "data."), problem);
   if (previous != NULL)
     {
       g_autofree char *both = g_strconcat (previous, "\n", self->message, NULL);
