@@ -577,7 +577,7 @@ append_codes (AtlasPlanIndex *self,
     return;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
     {
-      const char *text = json_array_get_string_element (json_node_get_array (node), i);
+      const char *text = string_element (json_node_get_array (node), i);
       guint64 code;
 
       if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 999999, &code, NULL))
@@ -596,7 +596,10 @@ add_alias_entity (AtlasPlanIndex *self,
                   JsonObject     *o,
                   const char     *alias)
 {
-  const char *name_en = json_object_get_string_member_with_default (o, "name_en", alias);
+  JsonNode *name_node = json_object_get_member (o, "name_en");
+  const char *name_en = name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node)
+                        && json_node_get_value_type (name_node) == G_TYPE_STRING
+                        ? json_node_get_string (name_node) : alias;
   JsonNode *places = json_object_get_member (o, "places");
   Term *t = g_hash_table_lookup (self->terms, alias);
   AtlasEntity *e;
@@ -612,7 +615,7 @@ add_alias_entity (AtlasPlanIndex *self,
   if (places != NULL && JSON_NODE_HOLDS_ARRAY (places))
     for (guint k = 0; k < json_array_get_length (json_node_get_array (places)); k++)
       {
-        const char *id = json_array_get_string_element (json_node_get_array (places), k);
+        const char *id = string_element (json_node_get_array (places), k);
         AtlasEntity *p = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 
         if (p != NULL && p->kind == ATLAS_ENTITY_PLACE)
