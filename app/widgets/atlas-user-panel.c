@@ -1185,6 +1185,15 @@ atlas_user_panel_is_loading (AtlasUserPanel *self)
   return self->loads->len > 0;
 }
 
+/* The fraction the progress bar shows while files load, or -1 when none is loading. */
+double
+atlas_user_panel_get_progress (AtlasUserPanel *self)
+{
+  g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), -1);
+  return self->loads->len > 0 && gtk_widget_get_visible (GTK_WIDGET (self->progress_box))
+         ? gtk_progress_bar_get_fraction (self->progress) : -1;
+}
+
 /* For tests: the attributes and report shown for the clicked feature. */
 const char *
 atlas_user_panel_get_details (AtlasUserPanel *self)
