@@ -11,7 +11,6 @@
 
 #include "atlas-paint.h"
 
-#define MAX_LABELS_PER_DRAW 400
 #define MANY_POINTS 5000
 
 struct _AtlasUserRenderer
@@ -157,29 +156,163 @@ stroke_and_fill (const Draw       *d,
     }
 }
 
+/* ---- labels ----
+ *
+ * The shared label engine places the plan's labels; the user's own get a
+ * collision set of their own that gives every tile the same answer, so that
+ * a label across a tile edge is drawn whole or not at all. The map at this
+ * zoom is cut into cells of LABEL_CELL_W × LABEL_CELL_H pixels; a cell's
+ * candidate is its first feature in the file (with a text); a candidate is
+ * shown unless a candidate of an earlier feature in a nearby cell overlaps
+ * it. Both depend on the cells around a label only, never on the tile. */
+
+#define LABEL_CELL_W 96
+#define LABEL_CELL_H 24
+#define LABEL_MAX_W 200   /* longer texts are ellipsized */
+#define LABEL_PAD 2
+#define LABEL_REACH_X 3   /* cells: (LABEL_MAX_W + 6 + 2 * LABEL_PAD) / LABEL_CELL_W, rounded up */
+#define LABEL_REACH_Y 1   /* a line of 12 px text and its halo fits in LABEL_CELL_H */
+
+typedef struct
+{
+  guint        index;     /* in the layer */
+  double       ax, ay;    /* anchor, world pixels at this zoom */
+  gboolean     point;
+  PangoLayout *layout;    /* lazily */
+  AtlasRect    box;       /* world pixels, with the halo's padding */
+} Candidate;
+
+static void
+candidate_free (Candidate *c)
+{
+  g_clear_object (&c->layout);
+  g_free (c);
+}
+
+static gint64
+cell_key (gint64 cx,
+          gint64 cy)
+{
+  return (cx << 32) ^ (cy & 0xffffffff);
+}
+
+static Candidate *
+candidate_at (GHashTable                *cells,
+              gint64                     cx,
+              gint64                     cy,
+              const AtlasUserLayerStyle *s,
+              const AtlasUserLayer      *layer)
+{
+  gint64 key = cell_key (cx, cy);
+  Candidate *c = g_hash_table_lookup (cells, &key);
+
+  if (c != NULL && c->layout == NULL)
+    {
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, c->index);
+      int w, h;
+
+      c->layout = atlas_text_layout_new (f->values[s->label_field], "12px");
+      pango_layout_set_single_paragraph_mode (c->layout, TRUE);
+      pango_layout_set_width (c->layout, LABEL_MAX_W * PANGO_SCALE);
+      pango_layout_set_ellipsize (c->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (c->layout, &w, &h);
+      c->box.x0 = c->ax + (c->point ? 6 : 0) - LABEL_PAD;
+      c->box.y0 = c->ay - 8 - LABEL_PAD;
+      c->box.x1 = c->box.x0 + w + 2 * LABEL_PAD;
+      c->box.y1 = c->box.y0 + h + 2 * LABEL_PAD;
+    }
+  return c;
+}
+
+static gboolean
+boxes_overlap (const AtlasRect *a,
+               const AtlasRect *b)
+{
+  return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* The layer's labels that touch the viewport, in world pixels at its zoom:
+ * an array of AtlasUserLabel. */
+static GArray *
+place_labels (const AtlasUserLayerStyle *s,
+              const AtlasUserLayer      *layer,
+              const AtlasViewport       *vp,
+              double                     scale)
+{
+  GArray *placed = g_array_new (FALSE, FALSE, sizeof (AtlasUserLabel));
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) candidate_free);
+  gint64 cx0 = (gint64) floor (vp->origin_x * scale / LABEL_CELL_W) - LABEL_REACH_X;
+  gint64 cx1 = (gint64) floor ((vp->origin_x * scale + vp->width) / LABEL_CELL_W);
+  gint64 cy0 = (gint64) floor (vp->origin_y * scale / LABEL_CELL_H) - LABEL_REACH_Y;
+  gint64 cy1 = (gint64) floor ((vp->origin_y * scale + vp->height) / LABEL_CELL_H) + LABEL_REACH_Y;
+  /* the candidates of these cells and of their neighbours */
+  AtlasRect scan = { (double) (cx0 - LABEL_REACH_X) * LABEL_CELL_W / scale,
+                     (double) (cy0 - LABEL_REACH_Y) * LABEL_CELL_H / scale,
+                     (double) (cx1 + LABEL_REACH_X + 1) * LABEL_CELL_W / scale,
+                     (double) (cy1 + LABEL_REACH_Y + 1) * LABEL_CELL_H / scale };
+
+  for (guint i = 0; i < layer->features->len; i++)
+    {
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+      double x = (f->bbox.x0 + f->bbox.x1) / 2, y = (f->bbox.y0 + f->bbox.y1) / 2;
+      gint64 key;
+      Candidate *c;
+
+      if (x < scan.x0 || x >= scan.x1 || y < scan.y0 || y >= scan.y1 || *f->values[s->label_field] == '\0')
+        continue;
+      key = cell_key ((gint64) floor (x * scale / LABEL_CELL_W), (gint64) floor (y * scale / LABEL_CELL_H));
+      if (g_hash_table_contains (cells, &key))
+        continue;
+      c = g_new0 (Candidate, 1);
+      c->index = i;
+      c->ax = x * scale;
+      c->ay = y * scale;
+      c->point = f->shape == ATLAS_USER_POINT;
+      g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), c);
+    }
+
+  for (gint64 cy = cy0; cy <= cy1; cy++)
+    for (gint64 cx = cx0; cx <= cx1; cx++)
+      {
+        Candidate *c = candidate_at (cells, cx, cy, s, layer);
+        gboolean shown = c != NULL;
+        AtlasUserLabel label;
+
+        for (gint64 dy = -LABEL_REACH_Y; shown && dy <= LABEL_REACH_Y; dy++)
+          for (gint64 dx = -LABEL_REACH_X; shown && dx <= LABEL_REACH_X; dx++)
+            {
+              Candidate *n = dx == 0 && dy == 0 ? NULL : candidate_at (cells, cx + dx, cy + dy, s, layer);
+
+              shown = n == NULL || n->index > c->index || !boxes_overlap (&n->box, &c->box);
+            }
+        if (!shown || c->box.x1 < vp->origin_x * scale || c->box.x0 > vp->origin_x * scale + vp->width
+            || c->box.y1 < vp->origin_y * scale || c->box.y0 > vp->origin_y * scale + vp->height)
+          continue;
+        label.feature = c->index;
+        label.box = c->box;
+        label.layout = g_object_ref (c->layout);
+        g_array_append_val (placed, label);
+      }
+  return placed;
+}
+
 static void
 draw_labels (const Draw                *d,
              const AtlasUserLayerStyle *s,
              const AtlasUserLayer      *layer,
-             const AtlasRect           *view)
+             const AtlasViewport       *vp)
 {
   AtlasRgba colour = { s->colour.r * 0.6, s->colour.g * 0.6, s->colour.b * 0.6, 1 };
-  guint drawn = 0;
+  g_autoptr(GArray) placed = place_labels (s, layer, vp, d->scale);
 
-  for (guint i = 0; i < layer->features->len && drawn < MAX_LABELS_PER_DRAW; i++)
+  for (guint i = 0; i < placed->len; i++)
     {
-      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
-      const char *text = f->values[s->label_field];
-      g_autoptr(PangoLayout) layout = NULL;
-      double x, y;
+      AtlasUserLabel *l = &g_array_index (placed, AtlasUserLabel, i);
 
-      if (*text == '\0' || !atlas_rect_intersects (&f->bbox, view))
-        continue;
-      x = ((f->bbox.x0 + f->bbox.x1) / 2 - d->ox) * d->scale;
-      y = ((f->bbox.y0 + f->bbox.y1) / 2 - d->oy) * d->scale;
-      layout = atlas_text_layout_new (text, "12px");
-      atlas_text_draw_halo (d->cr, layout, f->shape == ATLAS_USER_POINT ? x + 6 : x, y - 8, &colour, 3);
-      drawn++;
+      atlas_text_draw_halo (d->cr, l->layout, l->box.x0 + LABEL_PAD - d->ox * d->scale,
+                            l->box.y0 + LABEL_PAD - d->oy * d->scale, &colour, 3);
+      g_object_unref (l->layout);
     }
 }
 
@@ -189,12 +322,10 @@ draw_layer (const Draw                *d,
             const AtlasViewport       *vp)
 {
   const AtlasUserLayer *layer = g_ptr_array_index (s->data->layers, s->layer);
-  double margin = 8 / d->scale, label_margin = 160 / d->scale;
+  double margin = 8 / d->scale;
   AtlasRect view = { vp->origin_x - margin, vp->origin_y - margin,
                      vp->origin_x + vp->width / d->scale + margin,
                      vp->origin_y + vp->height / d->scale + margin };
-  AtlasRect label_view = { view.x0 - label_margin, view.y0 - label_margin / 4, view.x1 + label_margin / 8,
-                           view.y1 + label_margin / 4 };
   Draw dd = *d;
 
   if (!atlas_rect_intersects (&layer->bbox, &view) && s->label_field < 0)
@@ -228,7 +359,7 @@ draw_layer (const Draw                *d,
         break;
     }
   if (s->label_field >= 0 && s->label_field < (int) g_strv_length (layer->fields) && vp->zoom >= 8)
-    draw_labels (&dd, s, layer, &label_view);
+    draw_labels (&dd, s, layer, vp);
 
   if (s->opacity < 1)
     {
@@ -318,6 +449,28 @@ atlas_user_renderer_n_visible (AtlasUserRenderer *self)
   for (guint i = 0; i < self->styles->len; i++)
     n += g_array_index (self->styles, AtlasUserLayerStyle, i).visible;
   return n;
+}
+
+/**
+ * atlas_user_renderer_place_labels:
+ * @layer: index of the style
+ *
+ * The labels drawn for a style's layer in @viewport (what each tile and
+ * export draws), their boxes in world pixels at the viewport's zoom.
+ *
+ * Returns: (transfer full): an array of AtlasUserLabel; free their layouts
+ */
+GArray *
+atlas_user_renderer_place_labels (AtlasUserRenderer   *self,
+                                  guint                layer,
+                                  const AtlasViewport *viewport)
+{
+  const AtlasUserLayerStyle *s = &g_array_index (self->styles, AtlasUserLayerStyle, layer);
+
+  if (s->label_field < 0 || s->label_field >= (int) g_strv_length (((AtlasUserLayer *) g_ptr_array_index (s->data->layers, s->layer))->fields))
+    return g_array_new (FALSE, FALSE, sizeof (AtlasUserLabel));
+  return place_labels (s, g_ptr_array_index (s->data->layers, s->layer), viewport,
+                       ATLAS_TILE_SIZE * pow (2, viewport->zoom));
 }
 
 /* The legend's "My data" part: one swatch and the layer's own name per
