@@ -17,6 +17,11 @@
 #define PROGRESS_EVERY 4096
 /* data this large is freed on a thread of its own, not where the last reference drops */
 #define FREE_IN_THREAD 20000
+/* layers with more features get a grid index, of about this many per cell */
+#define GRID_MIN_FEATURES 1000
+#define GRID_PER_CELL 4
+#define GRID_MAX_N 1024
+#define GRID_MAX_CELLS_PER_FEATURE 256
 
 G_DEFINE_QUARK (atlas-user-data-error-quark, atlas_user_data_error)
 
@@ -254,6 +259,9 @@ layer_free (AtlasUserLayer      *layer,
   for (guint i = 0; i < layer->features->len; i++)
     feature_free (g_ptr_array_index (layer->features, i), ctx);
   g_ptr_array_unref (layer->features);
+  g_free (layer->grid_start);
+  g_free (layer->grid_items);
+  g_clear_pointer (&layer->large, g_array_unref);
   g_strfreev (layer->fields);
   g_free (layer->name);
   g_free (layer->file);
@@ -654,6 +662,129 @@ report_progress (Loader *loader)
     loader->progress (MIN (1.0, (double) loader->done / loader->total), loader->progress_data);
 }
 
+/* ---- the grid index ---- */
+
+static guint
+grid_cell (double x,
+           double x0,
+           double x1,
+           guint  n)
+{
+  double w = MAX (x1 - x0, 1e-12) / n;
+  double c = floor ((x - x0) / w);
+
+  return (guint) CLAMP (c, 0, n - 1);
+}
+
+static void
+grid_range (const AtlasUserLayer *layer,
+            const AtlasRect      *r,
+            guint                *cx0,
+            guint                *cy0,
+            guint                *cx1,
+            guint                *cy1)
+{
+  *cx0 = grid_cell (r->x0, layer->bbox.x0, layer->bbox.x1, layer->grid_n);
+  *cx1 = grid_cell (r->x1, layer->bbox.x0, layer->bbox.x1, layer->grid_n);
+  *cy0 = grid_cell (r->y0, layer->bbox.y0, layer->bbox.y1, layer->grid_n);
+  *cy1 = grid_cell (r->y1, layer->bbox.y0, layer->bbox.y1, layer->grid_n);
+}
+
+/* Every feature in the cells its box covers (counted, then placed); those
+ * covering too many cells are kept apart and always looked at. */
+static void
+build_grid (AtlasUserLayer *layer)
+{
+  guint n_features = layer->features->len, n, n_cells, *fill = NULL;
+
+  if (n_features < GRID_MIN_FEATURES)
+    return;
+  n = (guint) CLAMP (sqrt ((double) n_features / GRID_PER_CELL), 1, GRID_MAX_N);
+  n_cells = n * n;
+  layer->grid_n = n;
+  layer->grid_start = g_new0 (guint, n_cells + 1);
+  layer->large = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < n_features; i++)
+        {
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          guint cx0, cy0, cx1, cy1;
+
+          grid_range (layer, &f->bbox, &cx0, &cy0, &cx1, &cy1);
+          if ((gsize) (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > GRID_MAX_CELLS_PER_FEATURE)
+            {
+              if (pass == 0)
+                g_array_append_val (layer->large, i);
+              continue;
+            }
+          for (guint cy = cy0; cy <= cy1; cy++)
+            for (guint cx = cx0; cx <= cx1; cx++)
+              if (pass == 0)
+                layer->grid_start[cy * n + cx + 1]++;
+              else
+                layer->grid_items[fill[cy * n + cx]++] = i;
+        }
+      if (pass == 0)
+        {
+          for (guint c = 0; c < n_cells; c++)
+            layer->grid_start[c + 1] += layer->grid_start[c];
+          layer->grid_items = g_new (guint, MAX (layer->grid_start[n_cells], 1));
+          fill = g_memdup2 (layer->grid_start, n_cells * sizeof (guint));
+        }
+    }
+  g_free (fill);
+}
+
+/* Calls @func once for each feature whose box meets @rect (world), in the
+ * file's order within a cell of the layer's grid. Any thread. */
+void
+atlas_user_layer_foreach_in (const AtlasUserLayer *layer,
+                             const AtlasRect      *rect,
+                             AtlasUserFeatureFunc  func,
+                             gpointer              user_data)
+{
+  guint qx0, qy0, qx1, qy1, n = layer->grid_n;
+
+  if (n == 0)
+    {
+      for (guint i = 0; i < layer->features->len; i++)
+        {
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+
+          if (atlas_rect_intersects (&f->bbox, rect))
+            func (f, i, user_data);
+        }
+      return;
+    }
+  if (!atlas_rect_intersects (&layer->bbox, rect))
+    return;
+  grid_range (layer, rect, &qx0, &qy0, &qx1, &qy1);
+  for (guint cy = qy0; cy <= qy1; cy++)
+    for (guint cx = qx0; cx <= qx1; cx++)
+      for (guint k = layer->grid_start[cy * n + cx]; k < layer->grid_start[cy * n + cx + 1]; k++)
+        {
+          guint i = layer->grid_items[k];
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          guint fx0, fy0, fx1, fy1;
+
+          if (!atlas_rect_intersects (&f->bbox, rect))
+            continue;
+          /* a feature in several cells: only from the first of them in the query */
+          grid_range (layer, &f->bbox, &fx0, &fy0, &fx1, &fy1);
+          if (MAX (fx0, qx0) == cx && MAX (fy0, qy0) == cy)
+            func (f, i, user_data);
+        }
+  for (guint k = 0; k < layer->large->len; k++)
+    {
+      guint i = g_array_index (layer->large, guint, k);
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+
+      if (atlas_rect_intersects (&f->bbox, rect))
+        func (f, i, user_data);
+    }
+}
+
 static gboolean
 read_layer (Loader    *loader,
             OGRLayerH  ogr_layer,
@@ -713,6 +844,7 @@ read_layer (Loader    *loader,
       else if (f->shape != layer->shape)
         layer->shape = ATLAS_USER_MIXED;
     }
+  build_grid (layer);
   loader->out->n_features += layer->features->len;
   return TRUE;
 }
@@ -887,6 +1019,32 @@ atlas_user_data_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GEOSContextHandle_t  ctx;
+  GEOSGeometry        *pt;
+  double               tol_deg;
+  const AtlasUserFeature *hit;
+  guint                hit_index;
+} Hit;
+
+static void
+hit_cb (const AtlasUserFeature *f,
+        guint                   index,
+        gpointer                user_data)
+{
+  Hit *h = user_data;
+  double d = G_MAXDOUBLE;
+
+  if (h->hit != NULL && index < h->hit_index)
+    return;
+  if (GEOSDistance_r (h->ctx, f->geos, h->pt, &d) && d <= (f->shape == ATLAS_USER_POLYGON ? 0 : h->tol_deg))
+    {
+      h->hit = f;
+      h->hit_index = index;
+    }
+}
+
 /* The feature at a world point, within @tolerance (world units) of points
  * and lines; the topmost (last) one wins. */
 const AtlasUserFeature *
@@ -896,23 +1054,12 @@ atlas_user_layer_hit (const AtlasUserLayer *layer,
                       double                world_y,
                       double                tolerance)
 {
-  GEOSContextHandle_t ctx = geos_context;
   AtlasRect r = { world_x - tolerance, world_y - tolerance, world_x + tolerance, world_y + tolerance };
   double lon = atlas_geo_world_x_to_lon (world_x), lat = atlas_geo_world_y_to_lat (world_y);
-  double tol_deg = fabs (atlas_geo_world_x_to_lon (world_x + tolerance) - lon);
-  GEOSGeometry *pt = GEOSGeom_createPointFromXY_r (ctx, lon, lat);
-  const AtlasUserFeature *hit = NULL;
+  Hit h = { geos_context, NULL, fabs (atlas_geo_world_x_to_lon (world_x + tolerance) - lon), NULL, 0 };
 
-  for (guint i = layer->features->len; i-- > 0 && hit == NULL;)
-    {
-      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
-      double d = G_MAXDOUBLE;
-
-      if (!atlas_rect_intersects (&f->bbox, &r))
-        continue;
-      if (GEOSDistance_r (ctx, f->geos, pt, &d) && d <= (f->shape == ATLAS_USER_POLYGON ? 0 : tol_deg))
-        hit = f;
-    }
-  GEOSGeom_destroy_r (ctx, pt);
-  return hit;
+  h.pt = GEOSGeom_createPointFromXY_r (h.ctx, lon, lat);
+  atlas_user_layer_foreach_in (layer, &r, hit_cb, &h);
+  GEOSGeom_destroy_r (h.ctx, h.pt);
+  return h.hit;
 }

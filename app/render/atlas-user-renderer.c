@@ -25,6 +25,8 @@ typedef struct
   GEOSContextHandle_t  ctx;
   double               ox, oy, scale;
   gboolean             squares;   /* many points: small squares, one fill */
+  guint8              *seen;      /* squares: 2 px cells already drawn */
+  int                  seen_w, seen_h;
 } Draw;
 
 static const AtlasColor palette[] = {
@@ -77,6 +79,31 @@ path_sequence (const Draw               *d,
     cairo_close_path (d->cr);
 }
 
+static void
+draw_point (const Draw *d,
+            double      x,
+            double      y)
+{
+  if (d->squares)
+    {
+      int cx = (int) floor (x / 2) + 4, cy = (int) floor (y / 2) + 4;
+
+      if (cx >= 0 && cy >= 0 && cx < d->seen_w && cy < d->seen_h)
+        {
+          if (d->seen[cy * d->seen_w + cx])
+            return;
+          d->seen[cy * d->seen_w + cx] = 1;
+        }
+      /* on whole pixels: cairo fills aligned boxes much faster */
+      cairo_rectangle (d->cr, floor (x) - 1, floor (y) - 1, 3, 3);
+    }
+  else
+    {
+      cairo_new_sub_path (d->cr);
+      cairo_arc (d->cr, x, y, 4, 0, 2 * G_PI);
+    }
+}
+
 /* Adds the geometry to the path: polygons and lines; points are drawn at once. */
 static void
 draw_geometry (const Draw         *d,
@@ -94,13 +121,7 @@ draw_geometry (const Draw         *d,
         GEOSGeomGetX_r (d->ctx, g, &lon);
         GEOSGeomGetY_r (d->ctx, g, &lat);
         project (d, lon, lat, &x, &y);
-        if (d->squares)
-          cairo_rectangle (d->cr, x - 1.5, y - 1.5, 3, 3);
-        else
-          {
-            cairo_new_sub_path (d->cr);
-            cairo_arc (d->cr, x, y, 4, 0, 2 * G_PI);
-          }
+        draw_point (d, x, y);
         break;
       }
     case GEOS_LINESTRING:
@@ -224,6 +245,43 @@ candidate_at (GHashTable                *cells,
   return c;
 }
 
+typedef struct
+{
+  GHashTable                *cells;
+  const AtlasUserLayerStyle *s;
+  const AtlasRect           *scan;
+  double                     scale;
+} Scan;
+
+/* a cell's candidate is its feature that comes first in the file */
+static void
+scan_cb (const AtlasUserFeature *f,
+         guint                   i,
+         gpointer                user_data)
+{
+  Scan *sc = user_data;
+  double x = (f->bbox.x0 + f->bbox.x1) / 2, y = (f->bbox.y0 + f->bbox.y1) / 2;
+  gint64 key;
+  Candidate *c;
+
+  if (x < sc->scan->x0 || x >= sc->scan->x1 || y < sc->scan->y0 || y >= sc->scan->y1
+      || *f->values[sc->s->label_field] == '\0')
+    return;
+  key = cell_key ((gint64) floor (x * sc->scale / LABEL_CELL_W), (gint64) floor (y * sc->scale / LABEL_CELL_H));
+  c = g_hash_table_lookup (sc->cells, &key);
+  if (c != NULL && c->index < i)
+    return;
+  if (c == NULL)
+    {
+      c = g_new0 (Candidate, 1);
+      g_hash_table_insert (sc->cells, g_memdup2 (&key, sizeof key), c);
+    }
+  c->index = i;
+  c->ax = x * sc->scale;
+  c->ay = y * sc->scale;
+  c->point = f->shape == ATLAS_USER_POINT;
+}
+
 static gboolean
 boxes_overlap (const AtlasRect *a,
                const AtlasRect *b)
@@ -252,25 +310,11 @@ place_labels (const AtlasUserLayerStyle *s,
                      (double) (cx1 + LABEL_REACH_X + 1) * LABEL_CELL_W / scale,
                      (double) (cy1 + LABEL_REACH_Y + 1) * LABEL_CELL_H / scale };
 
-  for (guint i = 0; i < layer->features->len; i++)
-    {
-      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
-      double x = (f->bbox.x0 + f->bbox.x1) / 2, y = (f->bbox.y0 + f->bbox.y1) / 2;
-      gint64 key;
-      Candidate *c;
+  {
+    Scan sc = { cells, s, &scan, scale };
 
-      if (x < scan.x0 || x >= scan.x1 || y < scan.y0 || y >= scan.y1 || *f->values[s->label_field] == '\0')
-        continue;
-      key = cell_key ((gint64) floor (x * scale / LABEL_CELL_W), (gint64) floor (y * scale / LABEL_CELL_H));
-      if (g_hash_table_contains (cells, &key))
-        continue;
-      c = g_new0 (Candidate, 1);
-      c->index = i;
-      c->ax = x * scale;
-      c->ay = y * scale;
-      c->point = f->shape == ATLAS_USER_POINT;
-      g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), c);
-    }
+    atlas_user_layer_foreach_in (layer, &scan, scan_cb, &sc);
+  }
 
   for (gint64 cy = cy0; cy <= cy1; cy++)
     for (gint64 cx = cx0; cx <= cx1; cx++)
@@ -317,6 +361,14 @@ draw_labels (const Draw                *d,
 }
 
 static void
+collect_cb (const AtlasUserFeature *f,
+            guint                   index,
+            gpointer                user_data)
+{
+  g_array_append_val ((GArray *) user_data, index);
+}
+
+static void
 draw_layer (const Draw                *d,
             const AtlasUserLayerStyle *s,
             const AtlasViewport       *vp)
@@ -327,6 +379,7 @@ draw_layer (const Draw                *d,
                      vp->origin_x + vp->width / d->scale + margin,
                      vp->origin_y + vp->height / d->scale + margin };
   Draw dd = *d;
+  GArray *in_view;
 
   if (!atlas_rect_intersects (&layer->bbox, &view) && s->label_field < 0)
     return;
@@ -334,19 +387,33 @@ draw_layer (const Draw                *d,
   if (s->opacity < 1)
     cairo_push_group (d->cr);
 
+  /* the features in view, from the layer's grid */
+  in_view = g_array_new (FALSE, FALSE, sizeof (guint));
+  atlas_user_layer_foreach_in (layer, &view, collect_cb, in_view);
+  if (dd.squares)
+    {
+      /* many points: one square per 2 px cell of the viewport is enough */
+      dd.seen_w = (int) ceil (vp->width / 2) + 8;
+      dd.seen_h = (int) ceil (vp->height / 2) + 8;
+      dd.seen = g_malloc0 ((gsize) dd.seen_w * dd.seen_h);
+    }
+
   /* one path per shape kind: fill once for many features */
   for (AtlasUserShape shape = ATLAS_USER_POLYGON; ; shape = shape == ATLAS_USER_POLYGON ? ATLAS_USER_LINE : ATLAS_USER_POINT)
     {
       guint in_path = 0;
 
-      for (guint i = 0; i < layer->features->len; i++)
+      for (guint k = 0; k < in_view->len; k++)
         {
-          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, g_array_index (in_view, guint, k));
           AtlasUserShape fs = f->shape == ATLAS_USER_MIXED ? ATLAS_USER_POLYGON : f->shape;
 
-          if (fs != shape || !atlas_rect_intersects (&f->bbox, &view))
+          if (fs != shape)
             continue;
-          draw_geometry (&dd, f->geos, &s->colour);
+          if (fs == ATLAS_USER_POINT && f->bbox.x0 == f->bbox.x1 && f->bbox.y0 == f->bbox.y1)
+            draw_point (&dd, (f->bbox.x0 - dd.ox) * dd.scale, (f->bbox.y0 - dd.oy) * dd.scale);   /* a single point */
+          else
+            draw_geometry (&dd, f->geos, &s->colour);
           if (++in_path >= 2000)
             {
               stroke_and_fill (&dd, shape, &s->colour);
@@ -358,6 +425,8 @@ draw_layer (const Draw                *d,
       if (shape == ATLAS_USER_POINT)
         break;
     }
+  g_array_unref (in_view);
+  g_free (dd.seen);
   if (s->label_field >= 0 && s->label_field < (int) g_strv_length (layer->fields) && vp->zoom >= 8)
     draw_labels (&dd, s, layer, vp);
 
@@ -374,7 +443,7 @@ user_draw (AtlasPainter        *painter,
            const AtlasViewport *vp)
 {
   AtlasUserRenderer *self = (AtlasUserRenderer *) painter;
-  Draw d = { cr, GEOS_init_r (), vp->origin_x, vp->origin_y, ATLAS_TILE_SIZE * pow (2, vp->zoom), FALSE };
+  Draw d = { cr, GEOS_init_r (), vp->origin_x, vp->origin_y, ATLAS_TILE_SIZE * pow (2, vp->zoom), FALSE, NULL, 0, 0 };
 
   cairo_save (cr);
   for (guint i = 0; i < self->styles->len; i++)
