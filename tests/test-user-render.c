@@ -175,6 +175,47 @@ test_labels (void)
   g_rmdir (dir);
 }
 
+/* Many points are drawn as small squares; where they overlap they do not
+ * cancel each other out: a dense patch is solid. */
+static void
+test_many_points_solid (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-user-many-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "grid.csv", NULL);
+  g_autoptr(GString) text = g_string_new ("lon,lat\n");
+  g_autoptr(AtlasUserData) ud = NULL;
+  AtlasUserLayerStyle style = { NULL, 0, TRUE, 1.0, { 0.10, 0.45, 0.85, 1 }, -1 };
+  guint tx, ty, holes = 0;
+  AtlasViewport vp;
+
+  for (guint i = 0; i < 90; i++)
+    for (guint j = 0; j < 90; j++)
+      g_string_append_printf (text, "%.6f,%.6f\n", 116.30 + i * 0.001, 39.90 + j * 0.001);
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  ud = atlas_user_data_load (path, NULL, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (ud);
+  style.data = ud;
+  atlas_geo_lonlat_to_tile (116.345, 39.945, 10, &tx, &ty);
+  atlas_viewport_for_tile (&vp, 10, tx, ty);
+  {
+    g_autoptr(AtlasUserRenderer) r = atlas_user_renderer_new (&style, 1);
+    cairo_surface_t *s = atlas_painter_render_tile (atlas_user_renderer_as_painter (r), 10, tx, ty, 1);
+    double x0 = (atlas_geo_lon_to_world_x (116.305) - vp.origin_x) * 256 * 1024;
+    double x1 = (atlas_geo_lon_to_world_x (116.385) - vp.origin_x) * 256 * 1024;
+    double y0 = (atlas_geo_lat_to_world_y (39.985) - vp.origin_y) * 256 * 1024;
+    double y1 = (atlas_geo_lat_to_world_y (39.905) - vp.origin_y) * 256 * 1024;
+
+    for (int y = MAX (0, (int) y0); y < MIN (256, (int) y1); y++)
+      for (int x = MAX (0, (int) x0); x < MIN (256, (int) x1); x++)
+        holes += pixel_at (s, x, y) >> 24 < 0xf0;
+    g_assert_cmpint ((int) x1 - (int) x0, >, 20);
+    g_assert_cmpuint (holes, ==, 0);
+    cairo_surface_destroy (s);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,5 +223,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/atlas/user-render/polygon", test_polygon_and_opacity);
   g_test_add_func ("/atlas/user-render/labels", test_labels);
+  g_test_add_func ("/atlas/user-render/many-points", test_many_points_solid);
   return g_test_run ();
 }

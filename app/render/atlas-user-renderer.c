@@ -147,7 +147,8 @@ stroke_and_fill (const Draw       *d,
 {
   cairo_t *cr = d->cr;
 
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  /* holes in polygons; points that overlap one another do not cancel out */
+  cairo_set_fill_rule (cr, shape == ATLAS_USER_POLYGON ? CAIRO_FILL_RULE_EVEN_ODD : CAIRO_FILL_RULE_WINDING);
   if (shape == ATLAS_USER_POLYGON)
     {
       cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.22);

@@ -360,10 +360,22 @@ update_progress_cb (gpointer user_data)
   AtlasUserPanel *self = user_data;
   double sum = 0;
 
+  g_autofree char *text = NULL;
+
   for (guint i = 0; i < self->loads->len; i++)
     sum += g_atomic_int_get (&((Load *) self->loads->pdata[i])->permille) / 1000.0;
   if (self->loads->len > 0)
     gtk_progress_bar_set_fraction (self->progress, sum / self->loads->len);
+  if (self->loads->len == 1)
+    {
+      g_autofree char *base = g_path_get_basename (((Load *) self->loads->pdata[0])->path);
+
+      text = g_strdup_printf (_("Loading %s"), base);
+    }
+  else if (self->loads->len > 1)
+    text = g_strdup_printf (ngettext ("Loading %u file", "Loading %u files", self->loads->len), self->loads->len);
+  if (text != NULL && g_strcmp0 (text, gtk_progress_bar_get_text (self->progress)) != 0)
+    gtk_progress_bar_set_text (self->progress, text);
   return G_SOURCE_CONTINUE;
 }
 
@@ -374,7 +386,12 @@ update_loading (AtlasUserPanel *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), loading);
   if (loading && self->progress_id == 0)
-    self->progress_id = g_timeout_add (100, update_progress_cb, self);
+    {
+      gtk_progress_bar_set_fraction (self->progress, 0);
+      self->progress_id = g_timeout_add (100, update_progress_cb, self);
+    }
+  if (loading)
+    update_progress_cb (self);
   else if (!loading)
     g_clear_handle_id (&self->progress_id, g_source_remove);
 }
@@ -1131,6 +1148,8 @@ atlas_user_panel_init (AtlasUserPanel *self)
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->progress), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_progress_bar_set_ellipsize (self->progress, PANGO_ELLIPSIZE_MIDDLE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "user.cancel");
   gtk_widget_set_tooltip_text (cancel, _("Stop loading"));
   gtk_widget_add_css_class (cancel, "flat");
