@@ -297,10 +297,20 @@ clear_thread (gpointer data)
 static void
 user_data_clear_later (AtlasUserData *self)
 {
-  if (self->n_features >= FREE_IN_THREAD)
-    g_thread_unref (g_thread_new ("atlas-user-free", clear_thread, g_memdup2 (self, sizeof *self)));
+  AtlasUserData *copy;
+  GThread *thread;
+
+  if (self->n_features < FREE_IN_THREAD)
+    {
+      user_data_clear (self);
+      return;
+    }
+  copy = g_memdup2 (self, sizeof *self);
+  thread = g_thread_try_new ("atlas-user-free", clear_thread, copy, NULL);
+  if (thread != NULL)
+    g_thread_unref (thread);
   else
-    user_data_clear (self);
+    clear_thread (copy);
 }
 
 void
