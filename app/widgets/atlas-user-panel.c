@@ -16,6 +16,8 @@
 #include "render/atlas-user-renderer.h"
 
 #define HIT_TOLERANCE_PX 6
+#define STALL_PROBE_MS 5
+#define STALL_AFTER_LOAD_US (3 * G_USEC_PER_SEC)   /* the first drawing of what was loaded */
 #define MAX_RECENT 8
 
 typedef struct _Entry Entry;
@@ -37,6 +39,9 @@ struct _AtlasUserPanel
   guint             serial;
   guint             progress_id;
   gboolean          restoring;
+  /* with debug messages on: the main loop's longest stall while files load */
+  guint             stall_probe_id;
+  gint64            stall_last, stall_max, stall_started, stall_until;
 
   GtkListBox       *list;
   GtkLabel         *empty_label;
@@ -379,6 +384,33 @@ update_progress_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+stall_probe_cb (gpointer user_data)
+{
+  AtlasUserPanel *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  self->stall_max = MAX (self->stall_max, now - self->stall_last - STALL_PROBE_MS * 1000);
+  self->stall_last = now;
+  if (self->loads->len > 0 || now < self->stall_until)
+    return G_SOURCE_CONTINUE;
+  g_debug ("My data: the main loop's longest stall was %.1f ms while files loaded and were first drawn (%.1f s)",
+           self->stall_max / 1000.0, (now - self->stall_started) / 1e6);
+  self->stall_probe_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* G_MESSAGES_DEBUG=atlas-widgets: a probe on the main loop while files load */
+static void
+start_stall_probe (AtlasUserPanel *self)
+{
+  if (self->stall_probe_id != 0 || g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  self->stall_max = 0;
+  self->stall_started = self->stall_last = g_get_monotonic_time ();
+  self->stall_probe_id = g_timeout_add_full (G_PRIORITY_HIGH, STALL_PROBE_MS, stall_probe_cb, self, NULL);
+}
+
 static void
 update_loading (AtlasUserPanel *self)
 {
@@ -391,9 +423,15 @@ update_loading (AtlasUserPanel *self)
       self->progress_id = g_timeout_add (100, update_progress_cb, self);
     }
   if (loading)
-    update_progress_cb (self);
-  else if (!loading)
-    g_clear_handle_id (&self->progress_id, g_source_remove);
+    {
+      update_progress_cb (self);
+      start_stall_probe (self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->progress_id, g_source_remove);
+      self->stall_until = g_get_monotonic_time () + STALL_AFTER_LOAD_US;
+    }
 }
 
 static void
@@ -1006,6 +1044,7 @@ atlas_user_panel_dispose (GObject *object)
   if (self->loads != NULL)
     for (guint i = 0; i < self->loads->len; i++)
       g_cancellable_cancel (((Load *) self->loads->pdata[i])->cancellable);
+  g_clear_handle_id (&self->stall_probe_id, g_source_remove);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->map != NULL)
     stop_measuring (self);
