@@ -508,6 +508,74 @@ test_marks_round_trip (void)
   g_assert_cmpfloat_with_epsilon (lat, 39.9087, 1e-7);
 }
 
+static void
+count_cb (const AtlasUserFeature *f,
+          guint                   index,
+          gpointer                user_data)
+{
+  guint8 *seen = user_data;
+
+  g_assert_cmpuint (seen[index], ==, 0);   /* once each */
+  seen[index] = 1;
+}
+
+/* The layer's grid finds exactly the features whose box meets a rectangle,
+ * each once: points, polygons over several cells, one over them all. Names
+ * default to the feature's number; values and name share one block. */
+static void
+test_grid_index (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atlas-user-grid-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mixed.csv", NULL);
+  g_autoptr(GString) text = g_string_new ("name,WKT\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(AtlasUserData) ud = NULL;
+  g_autofree guint8 *seen = NULL;
+  AtlasUserLayer *layer;
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      double x = 115 + g_rand_double (rand) * 3, y = 38 + g_rand_double (rand) * 3, d = g_rand_double (rand) * 0.3;
+
+      if (i % 10 == 0)
+        g_string_append_printf (text, "p%u,\"POLYGON ((%f %f, %f %f, %f %f, %f %f, %f %f))\"\n", i,
+                                x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+      else
+        g_string_append_printf (text, "%s,\"POINT (%f %f)\"\n", i % 3 ? "" : "named", x, y);
+    }
+  g_string_append (text, "all,\"POLYGON ((114 37, 119 37, 119 42, 114 42, 114 37))\"\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  ud = atlas_user_data_load (path, NULL, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (ud);
+  layer = g_ptr_array_index (ud->layers, 0);
+  g_assert_cmpuint (layer->features->len, ==, 5001);
+  g_assert_cmpuint (layer->grid_n, >, 1);
+  g_assert_cmpuint (layer->large->len, >=, 1);
+  g_assert_cmpstr (((AtlasUserFeature *) g_ptr_array_index (layer->features, 1))->name, ==, "#2");
+  g_assert_cmpstr (((AtlasUserFeature *) g_ptr_array_index (layer->features, 3))->name, ==, "named");
+  g_assert_cmpstr (((AtlasUserFeature *) g_ptr_array_index (layer->features, 3))->values[0], ==, "named");
+
+  seen = g_new0 (guint8, layer->features->len);
+  for (guint q = 0; q < 50; q++)
+    {
+      double x = layer->bbox.x0 + g_rand_double (rand) * (layer->bbox.x1 - layer->bbox.x0);
+      double y = layer->bbox.y0 + g_rand_double (rand) * (layer->bbox.y1 - layer->bbox.y0);
+      double w = g_rand_double (rand) * (layer->bbox.x1 - layer->bbox.x0) / (q % 5 == 0 ? 1 : 20);
+      AtlasRect r = { x, y, x + w, y + w * 0.7 };
+
+      memset (seen, 0, layer->features->len);
+      atlas_user_layer_foreach_in (layer, &r, count_cb, seen);
+      for (guint i = 0; i < layer->features->len; i++)
+        {
+          AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+
+          g_assert_cmpint (seen[i], ==, atlas_rect_intersects (&f->bbox, &r));
+        }
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/atlas/user-data/invalid-polygon", test_invalid_polygon_repaired);
   g_test_add_func ("/atlas/user-data/broken-files", test_broken_files);
   g_test_add_func ("/atlas/user-data/async", test_async_progress_cancel);
+  g_test_add_func ("/atlas/user-data/grid-index", test_grid_index);
   g_test_add_func ("/atlas/locate/report", test_locate);
   g_test_add_func ("/atlas/measure/geodesic", test_measure);
   g_test_add_func ("/atlas/measure/marks", test_marks_round_trip);

@@ -7,6 +7,11 @@
  *   import: csv_100k_ms=X gpkg_100k_ms=Y locate_10k_ms=Z
  *   import-tiles: median_ms=X max_ms=Y   drawing the 100,000 points as map tiles
  *                                        (256 px, zooms 6–10, on a worker in the window)
+ *   import-1m: csv_1m_ms=X rss_mb=Y data_mb=Z main_stall_max_ms=W progress=N
+ *                                        a CSV of 1,000,000 points loaded on a worker thread as
+ *                                        the window does, while the main loop runs a 5 ms probe;
+ *                                        data_mb is what the loaded points add to the RSS
+ *   import-tiles-1m: median_ms=X max_ms=Y  their tiles, as import-tiles
  * (writing the files is not timed).
  */
 
@@ -15,7 +20,9 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <malloc.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "atlas-bench-import.h"
@@ -25,6 +32,8 @@
 
 #define N_POINTS 100000
 #define N_LOCATE 10000
+#define N_MILLION 1000000
+#define PROBE_MS 5
 
 static void
 point_at (guint   i,
@@ -39,16 +48,24 @@ point_at (guint   i,
 }
 
 static char *
-write_csv (const char *dir)
+write_csv (const char *dir,
+           guint       n)
 {
   g_autoptr(GString) s = g_string_new ("name,lon,lat,kind\n");
-  char *path = g_build_filename (dir, "points.csv", NULL);
+  g_autofree char *base = g_strdup_printf ("points-%u.csv", n);
+  char *path = g_build_filename (dir, base, NULL);
 
-  for (guint i = 0; i < N_POINTS; i++)
+  for (guint i = 0; i < n; i++)
     {
       double lon, lat;
 
-      point_at (i, &lon, &lat);
+      if (n == N_POINTS)
+        point_at (i, &lon, &lat);
+      else
+        {
+          lon = 113.5 + (i % 1000) * 6.3 / 1000.0 + (i % 7) * 1e-4;
+          lat = 36.0 + ((i * 7919u) % n) / 1000 * 6.6 / (n / 1000.0);
+        }
       g_string_append_printf (s, "p%u,%.5f,%.5f,site\n", i, lon, lat);
     }
   g_file_set_contents (path, s->str, s->len, NULL);
@@ -122,9 +139,95 @@ compare_ms (const void *a,
   return d < 0 ? -1 : d > 0 ? 1 : 0;
 }
 
-/* The tiles the window draws for the 100,000 points, around Beijing. */
+static void bench_tiles (AtlasUserData *ud,
+                         const char    *what);
+
+static double
+rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || (line = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
+
+typedef struct
+{
+  GMainLoop     *loop;
+  AtlasUserData *data;
+  gint64         last, max;   /* µs */
+  gint           progress;    /* reports, counted on the worker */
+} Million;
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  Million *m = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  m->max = MAX (m->max, now - m->last - PROBE_MS * 1000);
+  m->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
-bench_tiles (AtlasUserData *ud)
+million_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  g_atomic_int_inc (&((Million *) user_data)->progress);
+}
+
+static void
+million_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Million *m = user_data;
+  g_autoptr(GError) error = NULL;
+
+  m->data = atlas_user_data_load_finish (result, &error);
+  if (m->data == NULL)
+    g_printerr ("capital-atlas-bench: %s\n", error->message);
+  g_main_loop_quit (m->loop);
+}
+
+/* A million points as the window loads them: on a worker thread, while the
+ * main loop keeps running (its longest stall measured), then freed. */
+static void
+bench_million (const char *dir)
+{
+  g_autofree char *csv = write_csv (dir, N_MILLION);
+  Million m = { g_main_loop_new (NULL, FALSE), NULL, 0, 0, 0 };
+  double rss0, rss1;
+  gint64 t0;
+  guint probe;
+
+  malloc_trim (0);
+  rss0 = rss_mb ();
+  t0 = m.last = g_get_monotonic_time ();
+  probe = g_timeout_add_full (G_PRIORITY_HIGH, PROBE_MS, probe_cb, &m, NULL);
+  atlas_user_data_load_async (csv, NULL, NULL, million_progress_cb, &m, million_loaded_cb, &m);
+  g_main_loop_run (m.loop);
+  g_source_remove (probe);
+  g_unlink (csv);
+  if (m.data == NULL)
+    return;
+  rss1 = rss_mb ();
+  printf ("import-1m: csv_1m_ms=%.0f rss_mb=%.0f data_mb=%.0f main_stall_max_ms=%.1f progress=%d (%u points)\n",
+          (g_get_monotonic_time () - t0) / 1000.0, rss1, rss1 - rss0, m.max / 1000.0,
+          g_atomic_int_get (&m.progress), m.data->n_features);
+  bench_tiles (m.data, "import-tiles-1m");
+  atlas_user_data_free (m.data);
+  g_main_loop_unref (m.loop);
+}
+
+/* The tiles the window draws for the points, around Beijing. */
+static void
+bench_tiles (AtlasUserData *ud,
+             const char    *what)
 {
   AtlasUserLayerStyle style = { ud, 0, TRUE, 1.0, { 0.85, 0.16, 0.55, 1 }, -1 };
   g_autoptr(AtlasUserRenderer) r = atlas_user_renderer_new (&style, 1);
@@ -148,7 +251,7 @@ bench_tiles (AtlasUserData *ud)
           }
     }
   g_array_sort (times, compare_ms);
-  printf ("import-tiles: median_ms=%.1f max_ms=%.1f\n", g_array_index (times, double, times->len / 2),
+  printf ("%s: median_ms=%.1f max_ms=%.1f\n", what, g_array_index (times, double, times->len / 2),
           g_array_index (times, double, times->len - 1));
 }
 
@@ -169,7 +272,8 @@ atlas_bench_import (void)
   if (dir == NULL)
     return 1;
   GDALAllRegister ();
-  csv = write_csv (dir);
+  bench_million (dir);
+  csv = write_csv (dir, N_POINTS);
   gpkg = write_gpkg (dir);
   csv_ms = time_load (csv, &a);
   gpkg_ms = time_load (gpkg, &b);
@@ -193,6 +297,6 @@ atlas_bench_import (void)
   locate_ms = (g_get_monotonic_time () - t0) / 1000.0;
   printf ("import: csv_100k_ms=%.0f gpkg_100k_ms=%.0f locate_10k_ms=%.0f (in a zone: %u)\n",
           csv_ms, gpkg_ms, locate_ms, found);
-  bench_tiles (b);
+  bench_tiles (b, "import-tiles");
   return 0;
 }

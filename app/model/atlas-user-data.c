@@ -15,6 +15,13 @@
 #include <string.h>
 
 #define PROGRESS_EVERY 4096
+/* data this large is freed on a thread of its own, not where the last reference drops */
+#define FREE_IN_THREAD 20000
+/* layers with more features get a grid index, of about this many per cell */
+#define GRID_MIN_FEATURES 1000
+#define GRID_PER_CELL 4
+#define GRID_MAX_N 1024
+#define GRID_MAX_CELLS_PER_FEATURE 256
 
 G_DEFINE_QUARK (atlas-user-data-error-quark, atlas_user_data_error)
 
@@ -31,6 +38,8 @@ typedef struct
   GEOSWKBReader       *reader;
   guint                done;
   gint64               total;      /* features in all layers, or <= 0 when unknown */
+  GString             *scratch;    /* a feature's values, before they are copied in one block */
+  GArray              *offsets;    /* gsize: where each value starts in scratch */
 } Loader;
 
 /* ---- China's offset coordinates (GCJ-02, BD-09) ---- */
@@ -239,8 +248,7 @@ feature_free (AtlasUserFeature    *f,
 {
   if (f->geos != NULL)
     GEOSGeom_destroy_r (ctx, f->geos);
-  g_free (f->name);
-  g_strfreev (f->values);
+  g_free (f->values);   /* one block with the name */
   g_free (f);
 }
 
@@ -251,6 +259,9 @@ layer_free (AtlasUserLayer      *layer,
   for (guint i = 0; i < layer->features->len; i++)
     feature_free (g_ptr_array_index (layer->features, i), ctx);
   g_ptr_array_unref (layer->features);
+  g_free (layer->grid_start);
+  g_free (layer->grid_items);
+  g_clear_pointer (&layer->large, g_array_unref);
   g_strfreev (layer->fields);
   g_free (layer->name);
   g_free (layer->file);
@@ -274,11 +285,39 @@ atlas_user_data_ref (AtlasUserData *self)
   return g_atomic_rc_box_acquire (self);
 }
 
+static gpointer
+clear_thread (gpointer data)
+{
+  user_data_clear (data);
+  g_free (data);
+  return NULL;
+}
+
+/* A million features take a tenth of a second to free: not on the main loop. */
+static void
+user_data_clear_later (AtlasUserData *self)
+{
+  AtlasUserData *copy;
+  GThread *thread;
+
+  if (self->n_features < FREE_IN_THREAD)
+    {
+      user_data_clear (self);
+      return;
+    }
+  copy = g_memdup2 (self, sizeof *self);
+  thread = g_thread_try_new ("atlas-user-free", clear_thread, copy, NULL);
+  if (thread != NULL)
+    g_thread_unref (thread);
+  else
+    clear_thread (copy);
+}
+
 void
 atlas_user_data_free (AtlasUserData *self)
 {
   if (self != NULL)
-    g_atomic_rc_box_release_full (self, (GDestroyNotify) user_data_clear);
+    g_atomic_rc_box_release_full (self, (GDestroyNotify) user_data_clear_later);
 }
 
 /* ---- reading ---- */
@@ -524,25 +563,28 @@ set_bbox (Loader             *loader,
   return TRUE;
 }
 
+/* The feature's values and its name, in one allocation: f->values is an
+ * array of n_fields + 1 pointers followed by the strings; f->name points
+ * among them. A million features save a few hundred bytes each. */
 static gboolean
 read_values (Loader            *loader,
              OGRFeatureH        feat,
              int                n_fields,
+             int                name_field,
              AtlasUserFeature  *f,
              const char       **fields,
              GError           **error)
 {
-  f->values = g_new0 (char *, n_fields + 1);
+  gsize head = (n_fields + 1) * sizeof (char *), name_at;
+  char *block;
+
+  g_string_truncate (loader->scratch, 0);
+  g_array_set_size (loader->offsets, 0);
   for (int i = 0; i < n_fields; i++)
     {
-      const char *v;
+      const char *v = OGR_F_IsFieldSetAndNotNull (feat, i) ? OGR_F_GetFieldAsString (feat, i) : "";
+      gsize at = loader->scratch->len;
 
-      if (!OGR_F_IsFieldSetAndNotNull (feat, i))
-        {
-          f->values[i] = g_strdup ("");
-          continue;
-        }
-      v = OGR_F_GetFieldAsString (feat, i);
       if (!g_utf8_validate (v, -1, NULL))
         {
           g_autofree char *what = g_strdup_printf (_("the attribute “%s” is not UTF-8 text; save the "
@@ -550,8 +592,24 @@ read_values (Loader            *loader,
                                                    fields[i]);
           return fail (error, loader, ATLAS_USER_DATA_ERROR_ENCODING, what);
         }
-      f->values[i] = g_strdup (v);
+      g_array_append_val (loader->offsets, at);
+      g_string_append_len (loader->scratch, v, strlen (v) + 1);
     }
+  if (name_field >= 0 && loader->scratch->str[g_array_index (loader->offsets, gsize, name_field)] != '\0')
+    name_at = g_array_index (loader->offsets, gsize, name_field);
+  else
+    {
+      name_at = loader->scratch->len;
+      g_string_append_printf (loader->scratch, "#%" G_GINT64_FORMAT, (gint64) OGR_F_GetFID (feat));
+      g_string_append_c (loader->scratch, '\0');
+    }
+  block = g_malloc (head + loader->scratch->len);
+  memcpy (block + head, loader->scratch->str, loader->scratch->len);
+  f->values = (char **) block;
+  for (int i = 0; i < n_fields; i++)
+    f->values[i] = block + head + g_array_index (loader->offsets, gsize, i);
+  f->values[n_fields] = NULL;
+  f->name = block + head + name_at;
   return TRUE;
 }
 
@@ -604,13 +662,7 @@ read_feature (Loader                       *loader,
                  _("its coordinates are not longitude/latitude and it declares no coordinate system; "
                    "give it with --crs=EPSG:N"));
   f->shape = shape_of (loader->ctx, geom);
-  if (!read_values (loader, feat, n_fields, f, (const char **) layer->fields, error))
-    return FALSE;
-  if (layer->name_field >= 0 && *f->values[layer->name_field] != '\0')
-    f->name = g_strdup (f->values[layer->name_field]);
-  else
-    f->name = g_strdup_printf ("#%" G_GINT64_FORMAT, (gint64) OGR_F_GetFID (feat));
-  return TRUE;
+  return read_values (loader, feat, n_fields, layer->name_field, f, (const char **) layer->fields, error);
 }
 
 static void
@@ -618,6 +670,129 @@ report_progress (Loader *loader)
 {
   if (loader->progress != NULL && loader->total > 0)
     loader->progress (MIN (1.0, (double) loader->done / loader->total), loader->progress_data);
+}
+
+/* ---- the grid index ---- */
+
+static guint
+grid_cell (double x,
+           double x0,
+           double x1,
+           guint  n)
+{
+  double w = MAX (x1 - x0, 1e-12) / n;
+  double c = floor ((x - x0) / w);
+
+  return (guint) CLAMP (c, 0, n - 1);
+}
+
+static void
+grid_range (const AtlasUserLayer *layer,
+            const AtlasRect      *r,
+            guint                *cx0,
+            guint                *cy0,
+            guint                *cx1,
+            guint                *cy1)
+{
+  *cx0 = grid_cell (r->x0, layer->bbox.x0, layer->bbox.x1, layer->grid_n);
+  *cx1 = grid_cell (r->x1, layer->bbox.x0, layer->bbox.x1, layer->grid_n);
+  *cy0 = grid_cell (r->y0, layer->bbox.y0, layer->bbox.y1, layer->grid_n);
+  *cy1 = grid_cell (r->y1, layer->bbox.y0, layer->bbox.y1, layer->grid_n);
+}
+
+/* Every feature in the cells its box covers (counted, then placed); those
+ * covering too many cells are kept apart and always looked at. */
+static void
+build_grid (AtlasUserLayer *layer)
+{
+  guint n_features = layer->features->len, n, n_cells, *fill = NULL;
+
+  if (n_features < GRID_MIN_FEATURES)
+    return;
+  n = (guint) CLAMP (sqrt ((double) n_features / GRID_PER_CELL), 1, GRID_MAX_N);
+  n_cells = n * n;
+  layer->grid_n = n;
+  layer->grid_start = g_new0 (guint, n_cells + 1);
+  layer->large = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < n_features; i++)
+        {
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          guint cx0, cy0, cx1, cy1;
+
+          grid_range (layer, &f->bbox, &cx0, &cy0, &cx1, &cy1);
+          if ((gsize) (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > GRID_MAX_CELLS_PER_FEATURE)
+            {
+              if (pass == 0)
+                g_array_append_val (layer->large, i);
+              continue;
+            }
+          for (guint cy = cy0; cy <= cy1; cy++)
+            for (guint cx = cx0; cx <= cx1; cx++)
+              if (pass == 0)
+                layer->grid_start[cy * n + cx + 1]++;
+              else
+                layer->grid_items[fill[cy * n + cx]++] = i;
+        }
+      if (pass == 0)
+        {
+          for (guint c = 0; c < n_cells; c++)
+            layer->grid_start[c + 1] += layer->grid_start[c];
+          layer->grid_items = g_new (guint, MAX (layer->grid_start[n_cells], 1));
+          fill = g_memdup2 (layer->grid_start, n_cells * sizeof (guint));
+        }
+    }
+  g_free (fill);
+}
+
+/* Calls @func once for each feature whose box meets @rect (world), in the
+ * file's order within a cell of the layer's grid. Any thread. */
+void
+atlas_user_layer_foreach_in (const AtlasUserLayer *layer,
+                             const AtlasRect      *rect,
+                             AtlasUserFeatureFunc  func,
+                             gpointer              user_data)
+{
+  guint qx0, qy0, qx1, qy1, n = layer->grid_n;
+
+  if (n == 0)
+    {
+      for (guint i = 0; i < layer->features->len; i++)
+        {
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+
+          if (atlas_rect_intersects (&f->bbox, rect))
+            func (f, i, user_data);
+        }
+      return;
+    }
+  if (!atlas_rect_intersects (&layer->bbox, rect))
+    return;
+  grid_range (layer, rect, &qx0, &qy0, &qx1, &qy1);
+  for (guint cy = qy0; cy <= qy1; cy++)
+    for (guint cx = qx0; cx <= qx1; cx++)
+      for (guint k = layer->grid_start[cy * n + cx]; k < layer->grid_start[cy * n + cx + 1]; k++)
+        {
+          guint i = layer->grid_items[k];
+          const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+          guint fx0, fy0, fx1, fy1;
+
+          if (!atlas_rect_intersects (&f->bbox, rect))
+            continue;
+          /* a feature in several cells: only from the first of them in the query */
+          grid_range (layer, &f->bbox, &fx0, &fy0, &fx1, &fy1);
+          if (MAX (fx0, qx0) == cx && MAX (fy0, qy0) == cy)
+            func (f, i, user_data);
+        }
+  for (guint k = 0; k < layer->large->len; k++)
+    {
+      guint i = g_array_index (layer->large, guint, k);
+      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
+
+      if (atlas_rect_intersects (&f->bbox, rect))
+        func (f, i, user_data);
+    }
 }
 
 static gboolean
@@ -679,6 +854,7 @@ read_layer (Loader    *loader,
       else if (f->shape != layer->shape)
         layer->shape = ATLAS_USER_MIXED;
     }
+  build_grid (layer);
   loader->out->n_features += layer->features->len;
   return TRUE;
 }
@@ -767,7 +943,11 @@ atlas_user_data_load (const char            *path,
   CPLPushErrorHandler (CPLQuietErrorHandler);
   ds = open_dataset (&loader, error);
   loader.reader = GEOSWKBReader_create_r (loader.ctx);
+  loader.scratch = g_string_new (NULL);
+  loader.offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
   ok = ds != NULL && read_dataset (&loader, ds, error);
+  g_string_free (loader.scratch, TRUE);
+  g_array_unref (loader.offsets);
   GEOSWKBReader_destroy_r (loader.ctx, loader.reader);
   if (ds != NULL)
     GDALClose (ds);
@@ -849,6 +1029,32 @@ atlas_user_data_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GEOSContextHandle_t  ctx;
+  GEOSGeometry        *pt;
+  double               tol_deg;
+  const AtlasUserFeature *hit;
+  guint                hit_index;
+} Hit;
+
+static void
+hit_cb (const AtlasUserFeature *f,
+        guint                   index,
+        gpointer                user_data)
+{
+  Hit *h = user_data;
+  double d = G_MAXDOUBLE;
+
+  if (h->hit != NULL && index < h->hit_index)
+    return;
+  if (GEOSDistance_r (h->ctx, f->geos, h->pt, &d) && d <= (f->shape == ATLAS_USER_POLYGON ? 0 : h->tol_deg))
+    {
+      h->hit = f;
+      h->hit_index = index;
+    }
+}
+
 /* The feature at a world point, within @tolerance (world units) of points
  * and lines; the topmost (last) one wins. */
 const AtlasUserFeature *
@@ -858,23 +1064,12 @@ atlas_user_layer_hit (const AtlasUserLayer *layer,
                       double                world_y,
                       double                tolerance)
 {
-  GEOSContextHandle_t ctx = geos_context;
   AtlasRect r = { world_x - tolerance, world_y - tolerance, world_x + tolerance, world_y + tolerance };
   double lon = atlas_geo_world_x_to_lon (world_x), lat = atlas_geo_world_y_to_lat (world_y);
-  double tol_deg = fabs (atlas_geo_world_x_to_lon (world_x + tolerance) - lon);
-  GEOSGeometry *pt = GEOSGeom_createPointFromXY_r (ctx, lon, lat);
-  const AtlasUserFeature *hit = NULL;
+  Hit h = { geos_context, NULL, fabs (atlas_geo_world_x_to_lon (world_x + tolerance) - lon), NULL, 0 };
 
-  for (guint i = layer->features->len; i-- > 0 && hit == NULL;)
-    {
-      const AtlasUserFeature *f = g_ptr_array_index (layer->features, i);
-      double d = G_MAXDOUBLE;
-
-      if (!atlas_rect_intersects (&f->bbox, &r))
-        continue;
-      if (GEOSDistance_r (ctx, f->geos, pt, &d) && d <= (f->shape == ATLAS_USER_POLYGON ? 0 : tol_deg))
-        hit = f;
-    }
-  GEOSGeom_destroy_r (ctx, pt);
-  return hit;
+  h.pt = GEOSGeom_createPointFromXY_r (h.ctx, lon, lat);
+  atlas_user_layer_foreach_in (layer, &r, hit_cb, &h);
+  GEOSGeom_destroy_r (h.ctx, h.pt);
+  return h.hit;
 }

@@ -78,7 +78,16 @@ typedef struct
   AtlasUserShape  shape;
   GPtrArray      *features;  /* AtlasUserFeature */
   AtlasRect       bbox;      /* world */
+  /* a grid over bbox for atlas_user_layer_foreach_in(), built by the loader */
+  guint           grid_n;     /* cells per side; 0: none (few features) */
+  guint          *grid_start; /* grid_n² + 1 offsets into grid_items */
+  guint          *grid_items; /* feature indices, by cell */
+  GArray         *large;      /* guint: features too large for the grid */
 } AtlasUserLayer;
+
+typedef void (*AtlasUserFeatureFunc) (const AtlasUserFeature *feature,
+                                      guint                   index,
+                                      gpointer                user_data);
 
 typedef struct
 {
@@ -140,6 +149,11 @@ const AtlasUserFeature *atlas_user_layer_hit (const AtlasUserLayer *layer,
                                               double                world_x,
                                               double                world_y,
                                               double                tolerance);
+
+void           atlas_user_layer_foreach_in (const AtlasUserLayer *layer,
+                                            const AtlasRect      *rect,
+                                            AtlasUserFeatureFunc  func,
+                                            gpointer              user_data);
 
 const char    *atlas_user_shape_to_string (AtlasUserShape         shape);
 

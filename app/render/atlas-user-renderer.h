@@ -11,6 +11,8 @@
 #include "model/atlas-user-data.h"
 #include "render/atlas-painter.h"
 
+#include <pango/pango.h>
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -25,12 +27,22 @@ typedef struct
 
 typedef struct _AtlasUserRenderer AtlasUserRenderer;
 
+typedef struct
+{
+  guint        feature;   /* in the layer */
+  AtlasRect    box;       /* world pixels at the zoom, with the halo */
+  PangoLayout *layout;    /* a reference */
+} AtlasUserLabel;
+
 AtlasUserRenderer *atlas_user_renderer_new          (const AtlasUserLayerStyle *styles,
                                                      guint                      n_styles);
 AtlasUserRenderer *atlas_user_renderer_ref          (AtlasUserRenderer         *self);
 void               atlas_user_renderer_unref        (AtlasUserRenderer         *self);
 AtlasPainter      *atlas_user_renderer_as_painter   (AtlasUserRenderer         *self);
 guint              atlas_user_renderer_n_visible    (AtlasUserRenderer         *self);
+GArray            *atlas_user_renderer_place_labels (AtlasUserRenderer         *self,
+                                                     guint                      layer,
+                                                     const AtlasViewport       *viewport);
 double             atlas_user_renderer_draw_legend  (AtlasUserRenderer         *self,
                                                      cairo_t                   *cr,
                                                      double                     x,

@@ -16,6 +16,8 @@
 #include "render/atlas-user-renderer.h"
 
 #define HIT_TOLERANCE_PX 6
+#define STALL_PROBE_MS 5
+#define STALL_AFTER_LOAD_US (3 * G_USEC_PER_SEC)   /* the first drawing of what was loaded */
 #define MAX_RECENT 8
 
 typedef struct _Entry Entry;
@@ -37,6 +39,9 @@ struct _AtlasUserPanel
   guint             serial;
   guint             progress_id;
   gboolean          restoring;
+  /* with debug messages on: the main loop's longest stall while files load */
+  guint             stall_probe_id;
+  gint64            stall_last, stall_max, stall_started, stall_until;
 
   GtkListBox       *list;
   GtkLabel         *empty_label;
@@ -360,11 +365,50 @@ update_progress_cb (gpointer user_data)
   AtlasUserPanel *self = user_data;
   double sum = 0;
 
+  g_autofree char *text = NULL;
+
   for (guint i = 0; i < self->loads->len; i++)
     sum += g_atomic_int_get (&((Load *) self->loads->pdata[i])->permille) / 1000.0;
   if (self->loads->len > 0)
     gtk_progress_bar_set_fraction (self->progress, sum / self->loads->len);
+  if (self->loads->len == 1)
+    {
+      g_autofree char *base = g_path_get_basename (((Load *) self->loads->pdata[0])->path);
+
+      text = g_strdup_printf (_("Loading %s"), base);
+    }
+  else if (self->loads->len > 1)
+    text = g_strdup_printf (ngettext ("Loading %u file", "Loading %u files", self->loads->len), self->loads->len);
+  if (text != NULL && g_strcmp0 (text, gtk_progress_bar_get_text (self->progress)) != 0)
+    gtk_progress_bar_set_text (self->progress, text);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+stall_probe_cb (gpointer user_data)
+{
+  AtlasUserPanel *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  self->stall_max = MAX (self->stall_max, now - self->stall_last - STALL_PROBE_MS * 1000);
+  self->stall_last = now;
+  if (self->loads->len > 0 || now < self->stall_until)
+    return G_SOURCE_CONTINUE;
+  g_debug ("My data: the main loop's longest stall was %.1f ms while files loaded and were first drawn (%.1f s)",
+           self->stall_max / 1000.0, (now - self->stall_started) / 1e6);
+  self->stall_probe_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* G_MESSAGES_DEBUG=atlas-widgets: a probe on the main loop while files load */
+static void
+start_stall_probe (AtlasUserPanel *self)
+{
+  if (self->stall_probe_id != 0 || g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  self->stall_max = 0;
+  self->stall_started = self->stall_last = g_get_monotonic_time ();
+  self->stall_probe_id = g_timeout_add_full (G_PRIORITY_HIGH, STALL_PROBE_MS, stall_probe_cb, self, NULL);
 }
 
 static void
@@ -374,9 +418,20 @@ update_loading (AtlasUserPanel *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), loading);
   if (loading && self->progress_id == 0)
-    self->progress_id = g_timeout_add (100, update_progress_cb, self);
-  else if (!loading)
-    g_clear_handle_id (&self->progress_id, g_source_remove);
+    {
+      gtk_progress_bar_set_fraction (self->progress, 0);
+      self->progress_id = g_timeout_add (100, update_progress_cb, self);
+    }
+  if (loading)
+    {
+      update_progress_cb (self);
+      start_stall_probe (self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->progress_id, g_source_remove);
+      self->stall_until = g_get_monotonic_time () + STALL_AFTER_LOAD_US;
+    }
 }
 
 static void
@@ -989,6 +1044,7 @@ atlas_user_panel_dispose (GObject *object)
   if (self->loads != NULL)
     for (guint i = 0; i < self->loads->len; i++)
       g_cancellable_cancel (((Load *) self->loads->pdata[i])->cancellable);
+  g_clear_handle_id (&self->stall_probe_id, g_source_remove);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->map != NULL)
     stop_measuring (self);
@@ -1131,6 +1187,8 @@ atlas_user_panel_init (AtlasUserPanel *self)
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->progress), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_progress_bar_set_ellipsize (self->progress, PANGO_ELLIPSIZE_MIDDLE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "user.cancel");
   gtk_widget_set_tooltip_text (cancel, _("Stop loading"));
   gtk_widget_add_css_class (cancel, "flat");
@@ -1183,6 +1241,15 @@ atlas_user_panel_is_loading (AtlasUserPanel *self)
 {
   g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), FALSE);
   return self->loads->len > 0;
+}
+
+/* The fraction the progress bar shows while files load, or -1 when none is loading. */
+double
+atlas_user_panel_get_progress (AtlasUserPanel *self)
+{
+  g_return_val_if_fail (ATLAS_IS_USER_PANEL (self), -1);
+  return self->loads->len > 0 && gtk_widget_get_visible (GTK_WIDGET (self->progress_box))
+         ? gtk_progress_bar_get_fraction (self->progress) : -1;
 }
 
 /* For tests: the attributes and report shown for the clicked feature. */

@@ -32,6 +32,7 @@ gboolean        atlas_user_panel_select_at    (AtlasUserPanel   *self,
                                                double            longitude);
 guint           atlas_user_panel_get_n_layers (AtlasUserPanel   *self);
 gboolean        atlas_user_panel_is_loading   (AtlasUserPanel   *self);
+double          atlas_user_panel_get_progress (AtlasUserPanel   *self);
 const char     *atlas_user_panel_get_details  (AtlasUserPanel   *self);
 gpointer        atlas_user_panel_get_renderer (AtlasUserPanel   *self);
 void            atlas_user_panel_set_measuring (AtlasUserPanel  *self,
