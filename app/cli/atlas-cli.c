@@ -41,6 +41,9 @@ fail (const char *format,
   return 2;
 }
 
+/* What a step returns when the command line goes on to the next one */
+enum { GO_ON = -1 };
+
 static gboolean
 parse_center (const char *text,
               double     *lat,
@@ -442,22 +445,17 @@ export_plates (AtlasExportJob *job,
   return 0;
 }
 
+/* The page options of --export, checked before any work. */
 static int
-export_map (ExportOptions  *o,
-            const AtlasView *view,
-            AtlasStartView *start,
-            const char     *layers)
+check_export_options (const ExportOptions *o,
+                      AtlasExportFormat   *format_out,
+                      double              *dpi_out,
+                      AtlasRect           *bbox_out)
 {
-  g_autoptr(AtlasData) data = NULL;
-  g_autoptr(AtlasPlanIndex) index = NULL;
-  g_autoptr(AtlasExportJob) job = NULL;
-  g_autoptr(AtlasLayerState) state = NULL;
-  g_autoptr(GError) error = NULL;
   AtlasExportFormat format;
   AtlasRect bbox;
   double dpi = 300;
 
-  /* options first: a wrong one is reported before any work */
   if (o->format != NULL ? !atlas_export_format_from_string (o->format, &format)
                         : !atlas_export_format_from_path (o->path, &format))
     {
@@ -483,14 +481,28 @@ export_map (ExportOptions  *o,
   if (o->book != NULL && format != ATLAS_EXPORT_PDF)
     return fail (_("a briefing book (--book) is written as PDF only"));
 
-  data = load_data_or_fail ();
-  if (data == NULL || (index = load_index (data)) == NULL)
-    return 1;
+  *format_out = format;
+  *dpi_out = dpi;
+  if (o->bbox != NULL)
+    *bbox_out = bbox;
+  return GO_ON;
+}
 
-  job = atlas_export_job_new (data, index);
+/* The job's base map, users' files, page, titles and extent. */
+static int
+set_up_job (AtlasExportJob        *job,
+            const ExportOptions   *o,
+            const AtlasView       *view,
+            const AtlasStartView  *start,
+            AtlasExportFormat      format,
+            double                 dpi,
+            const AtlasRect       *bbox)
+{
+  g_autoptr(GError) error = NULL;
+
   if (o->basemap != NULL)
     {
-      g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (data->basemap);
+      g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (job->data->basemap);
 
       job->basemap = atlas_raster_painter_new (o->basemap, atlas_basemap_renderer_as_painter (base), 10, &error);
       if (job->basemap == NULL)
@@ -521,7 +533,37 @@ export_map (ExportOptions  *o,
     atlas_export_job_set_extent_from_view (job, start->longitude, start->latitude,
                                            isnan (start->zoom) ? 9 : start->zoom, 1600, 1000);
   if (o->bbox != NULL)
-    job->extent = bbox;
+    job->extent = *bbox;
+  return GO_ON;
+}
+
+static int
+export_map (ExportOptions  *o,
+            const AtlasView *view,
+            AtlasStartView *start,
+            const char     *layers)
+{
+  g_autoptr(AtlasData) data = NULL;
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(AtlasExportJob) job = NULL;
+  g_autoptr(AtlasLayerState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlasExportFormat format = ATLAS_EXPORT_PDF;
+  AtlasRect bbox = { 0 };
+  double dpi = 300;
+  int status;
+
+  /* options first: a wrong one is reported before any work */
+  if ((status = check_export_options (o, &format, &dpi, &bbox)) != GO_ON)
+    return status;
+
+  data = load_data_or_fail ();
+  if (data == NULL || (index = load_index (data)) == NULL)
+    return 1;
+
+  job = atlas_export_job_new (data, index);
+  if ((status = set_up_job (job, o, view, start, format, dpi, &bbox)) != GO_ON)
+    return status;
 
   state = atlas_layer_state_new (data->overlays);
   if (layers != NULL && !atlas_layer_state_set_visible_ids (state, layers, &error))
@@ -586,9 +628,6 @@ export_geojson (const char *path,
   return 0;
 }
 
-/* What a step returns when the command line goes on to the next one */
-enum { GO_ON = -1 };
-
 typedef struct
 {
   gboolean       version;
@@ -647,8 +686,10 @@ parse_options (CliOptions *o,
     { "zoom", 0, 0, G_OPTION_ARG_STRING, &o->zoom_text, N_("Zoom level, 5 to 14"), N_("Z") },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &o->layers,
       N_("Show (or export) these layers or groups, comma-separated, “all” or “none”"), N_("ID,…") },
-    { "list-layers", 0, 0, G_OPTION_ARG_NONE, &o->list, N_("List the plan’s groups, layers and features"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print JSON (with --list-layers, --info, --search or --at)"), NULL },
+    { "list-layers", 0, 0, G_OPTION_ARG_NONE, &o->list,
+      N_("List the plan’s groups, layers and features"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+      N_("Print JSON (with --list-layers, --info, --search or --at)"), NULL },
     { "info", 0, 0, G_OPTION_ARG_STRING, &o->info_name,
       N_("Print what the plan says about a place, county or feature"), N_("NAME_OR_ID") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &o->search_text,
@@ -658,14 +699,18 @@ parse_options (CliOptions *o,
       N_("LAT,LON") },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->export.path,
       N_("Export a map page (PDF, SVG or PNG) without opening a window"), N_("FILE") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &o->export.format, N_("With --export: pdf, svg or png"), N_("FORMAT") },
-    { "paper", 0, 0, G_OPTION_ARG_STRING, &o->export.paper, N_("With --export: A4, A3, A2, A1, A0 or Letter"), N_("SIZE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o->export.format,
+      N_("With --export: pdf, svg or png"), N_("FORMAT") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &o->export.paper,
+      N_("With --export: A4, A3, A2, A1, A0 or Letter"), N_("SIZE") },
     { "orientation", 0, 0, G_OPTION_ARG_STRING, &o->export.orientation,
       N_("With --export: landscape or portrait"), N_("ORIENTATION") },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &o->export.dpi, N_("With --export as PNG: 72 to 600"), N_("DPI") },
-    { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->export.bbox, N_("With --export: the extent, in degrees"), N_("W,S,E,N") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, &o->export.bbox,
+      N_("With --export: the extent, in degrees"), N_("W,S,E,N") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &o->export.title, N_("With --export: the page title"), N_("TEXT") },
-    { "subtitle", 0, 0, G_OPTION_ARG_STRING, &o->export.subtitle, N_("With --export: the subtitle"), N_("TEXT") },
+    { "subtitle", 0, 0, G_OPTION_ARG_STRING, &o->export.subtitle,
+      N_("With --export: the subtitle"), N_("TEXT") },
     { "excerpt", 0, 0, G_OPTION_ARG_STRING, &o->export.excerpt,
       N_("With --export: print the plan’s text about this area beside the map"), N_("NAME_OR_ID") },
     { "book", 0, 0, G_OPTION_ARG_STRING, &o->export.book,
