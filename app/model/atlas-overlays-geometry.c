@@ -226,21 +226,35 @@ expand_code (Loader  *loader,
   return found;
 }
 
+/* The points of a line or ring as lon, lat pairs (*n of them), or NULL
+ * when it has fewer than @min_points. */
+static double *
+lonlat_of (GEOSContextHandle_t  ctx,
+           const GEOSGeometry  *geom,
+           unsigned int         min_points,
+           unsigned int        *n)
+{
+  const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r (ctx, geom);
+  double *lonlat;
+
+  *n = 0;
+  GEOSCoordSeq_getSize_r (ctx, seq, n);
+  if (*n < min_points)
+    return NULL;
+  lonlat = g_new (double, 2 * *n);
+  for (unsigned int i = 0; i < *n; i++)
+    GEOSCoordSeq_getXY_r (ctx, seq, i, &lonlat[2 * i], &lonlat[2 * i + 1]);
+  return lonlat;
+}
+
 static double
 ring_area_km2 (GEOSContextHandle_t  ctx,
                const GEOSGeometry  *ring)
 {
-  const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r (ctx, ring);
-  unsigned int n = 0;
-  g_autofree double *lonlat = NULL;
+  unsigned int n;
+  g_autofree double *lonlat = lonlat_of (ctx, ring, 4, &n);
 
-  GEOSCoordSeq_getSize_r (ctx, seq, &n);
-  if (n < 4)
-    return 0;
-  lonlat = g_new (double, 2 * n);
-  for (unsigned int i = 0; i < n; i++)
-    GEOSCoordSeq_getXY_r (ctx, seq, i, &lonlat[2 * i], &lonlat[2 * i + 1]);
-  return atlas_geo_ring_area_m2 (lonlat, n - 1) / 1e6;
+  return lonlat != NULL ? atlas_geo_ring_area_m2 (lonlat, n - 1) / 1e6 : 0;
 }
 
 static void
@@ -248,17 +262,11 @@ add_ring_part (GEOSContextHandle_t  ctx,
                const GEOSGeometry  *ring,
                GeomBuilder         *b)
 {
-  const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r (ctx, ring);
-  unsigned int n = 0;
-  g_autofree double *lonlat = NULL;
+  unsigned int n;
+  g_autofree double *lonlat = lonlat_of (ctx, ring, 4, &n);
 
-  GEOSCoordSeq_getSize_r (ctx, seq, &n);
-  if (n < 4)
-    return;
-  lonlat = g_new (double, 2 * n);
-  for (unsigned int i = 0; i < n; i++)
-    GEOSCoordSeq_getXY_r (ctx, seq, i, &lonlat[2 * i], &lonlat[2 * i + 1]);
-  builder_add_part (b, lonlat, n - 1);   /* without the closing point */
+  if (lonlat != NULL)
+    builder_add_part (b, lonlat, n - 1);   /* without the closing point */
 }
 
 static void
@@ -266,17 +274,11 @@ add_line_part (GEOSContextHandle_t  ctx,
                const GEOSGeometry  *line,
                GeomBuilder         *b)
 {
-  const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r (ctx, line);
-  unsigned int n = 0;
-  g_autofree double *lonlat = NULL;
+  unsigned int n;
+  g_autofree double *lonlat = lonlat_of (ctx, line, 2, &n);
 
-  GEOSCoordSeq_getSize_r (ctx, seq, &n);
-  if (n < 2)
-    return;
-  lonlat = g_new (double, 2 * n);
-  for (unsigned int i = 0; i < n; i++)
-    GEOSCoordSeq_getXY_r (ctx, seq, i, &lonlat[2 * i], &lonlat[2 * i + 1]);
-  builder_add_part (b, lonlat, n);
+  if (lonlat != NULL)
+    builder_add_part (b, lonlat, n);
 }
 
 /* Rings of every polygon of @geom into @b; returns the area in km². */
