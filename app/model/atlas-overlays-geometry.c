@@ -479,24 +479,20 @@ has_duplicates (GArray *codes,
   return FALSE;
 }
 
-static GEOSGeometry *
-union_of_codes (Loader      *loader,
-                JsonArray   *codes,
-                GArray      *members,
-                GError     **error)
+/* The county, prefecture or province codes of a list into @units (each
+ * once) and their member counties into @members. */
+static gboolean
+read_codes (Loader      *loader,
+            JsonArray   *codes,
+            GArray      *units,
+            GArray      *members,
+            GError     **error)
 {
-  GEOSContextHandle_t ctx = loader->self->geos;
-  guint first_member = members->len;
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autofree char *key = NULL;
-  GEOSGeometry *coll, *result;
-
   if (json_array_get_length (codes) > MAX_CODES)
     {
       atlas_overlays_set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "more than %u county codes",
                                 MAX_CODES);
-      return NULL;
+      return FALSE;
     }
   for (guint i = 0; i < json_array_get_length (codes); i++)
     {
@@ -509,7 +505,7 @@ union_of_codes (Loader      *loader,
         {
           atlas_overlays_set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
                                     "county codes must be strings");
-          return NULL;
+          return FALSE;
         }
       text = json_node_get_string (node);
       if (!g_ascii_string_to_unsigned (text, 10, 100000, 999999, &code, NULL)
@@ -517,7 +513,7 @@ union_of_codes (Loader      *loader,
         {
           atlas_overlays_set_error (error, loader, ATLAS_OVERLAYS_ERROR_REFERENCE,
                                     "unknown county code “%s”", text);
-          return NULL;
+          return FALSE;
         }
       code32 = code;
       for (guint k = 0; k < units->len; k++)
@@ -525,7 +521,7 @@ union_of_codes (Loader      *loader,
           {
             atlas_overlays_set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX,
                                       "county code “%s” is listed twice", text);
-            return NULL;
+            return FALSE;
           }
       g_array_append_val (units, code32);
     }
@@ -533,13 +529,22 @@ union_of_codes (Loader      *loader,
   if (units->len == 0)
     {
       atlas_overlays_set_error (error, loader, ATLAS_OVERLAYS_ERROR_SYNTAX, "an empty list of counties");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  key = union_key (units);
-  result = atlas_union_cache_lookup (loader->cache, ctx, key);
-  if (result != NULL)
-    return result;
+/* The union of the units' geometries; @overlapping when a unit is named
+ * twice (a province and one of its counties). */
+static GEOSGeometry *
+union_of_units (Loader      *loader,
+                GArray      *units,
+                gboolean     overlapping,
+                GError     **error)
+{
+  GEOSContextHandle_t ctx = loader->self->geos;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  GEOSGeometry *coll, *result;
 
   for (guint i = 0; i < units->len; i++)
     {
@@ -561,7 +566,7 @@ union_of_codes (Loader      *loader,
    * exactly, nothing overlaps), which GEOS unions in linear time; a list
    * that names a unit twice (a province and one of its counties) overlaps
    * and takes the general union. */
-  result = has_duplicates (members, first_member) ? NULL : GEOSCoverageUnion_r (ctx, coll);
+  result = overlapping ? NULL : GEOSCoverageUnion_r (ctx, coll);
   if (result == NULL || !GEOSisValid_r (ctx, result))
     {
       if (result != NULL)
@@ -575,14 +580,39 @@ union_of_codes (Loader      *loader,
                                 "the union of its counties failed");
       return NULL;
     }
-  result = remove_slivers (ctx, result);
-  atlas_union_cache_store (loader->cache, ctx, key, result);
   return result;
 
 fail:
   for (guint i = 0; i < parts->len; i++)
     GEOSGeom_destroy_r (ctx, parts->pdata[i]);
   return NULL;
+}
+
+static GEOSGeometry *
+union_of_codes (Loader      *loader,
+                JsonArray   *codes,
+                GArray      *members,
+                GError     **error)
+{
+  GEOSContextHandle_t ctx = loader->self->geos;
+  guint first_member = members->len;
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree char *key = NULL;
+  GEOSGeometry *result;
+
+  if (!read_codes (loader, codes, units, members, error))
+    return NULL;
+  key = union_key (units);
+  result = atlas_union_cache_lookup (loader->cache, ctx, key);
+  if (result != NULL)
+    return result;
+
+  result = union_of_units (loader, units, has_duplicates (members, first_member), error);
+  if (result == NULL)
+    return NULL;
+  result = remove_slivers (ctx, result);
+  atlas_union_cache_store (loader->cache, ctx, key, result);
+  return result;
 }
 
 static const AtlasPlace *
