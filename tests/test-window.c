@@ -800,6 +800,8 @@ test_export_dialog (void)
   g_autofree char *path = g_build_filename (dir, "page.pdf", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing", "page.pdf", NULL);
   Exported written = { 0 }, failed = { 0 };
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *title = NULL;
   AdwMessageDialog *failure;
   g_autofree char *contents = NULL;
   gsize length = 0;
@@ -836,10 +838,17 @@ test_export_dialog (void)
     g_free (path);
     path = g_build_filename (dir, name, NULL);
   }
+  /* the settings are remembered once used, not while typing */
+  settings = atlas_application_new_settings ();
+  title = g_settings_get_string (settings, "export-title");
+  g_assert_cmpstr (title, !=, "通州/北三县: 协同 2035");
+  g_clear_pointer (&title, g_free);
   atlas_export_dialog_export_async (ATLAS_EXPORT_DIALOG (dialog), path, NULL, exported_cb, &written);
   wait_until (export_done, &written, 60);
   g_assert_no_error (written.error);
   g_assert_true (written.ok);
+  title = g_settings_get_string (settings, "export-title");
+  g_assert_cmpstr (title, ==, "通州/北三县: 协同 2035");
   g_assert_null (message_dialog_of (dialog));
   wait_until (toast_shown, dialog, 60);
   g_test_message ("toast: %s", atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)));
@@ -864,6 +873,16 @@ test_export_dialog (void)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* the next dialog starts from them */
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpstr (job->title, ==, "通州/北三县: 协同 2035");
+  g_assert_true (job->excerpt != NULL);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "export-title");
+
   g_unlink (path);
   g_rmdir (dir);
   close_window (window);
