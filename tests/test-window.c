@@ -6,6 +6,7 @@
 
 #include "widgets/atlas-application.h"
 #include "widgets/atlas-layer-panel.h"
+#include "widgets/atlas-layer-row.h"
 #include "widgets/atlas-plan-panel.h"
 #include "widgets/atlas-export-dialog.h"
 #include "widgets/atlas-window.h"
@@ -595,6 +596,93 @@ test_what_is_here (void)
   close_window (window);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A layer row built on its own from the state and the selection: its
+ * switch, slider and feature rows follow the state and change it. */
+static void
+test_layer_row (void)
+{
+  AtlasStartView start = { 116.90, 39.90, 8 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasLayerState *state;
+  AtlasSelection *selection;
+  AtlasOverlayLayer *layer;
+  AtlasOverlayFeature *feature;
+  AtlasLayerRow *row;
+  GtkWidget *sw, *fsw, *scale;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Row");
+  window = open_window (app);
+  wait_for_overlays (window);
+  state = atlas_window_get_layer_state (window);
+  selection = atlas_window_get_selection (window);
+  layer = atlas_overlays_lookup_layer (atlas_layer_state_get_overlays (state), "circles.commuting");
+  g_assert_nonnull (layer);
+  g_assert_cmpuint (layer->features->len, >, 0);
+  feature = g_ptr_array_index (layer->features, 0);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles", NULL));
+
+  row = g_object_ref_sink (atlas_layer_row_new (state, selection, layer));
+  g_assert_true (atlas_layer_row_get_layer (row) == layer);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, layer->name_zh);
+  sw = atlas_layer_row_get_switch (row);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_false (atlas_layer_state_get_visible (state, layer));
+  atlas_layer_state_set_visible (state, layer, TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  scale = find_descendant (GTK_WIDGET (row), GTK_TYPE_SCALE);
+  g_assert_nonnull (scale);
+  atlas_layer_state_set_opacity (state, layer, 0.4);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (GTK_RANGE (scale)), 40, 1e-9);
+  gtk_range_set_value (GTK_RANGE (scale), 75);
+  g_assert_cmpfloat_with_epsilon (atlas_layer_state_get_opacity (state, layer), 0.75, 1e-9);
+
+  /* the features, built when the row opens */
+  fsw = atlas_layer_row_get_feature_switch (row, feature);
+  g_assert_nonnull (fsw);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fsw)));
+  gtk_switch_set_active (GTK_SWITCH (fsw), FALSE);
+  g_assert_false (atlas_layer_state_get_feature_visible (state, feature));
+  atlas_layer_state_set_feature_visible (state, feature, TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fsw)));
+  /* activating a feature of a hidden layer shows the layer and selects the feature */
+  atlas_layer_state_set_visible (state, layer, FALSE);
+  adw_action_row_activate (ADW_ACTION_ROW (gtk_widget_get_ancestor (fsw, ADW_TYPE_ACTION_ROW)));
+  g_assert_true (atlas_selection_get_feature (selection) == feature);
+  g_assert_true (atlas_layer_state_get_visible (state, layer));
+
+  /* the filter: the row hides unless the layer, its group or a feature matches */
+  g_assert_false (atlas_layer_row_filter (row, "no such name", FALSE));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (row)));
+  g_assert_true (atlas_layer_row_filter (row, "no such name", TRUE));
+  g_assert_true (atlas_layer_row_filter (row, "", FALSE));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row)));
+
+  atlas_layer_state_set_opacity (state, layer, 1.0);
+  g_assert_finalize_object (row);
+  close_window (window);
+}
+
 /* "Show only" twice puts the other layers back; a group with some of its
  * layers on looks mixed; the filter keeps the rows that match; Escape and
  * "Hide All" clear a section's outlines. */
@@ -1164,6 +1252,7 @@ main (int   argc,
   g_test_add_func ("/atlas/window/search", test_search);
   g_test_add_func ("/atlas/window/what-is-here", test_what_is_here);
   g_test_add_func ("/atlas/window/layer-panel-states", test_layer_panel_states);
+  g_test_add_func ("/atlas/window/layer-row", test_layer_row);
   g_test_add_func ("/atlas/window/adaptive-layout", test_adaptive_layout);
   g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
   g_test_add_func ("/atlas/window/figures", test_figures);
