@@ -971,6 +971,33 @@ test_export_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_settings_reset (settings, "export-title");
 
+  /* each remembered choice shows in its row: paper, orientation, format, a custom resolution */
+  g_settings_set_string (settings, "export-paper", "A2");
+  g_settings_set_boolean (settings, "export-landscape", FALSE);
+  g_settings_set_string (settings, "export-format", "png");
+  g_settings_set_int (settings, "export-dpi", 200);
+  g_settings_set_boolean (settings, "export-excerpt", FALSE);
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpstr (job->paper->id, ==, "A2");
+  g_assert_false (job->landscape);
+  g_assert_cmpint (job->format, ==, ATLAS_EXPORT_PNG);
+  g_assert_cmpfloat (job->dpi, ==, 200);
+  g_assert_null (job->excerpt);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_set_int (settings, "export-dpi", 150);
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpfloat (job->dpi, ==, 150);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "export-paper");
+  g_settings_reset (settings, "export-landscape");
+  g_settings_reset (settings, "export-format");
+  g_settings_reset (settings, "export-dpi");
+  g_settings_reset (settings, "export-excerpt");
+
   g_unlink (path);
   g_rmdir (dir);
   close_window (window);
