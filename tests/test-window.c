@@ -6,6 +6,7 @@
 
 #include "widgets/atlas-application.h"
 #include "widgets/atlas-layer-panel.h"
+#include "widgets/atlas-layer-row.h"
 #include "widgets/atlas-plan-panel.h"
 #include "widgets/atlas-export-dialog.h"
 #include "widgets/atlas-window.h"
@@ -595,6 +596,93 @@ test_what_is_here (void)
   close_window (window);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A layer row built on its own from the state and the selection: its
+ * switch, slider and feature rows follow the state and change it. */
+static void
+test_layer_row (void)
+{
+  AtlasStartView start = { 116.90, 39.90, 8 };
+  g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
+  AtlasWindow *window;
+  AtlasLayerState *state;
+  AtlasSelection *selection;
+  AtlasOverlayLayer *layer;
+  AtlasOverlayFeature *feature;
+  AtlasLayerRow *row;
+  GtkWidget *sw, *fsw, *scale;
+
+  g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".Row");
+  window = open_window (app);
+  wait_for_overlays (window);
+  state = atlas_window_get_layer_state (window);
+  selection = atlas_window_get_selection (window);
+  layer = atlas_overlays_lookup_layer (atlas_layer_state_get_overlays (state), "circles.commuting");
+  g_assert_nonnull (layer);
+  g_assert_cmpuint (layer->features->len, >, 0);
+  feature = g_ptr_array_index (layer->features, 0);
+  g_assert_true (atlas_layer_state_set_visible_ids (state, "circles", NULL));
+
+  row = g_object_ref_sink (atlas_layer_row_new (state, selection, layer));
+  g_assert_true (atlas_layer_row_get_layer (row) == layer);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, layer->name_zh);
+  sw = atlas_layer_row_get_switch (row);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_false (atlas_layer_state_get_visible (state, layer));
+  atlas_layer_state_set_visible (state, layer, TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  scale = find_descendant (GTK_WIDGET (row), GTK_TYPE_SCALE);
+  g_assert_nonnull (scale);
+  atlas_layer_state_set_opacity (state, layer, 0.4);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (GTK_RANGE (scale)), 40, 1e-9);
+  gtk_range_set_value (GTK_RANGE (scale), 75);
+  g_assert_cmpfloat_with_epsilon (atlas_layer_state_get_opacity (state, layer), 0.75, 1e-9);
+
+  /* the features, built when the row opens */
+  fsw = atlas_layer_row_get_feature_switch (row, feature);
+  g_assert_nonnull (fsw);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fsw)));
+  gtk_switch_set_active (GTK_SWITCH (fsw), FALSE);
+  g_assert_false (atlas_layer_state_get_feature_visible (state, feature));
+  atlas_layer_state_set_feature_visible (state, feature, TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fsw)));
+  /* activating a feature of a hidden layer shows the layer and selects the feature */
+  atlas_layer_state_set_visible (state, layer, FALSE);
+  adw_action_row_activate (ADW_ACTION_ROW (gtk_widget_get_ancestor (fsw, ADW_TYPE_ACTION_ROW)));
+  g_assert_true (atlas_selection_get_feature (selection) == feature);
+  g_assert_true (atlas_layer_state_get_visible (state, layer));
+
+  /* the filter: the row hides unless the layer, its group or a feature matches */
+  g_assert_false (atlas_layer_row_filter (row, "no such name", FALSE));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (row)));
+  g_assert_true (atlas_layer_row_filter (row, "no such name", TRUE));
+  g_assert_true (atlas_layer_row_filter (row, "", FALSE));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row)));
+
+  atlas_layer_state_set_opacity (state, layer, 1.0);
+  g_assert_finalize_object (row);
+  close_window (window);
+}
+
 /* "Show only" twice puts the other layers back; a group with some of its
  * layers on looks mixed; the filter keeps the rows that match; Escape and
  * "Hide All" clear a section's outlines. */
@@ -800,6 +888,8 @@ test_export_dialog (void)
   g_autofree char *path = g_build_filename (dir, "page.pdf", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing", "page.pdf", NULL);
   Exported written = { 0 }, failed = { 0 };
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *title = NULL;
   AdwMessageDialog *failure;
   g_autofree char *contents = NULL;
   gsize length = 0;
@@ -836,10 +926,17 @@ test_export_dialog (void)
     g_free (path);
     path = g_build_filename (dir, name, NULL);
   }
+  /* the settings are remembered once used, not while typing */
+  settings = atlas_application_new_settings ();
+  title = g_settings_get_string (settings, "export-title");
+  g_assert_cmpstr (title, !=, "通州/北三县: 协同 2035");
+  g_clear_pointer (&title, g_free);
   atlas_export_dialog_export_async (ATLAS_EXPORT_DIALOG (dialog), path, NULL, exported_cb, &written);
   wait_until (export_done, &written, 60);
   g_assert_no_error (written.error);
   g_assert_true (written.ok);
+  title = g_settings_get_string (settings, "export-title");
+  g_assert_cmpstr (title, ==, "通州/北三县: 协同 2035");
   g_assert_null (message_dialog_of (dialog));
   wait_until (toast_shown, dialog, 60);
   g_test_message ("toast: %s", atlas_export_dialog_get_last_toast (ATLAS_EXPORT_DIALOG (dialog)));
@@ -864,6 +961,43 @@ test_export_dialog (void)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* the next dialog starts from them */
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpstr (job->title, ==, "通州/北三县: 协同 2035");
+  g_assert_true (job->excerpt != NULL);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "export-title");
+
+  /* each remembered choice shows in its row: paper, orientation, format, a custom resolution */
+  g_settings_set_string (settings, "export-paper", "A2");
+  g_settings_set_boolean (settings, "export-landscape", FALSE);
+  g_settings_set_string (settings, "export-format", "png");
+  g_settings_set_int (settings, "export-dpi", 200);
+  g_settings_set_boolean (settings, "export-excerpt", FALSE);
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpstr (job->paper->id, ==, "A2");
+  g_assert_false (job->landscape);
+  g_assert_cmpint (job->format, ==, ATLAS_EXPORT_PNG);
+  g_assert_cmpfloat (job->dpi, ==, 200);
+  g_assert_null (job->excerpt);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_set_int (settings, "export-dpi", 150);
+  dialog = atlas_window_open_export_dialog (window);
+  job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
+  g_assert_cmpfloat (job->dpi, ==, 150);
+  atlas_export_job_free (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "export-paper");
+  g_settings_reset (settings, "export-landscape");
+  g_settings_reset (settings, "export-format");
+  g_settings_reset (settings, "export-dpi");
+  g_settings_reset (settings, "export-excerpt");
+
   g_unlink (path);
   g_rmdir (dir);
   close_window (window);
@@ -1145,6 +1279,7 @@ main (int   argc,
   g_test_add_func ("/atlas/window/search", test_search);
   g_test_add_func ("/atlas/window/what-is-here", test_what_is_here);
   g_test_add_func ("/atlas/window/layer-panel-states", test_layer_panel_states);
+  g_test_add_func ("/atlas/window/layer-row", test_layer_row);
   g_test_add_func ("/atlas/window/adaptive-layout", test_adaptive_layout);
   g_test_add_func ("/atlas/window/export-dialog", test_export_dialog);
   g_test_add_func ("/atlas/window/figures", test_figures);

@@ -3,7 +3,9 @@
  * Settings on the right, a live preview of the page on the left, drawn by
  * the same layout engine as the files, on a worker thread; Export writes
  * the file on a worker thread too, Print goes through GtkPrintOperation.
- * The settings are remembered.
+ * The settings are remembered: bound to GSettings in delayed mode and
+ * applied when the user exports or prints. The widgets are in
+ * ui/atlas-export-dialog.ui.
  */
 
 #include "config.h"
@@ -49,6 +51,7 @@ struct _AtlasExportDialog
   GtkSpinButton   *dpi_spin;    /* the custom value */
   char            *last_toast;  /* for tests */
   AdwComboRow     *extent_row;
+  AdwActionRow    *excerpt_row;
   GtkSwitch       *excerpt_switch;
   AdwComboRow     *book_row;
   GtkWidget       *export_button;
@@ -318,24 +321,12 @@ draw_preview_cb (GtkDrawingArea *area,
 
 /* Export */
 
+/* The remembered settings: what the bindings changed, kept once used. */
 static void
 save_settings (AtlasExportDialog *self)
 {
-  guint n_papers;
-  const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
-
-  if (self->settings == NULL)
-    return;
-  g_settings_set_string (self->settings, "export-paper",
-                         papers[MIN (adw_combo_row_get_selected (self->paper_row), n_papers - 1)].id);
-  g_settings_set_boolean (self->settings, "export-landscape",
-                          adw_combo_row_get_selected (self->orientation_row) == 0);
-  g_settings_set_string (self->settings, "export-format",
-                         formats[MIN (adw_combo_row_get_selected (self->format_row), 2)]);
-  g_settings_set_int (self->settings, "export-dpi", (int) chosen_dpi (self));
-  g_settings_set_string (self->settings, "export-title",
-                         gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
-  g_settings_set_boolean (self->settings, "export-excerpt", gtk_switch_get_active (self->excerpt_switch));
+  if (self->settings != NULL)
+    g_settings_apply (self->settings);
 }
 
 static void
@@ -623,34 +614,134 @@ print_clicked_cb (AtlasExportDialog *self)
 
 /* Building */
 
-static AdwComboRow *
-combo_row (const char          *title,
-           const char * const  *items,
-           guint                n_items)
+static void
+dpi_preset_changed_cb (AtlasExportDialog *self)
 {
-  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  guint i = adw_combo_row_get_selected (self->dpi_row);
+
+  /* the spin button holds the chosen resolution, the one remembered */
+  if (i < G_N_ELEMENTS (dpi_presets))
+    gtk_spin_button_set_value (self->dpi_spin, dpi_presets[i]);
+  settings_changed_cb (self);
+}
+
+static void
+set_string_model (AdwComboRow        *row,
+                  const char * const *items,
+                  guint               n_items)
+{
   g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
 
   for (guint i = 0; i < n_items; i++)
     gtk_string_list_append (list, items[i]);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_combo_row_set_model (row, G_LIST_MODEL (list));
-  return row;
+}
+
+/* GSettings mappings: a string key to the index of a row's choice */
+
+static gboolean
+index_from_string (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char * const *ids = user_data;
+  const char *id = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (g_str_equal (ids[i], id))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+string_from_index (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  const char * const *ids = user_data;
+  guint i = g_value_get_uint (value), n = g_strv_length ((char **) ids);
+
+  return n > 0 ? g_variant_new_string (ids[MIN (i, n - 1)]) : NULL;
+}
+
+static gboolean
+orientation_from_landscape (GValue   *value,
+                            GVariant *variant,
+                            gpointer  user_data)
+{
+  g_value_set_uint (value, g_variant_get_boolean (variant) ? 0 : 1);
+  return TRUE;
+}
+
+static GVariant *
+landscape_from_orientation (const GValue       *value,
+                            const GVariantType *expected_type,
+                            gpointer            user_data)
+{
+  return g_variant_new_boolean (g_value_get_uint (value) == 0);
+}
+
+static gboolean
+value_from_dpi (GValue   *value,
+                GVariant *variant,
+                gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_int32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+dpi_from_value (const GValue       *value,
+                const GVariantType *expected_type,
+                gpointer            user_data)
+{
+  return g_variant_new_int32 ((int) g_value_get_double (value));
 }
 
 static void
+bind_settings (AtlasExportDialog *self)
+{
+  static const char * const format_ids[] = { "pdf", "svg", "png", NULL };
+  static const char **paper_ids;
+
+  if (g_once_init_enter (&paper_ids))
+    {
+      guint n_papers;
+      const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
+      const char **ids = g_new0 (const char *, n_papers + 1);
+
+      for (guint i = 0; i < n_papers; i++)
+        ids[i] = papers[i].id;
+      g_once_init_leave (&paper_ids, ids);
+    }
+
+  /* kept until the user exports or prints */
+  g_settings_delay (self->settings);
+  g_settings_bind_with_mapping (self->settings, "export-paper", self->paper_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, index_from_string, string_from_index,
+                                (gpointer) paper_ids, NULL);
+  g_settings_bind_with_mapping (self->settings, "export-landscape", self->orientation_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, orientation_from_landscape,
+                                landscape_from_orientation, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "export-format", self->format_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, index_from_string, string_from_index,
+                                (gpointer) format_ids, NULL);
+  g_settings_bind_with_mapping (self->settings, "export-dpi", self->dpi_spin, "value",
+                                G_SETTINGS_BIND_DEFAULT, value_from_dpi, dpi_from_value, NULL, NULL);
+  g_settings_bind (self->settings, "export-title", self->title_row, "text", G_SETTINGS_BIND_DEFAULT);
+  /* without a selection there is no text: the switch stays off and the choice is kept */
+  if (self->selection != NULL)
+    g_settings_bind (self->settings, "export-excerpt", self->excerpt_switch, "active",
+                     G_SETTINGS_BIND_DEFAULT);
+}
+
+/* The choices that depend on the data, and the remembered settings. */
+static void
 build (AtlasExportDialog *self)
 {
-  GtkWidget *toolbar = adw_header_bar_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *paned = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *side = gtk_scrolled_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *layout = adw_preferences_group_new ();
-  GtkWidget *content = adw_preferences_group_new ();
-  GtkWidget *print_button = gtk_button_new_with_mnemonic (_("_Print…"));
-  GtkWidget *dpi_row = adw_action_row_new ();
-  GtkWidget *excerpt_row = adw_action_row_new ();
   guint n_papers, n_views;
   const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
   const AtlasView *views = atlas_views_get_all (&n_views);
@@ -658,135 +749,34 @@ build (AtlasExportDialog *self)
   g_autoptr(GPtrArray) paper_names = g_ptr_array_new ();
   g_autoptr(GPtrArray) extent_names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) book_names = g_ptr_array_new_with_free_func (g_free);
-  const char *orientations[] = { _("Landscape"), _("Portrait") };
-  const char *dpi_names[] = { _("72 (screen)"), _("150 (draft)"), _("300 (print)"), _("600 (fine print)"),
-                              _("Custom") };
-  const char *format_names[] = { _("PDF (vector)"), _("SVG (vector)"), _("PNG (image)") };
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Export and Print"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1100, 720);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-
-  self->export_button = gtk_button_new_with_mnemonic (_("_Export…"));
-  gtk_widget_add_css_class (self->export_button, "suggested-action");
-  g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
-  g_signal_connect_swapped (print_button, "clicked", G_CALLBACK (print_clicked_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (toolbar), self->export_button);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (toolbar), print_button);
-
-  self->preview = gtk_drawing_area_new ();
-  gtk_widget_set_hexpand (self->preview, TRUE);
-  gtk_widget_set_vexpand (self->preview, TRUE);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->preview), draw_preview_cb, self, NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Preview of the page"), -1);
-
-  /* page layout */
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (layout), _("Page"));
-  self->title_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title_row), _("Title"));
-  self->subtitle_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->subtitle_row), _("Subtitle"));
   for (guint i = 0; i < n_papers; i++)
     g_ptr_array_add (paper_names, (gpointer) papers[i].id);
-  self->paper_row = combo_row (_("Paper"), (const char * const *) paper_names->pdata, n_papers);
-  self->orientation_row = combo_row (_("Orientation"), orientations, 2);
-  self->format_row = combo_row (_("Format"), format_names, 3);
-  self->dpi_row = combo_row (_("Resolution (dots per inch)"), dpi_names, G_N_ELEMENTS (dpi_names));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->dpi_row), _("For PNG images"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dpi_row), _("Custom resolution"));
-  self->dpi_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (72, 600, 1));
-  gtk_spin_button_set_increments (self->dpi_spin, 10, 50);
-  gtk_widget_set_valign (GTK_WIDGET (self->dpi_spin), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (dpi_row), GTK_WIDGET (self->dpi_spin));
-  g_object_bind_property (self->dpi_spin, "visible", dpi_row, "visible", G_BINDING_SYNC_CREATE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->title_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->subtitle_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->paper_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->orientation_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->format_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), GTK_WIDGET (self->dpi_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (layout), dpi_row);
+  set_string_model (self->paper_row, (const char * const *) paper_names->pdata, n_papers);
 
-  /* content */
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (content), _("Content"));
   g_ptr_array_add (extent_names, g_strdup (_("The map’s current view")));
   for (guint i = 0; i < n_views; i++)
     g_ptr_array_add (extent_names, g_strdup (_(views[i].name)));
-  self->extent_row = combo_row (_("Extent"), (const char * const *) extent_names->pdata, extent_names->len);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (excerpt_row), _("The selection’s text from the plan"));
-  self->excerpt_switch = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->excerpt_switch), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (excerpt_row), GTK_WIDGET (self->excerpt_switch));
-  gtk_widget_set_sensitive (excerpt_row, self->selection != NULL);
+  set_string_model (self->extent_row, (const char * const *) extent_names->pdata, extent_names->len);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->excerpt_row), self->selection != NULL);
   if (self->selection != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (excerpt_row), self->selection->name_zh);
+    adw_action_row_set_subtitle (self->excerpt_row, self->selection->name_zh);
+
   g_ptr_array_add (book_names, g_strdup (_("No: one page")));
   for (guint i = 0; i < groups->len; i++)
     {
       AtlasOverlayGroup *g = g_ptr_array_index (groups, i);
       g_ptr_array_add (book_names, g_strdup_printf ("%s %s", g->name_zh, g->name_en));
     }
-  self->book_row = combo_row (_("Briefing book, a page per area of"),
-                              (const char * const *) book_names->pdata, book_names->len);
+  set_string_model (self->book_row, (const char * const *) book_names->pdata, book_names->len);
   gtk_widget_set_sensitive (GTK_WIDGET (self->book_row), self->index != NULL);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), GTK_WIDGET (self->extent_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), excerpt_row);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (content), GTK_WIDGET (self->book_row));
 
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (layout));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (content));
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (side), page);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (side), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (side, 400, -1);
-  gtk_widget_set_hexpand (side, FALSE);
-
-  gtk_box_append (GTK_BOX (paned), self->preview);
-  gtk_box_append (GTK_BOX (paned), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (paned), side);
-  gtk_box_append (GTK_BOX (box), toolbar);
-  gtk_box_append (GTK_BOX (box), paned);
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->toasts, box);
-  adw_window_set_content (ADW_WINDOW (self), GTK_WIDGET (self->toasts));
-
-  /* remembered settings */
   if (self->settings != NULL)
-    {
-      g_autofree char *paper = g_settings_get_string (self->settings, "export-paper");
-      g_autofree char *format = g_settings_get_string (self->settings, "export-format");
-      g_autofree char *title = g_settings_get_string (self->settings, "export-title");
-
-      for (guint i = 0; i < n_papers; i++)
-        if (g_str_equal (papers[i].id, paper))
-          adw_combo_row_set_selected (self->paper_row, i);
-      for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-        if (g_str_equal (formats[i], format))
-          adw_combo_row_set_selected (self->format_row, i);
-      adw_combo_row_set_selected (self->orientation_row,
-                                  g_settings_get_boolean (self->settings, "export-landscape") ? 0 : 1);
-      set_dpi (self, g_settings_get_int (self->settings, "export-dpi"));
-      gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
-      gtk_switch_set_active (self->excerpt_switch, self->selection != NULL
-                             && g_settings_get_boolean (self->settings, "export-excerpt"));
-    }
+    bind_settings (self);
   else
-    {
-      adw_combo_row_set_selected (self->paper_row, 1);
-      set_dpi (self, 300);
-    }
-
-  g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->subtitle_row, "changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->paper_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->orientation_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->extent_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->book_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->excerpt_switch, "notify::active", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->dpi_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->dpi_row, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->preview, "resize", G_CALLBACK (settings_changed_cb), self);
+    adw_combo_row_set_selected (self->paper_row, 1);
+  set_dpi (self, (int) gtk_spin_button_get_value (self->dpi_spin));
   settings_changed_cb (self);
 }
 
@@ -801,6 +791,7 @@ atlas_export_dialog_dispose (GObject *object)
   g_clear_object (&self->preview_cancellable);
   g_clear_object (&self->preview_texture);
   g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ATLAS_TYPE_EXPORT_DIALOG);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->dispose (object);
 }
@@ -838,11 +829,34 @@ atlas_export_dialog_class_init (AtlasExportDialogClass *klass)
   object_class->finalize = atlas_export_dialog_finalize;
   gtk_widget_class_install_action (widget_class, "dialog.close", NULL, close_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dialog.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/capitalatlas/CapitalAtlas/ui/atlas-export-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, export_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, preview);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, title_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, subtitle_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, paper_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, orientation_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, dpi_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, dpi_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, extent_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, excerpt_row);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, excerpt_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtlasExportDialog, book_row);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, print_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, settings_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dpi_preset_changed_cb);
 }
 
 static void
 atlas_export_dialog_init (AtlasExportDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->preview), draw_preview_cb, self, NULL);
 }
 
 /**

@@ -1,20 +1,18 @@
 /* atlas-layer-panel.c — the sidebar of the plan's layers
  *
- * Groups → layers → features. Each layer row has a legend swatch drawn by
- * the map's own painter, a visibility switch and, expanded, an opacity
- * slider, "show only this layer", and its features with their areas;
- * activating a feature selects it. The rows follow the shared layer state.
+ * Groups → layers → features. Each group has a header with a switch for
+ * all its layers; each layer is an AtlasLayerRow (atlas-layer-row.c).
+ * The rows follow the shared layer state.
  */
 
 #include "config.h"
 
 #include "atlas-layer-panel.h"
+#include "atlas-layer-row.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
-
-#include "render/atlas-overlay-renderer.h"
 
 struct _AtlasLayerPanel
 {
@@ -23,12 +21,9 @@ struct _AtlasLayerPanel
   AtlasLayerState *state;
   AtlasSelection  *selection;
   GtkWidget       *scroller;
-  GHashTable      *switches;   /* layer id → GtkSwitch */
-  GHashTable      *scales;     /* layer id → GtkScale */
-  GHashTable      *feature_switches;  /* feature id → GtkSwitch, once built */
-  GHashTable      *group_switches;    /* group id → GtkSwitch */
-  GHashTable      *rows;              /* layer id → AdwExpanderRow */
-  GHashTable      *group_boxes;       /* group id → GtkBox */
+  GPtrArray       *rows;            /* AtlasLayerRow by the layer's index */
+  GPtrArray       *group_switches;  /* GtkSwitch by the group's place */
+  GPtrArray       *group_boxes;     /* GtkBox by the group's place */
   GtkWidget       *filter_entry;
   gboolean         syncing;
 };
@@ -45,99 +40,17 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
+/* The group of a group's switch. */
+static AtlasOverlayGroup *
+group_of_switch (AtlasLayerPanel *self,
+                 GtkSwitch       *sw)
 {
-  const AtlasOverlayStyle *style;
-  AtlasOverlayKind         kind;
-  gboolean                 schematic;
-} SwatchData;
+  GPtrArray *groups = atlas_overlays_get_groups (atlas_layer_state_get_overlays (self->state));
+  guint i;
 
-static void
-draw_swatch_cb (GtkDrawingArea *area,
-                cairo_t        *cr,
-                int             width,
-                int             height,
-                gpointer        user_data)
-{
-  SwatchData *data = user_data;
-
-  atlas_overlay_draw_swatch (cr, data->style, data->kind, data->schematic, width, height);
-}
-
-static GtkWidget *
-swatch_new (const AtlasOverlayStyle *style,
-            AtlasOverlayKind         kind,
-            gboolean                 schematic)
-{
-  GtkWidget *area = gtk_drawing_area_new ();
-  SwatchData *data = g_new0 (SwatchData, 1);
-
-  data->style = style;
-  data->kind = kind;
-  data->schematic = schematic;
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), 30);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 20);
-  gtk_widget_set_valign (area, GTK_ALIGN_CENTER);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_swatch_cb, data, g_free);
-  return area;
-}
-
-static AtlasOverlayKind
-kind_of_feature (const AtlasOverlayFeature *f)
-{
-  if (f->shape == ATLAS_SHAPE_POLYGON)
-    return ATLAS_OVERLAY_ZONE;
-  if (f->shape == ATLAS_SHAPE_POINT)
-    return ATLAS_OVERLAY_POINT;
-  return f->band_km > 0 || f->layer->kind == ATLAS_OVERLAY_BAND ? ATLAS_OVERLAY_BAND : ATLAS_OVERLAY_LINE;
-}
-
-/* "27,034 km² (plan: 27,000)" and the like. */
-static char *
-feature_subtitle (const AtlasOverlayFeature *f)
-{
-  GString *s = g_string_new (f->name_en);
-
-  if (!isnan (f->area_km2))
-    {
-      g_autofree char *area = atlas_format_integer (f->area_km2);
-
-      g_string_append_printf (s, " · %s km²", area);
-      if (!isnan (f->stated_area_km2))
-        {
-          g_autofree char *stated = atlas_format_integer (f->stated_area_km2);
-          g_string_append_printf (s, _(" (plan: %s km²)"), stated);
-        }
-    }
-  if (f->schematic)
-    g_string_append_printf (s, " · %s", _("schematic"));
-  return g_string_free (s, FALSE);
-}
-
-static void
-switch_active_cb (GtkSwitch       *sw,
-                  GParamSpec      *pspec,
-                  AtlasLayerPanel *self)
-{
-  AtlasOverlayLayer *layer = g_object_get_data (G_OBJECT (sw), "layer");
-
-  if (!self->syncing)
-    atlas_layer_state_set_visible (self->state, layer, gtk_switch_get_active (sw));
-}
-
-static void
-feature_switch_cb (GtkSwitch       *sw,
-                   GParamSpec      *pspec,
-                   AtlasLayerPanel *self)
-{
-  AtlasOverlayFeature *f = g_object_get_data (G_OBJECT (sw), "feature");
-
-  if (self->syncing)
-    return;
-  /* switching a feature on shows its layer too */
-  if (gtk_switch_get_active (sw))
-    atlas_layer_state_set_visible (self->state, f->layer, TRUE);
-  atlas_layer_state_set_feature_visible (self->state, f, gtk_switch_get_active (sw));
+  if (!g_ptr_array_find (self->group_switches, sw, &i) || i >= groups->len)
+    return NULL;
+  return g_ptr_array_index (groups, i);
 }
 
 static void
@@ -145,72 +58,10 @@ group_switch_cb (GtkSwitch       *sw,
                  GParamSpec      *pspec,
                  AtlasLayerPanel *self)
 {
-  AtlasOverlayGroup *group = g_object_get_data (G_OBJECT (sw), "group");
+  AtlasOverlayGroup *group = group_of_switch (self, sw);
 
-  if (!self->syncing)
+  if (!self->syncing && group != NULL)
     atlas_layer_state_set_group_visible (self->state, group, gtk_switch_get_active (sw));
-}
-
-static void
-scale_changed_cb (GtkRange        *range,
-                  AtlasLayerPanel *self)
-{
-  AtlasOverlayLayer *layer = g_object_get_data (G_OBJECT (range), "layer");
-
-  if (!self->syncing)
-    atlas_layer_state_set_opacity (self->state, layer, gtk_range_get_value (range) / 100.0);
-}
-
-static void
-feature_activated_cb (AdwActionRow    *row,
-                      AtlasLayerPanel *self)
-{
-  AtlasOverlayFeature *f = g_object_get_data (G_OBJECT (row), "feature");
-
-  /* selecting a feature of a hidden layer shows the layer */
-  atlas_layer_state_set_visible (self->state, f->layer, TRUE);
-  atlas_selection_set_feature (self->selection, f);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.frame-selection", NULL);
-}
-
-static void
-layer_row_expanded_cb (AdwExpanderRow  *row,
-                       GParamSpec      *pspec,
-                       AtlasLayerPanel *self)
-{
-  AtlasOverlayLayer *layer = g_object_get_data (G_OBJECT (row), "layer");
-
-  if (!adw_expander_row_get_expanded (row) || g_object_get_data (G_OBJECT (row), "built") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (row), "built", GINT_TO_POINTER (TRUE));
-
-  for (guint i = 0; i < layer->features->len; i++)
-    {
-      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
-      GtkWidget *frow = adw_action_row_new ();
-      g_autofree char *fsub = feature_subtitle (f);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (frow), f->name_zh);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (frow), fsub);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (frow), swatch_new (f->style, kind_of_feature (f),
-                                                                  f->schematic));
-      {
-        GtkWidget *sw = gtk_switch_new ();
-
-        gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-        gtk_switch_set_active (GTK_SWITCH (sw), atlas_layer_state_get_feature_visible (self->state, f));
-        gtk_widget_set_tooltip_text (sw, _("Show or hide this feature"));
-        gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, f->name_zh, -1);
-        g_object_set_data (G_OBJECT (sw), "feature", f);
-        g_signal_connect (sw, "notify::active", G_CALLBACK (feature_switch_cb), self);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (frow), sw);
-        g_hash_table_insert (self->feature_switches, f->id, sw);
-      }
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (frow), TRUE);
-      g_object_set_data (G_OBJECT (frow), "feature", f);
-      g_signal_connect (frow, "activated", G_CALLBACK (feature_activated_cb), self);
-      adw_expander_row_add_row (row, frow);
-    }
 }
 
 /* On when any layer of the group shows; mixed (a paler switch, and so
@@ -239,35 +90,14 @@ set_group_switch (GtkSwitch *sw,
 static void
 sync_from_state (AtlasLayerPanel *self)
 {
-  GPtrArray *layers = atlas_overlays_get_layers (atlas_layer_state_get_overlays (self->state));
-
   self->syncing = TRUE;
-  for (guint i = 0; i < layers->len; i++)
-    {
-      AtlasOverlayLayer *layer = g_ptr_array_index (layers, i);
-      GtkSwitch *sw = g_hash_table_lookup (self->switches, layer->id);
-      GtkRange *scale = g_hash_table_lookup (self->scales, layer->id);
-
-      if (sw != NULL)
-        gtk_switch_set_active (sw, atlas_layer_state_get_visible (self->state, layer));
-      if (scale != NULL)
-        gtk_range_set_value (scale, 100 * atlas_layer_state_get_opacity (self->state, layer));
-      for (guint k = 0; k < layer->features->len; k++)
-        {
-          AtlasOverlayFeature *f = g_ptr_array_index (layer->features, k);
-          GtkSwitch *fsw = g_hash_table_lookup (self->feature_switches, f->id);
-
-          if (fsw != NULL)
-            gtk_switch_set_active (fsw, atlas_layer_state_get_feature_visible (self->state, f));
-        }
-    }
   {
     GPtrArray *groups = atlas_overlays_get_groups (atlas_layer_state_get_overlays (self->state));
 
     for (guint g = 0; g < groups->len; g++)
       {
         AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
-        GtkSwitch *gsw = g_hash_table_lookup (self->group_switches, group->id);
+        GtkSwitch *gsw = g < self->group_switches->len ? g_ptr_array_index (self->group_switches, g) : NULL;
         gboolean any = FALSE, all = TRUE;
 
         for (guint l = 0; l < group->layers->len; l++)
@@ -282,76 +112,6 @@ sync_from_state (AtlasLayerPanel *self)
       }
   }
   self->syncing = FALSE;
-}
-
-static GtkWidget *
-build_layer_row (AtlasLayerPanel   *self,
-                 AtlasOverlayLayer *layer)
-{
-  GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *sw = gtk_switch_new ();
-  GtkWidget *scale, *opacity_row, *only_row, *only_button;
-  g_autofree char *count = g_strdup_printf (ngettext ("%u feature", "%u features", layer->features->len),
-                                            layer->features->len);
-  const AtlasOverlayStyle *first_style = layer->styles->len > 0 ? layer->styles->pdata[0] : NULL;
-  gboolean any_schematic = FALSE;
-
-  for (guint i = 0; i < layer->features->len; i++)
-    any_schematic |= ((AtlasOverlayFeature *) layer->features->pdata[i])->schematic;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), layer->name_zh);
-  /* the English name only: a longer subtitle pushes the switch out of a
-   * narrow sidebar */
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), layer->name_en);
-  gtk_widget_set_tooltip_text (row, count);
-  if (first_style != NULL)
-    {
-      AtlasOverlayKind kind = layer->features->len > 0 ? kind_of_feature (layer->features->pdata[0])
-                                                       : layer->kind;
-      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), swatch_new (first_style, kind, any_schematic));
-    }
-
-  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (sw, _("Show or hide this layer"));
-  g_object_set_data (G_OBJECT (sw), "layer", layer);
-  g_signal_connect (sw, "notify::active", G_CALLBACK (switch_active_cb), self);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), sw);
-  g_hash_table_insert (self->switches, layer->id, sw);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  layer->name_zh, -1);
-
-  /* opacity */
-  opacity_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (opacity_row), _("Opacity"));
-  scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 100, 5);
-  gtk_widget_set_hexpand (scale, TRUE);
-  gtk_widget_set_size_request (scale, 140, -1);
-  gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
-  g_object_set_data (G_OBJECT (scale), "layer", layer);
-  g_signal_connect (scale, "value-changed", G_CALLBACK (scale_changed_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (opacity_row), scale);
-  g_hash_table_insert (self->scales, layer->id, scale);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), opacity_row);
-
-  /* show only this layer */
-  only_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (only_row), _("Show only this layer"));
-  only_button = gtk_button_new_from_icon_name ("view-reveal-symbolic");
-  gtk_widget_set_valign (only_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (only_button, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (only_button), "layers.show-only");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (only_button), "s", layer->id);
-  gtk_widget_set_tooltip_text (only_button, _("Show only this layer"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (only_row), only_button);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (only_row), only_button);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), only_row);
-
-  /* the feature rows are built when the row is first expanded */
-  g_object_set_data (G_OBJECT (row), "layer", layer);
-  g_hash_table_insert (self->rows, layer->id, row);
-  g_signal_connect (row, "notify::expanded", G_CALLBACK (layer_row_expanded_cb), self);
-
-  return row;
 }
 
 static GtkWidget *
@@ -390,10 +150,9 @@ build_group (AtlasLayerPanel   *self,
     gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
     gtk_widget_set_tooltip_text (sw, _("Show or hide the whole group"));
     gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, group->name_zh, -1);
-    g_object_set_data (G_OBJECT (sw), "group", group);
     g_signal_connect (sw, "notify::active", G_CALLBACK (group_switch_cb), self);
     gtk_box_append (GTK_BOX (header), sw);
-    g_hash_table_insert (self->group_switches, group->id, sw);
+    g_ptr_array_add (self->group_switches, sw);
   }
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
   gtk_widget_add_css_class (menu_button, "flat");
@@ -404,67 +163,23 @@ build_group (AtlasLayerPanel   *self,
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; i < group->layers->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (list), build_layer_row (self, g_ptr_array_index (group->layers, i)));
+    {
+      AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, i);
+      AtlasLayerRow *row = atlas_layer_row_new (self->state, self->selection, layer);
+
+      if (layer->index >= self->rows->len)
+        g_ptr_array_set_size (self->rows, layer->index + 1);
+      self->rows->pdata[layer->index] = row;
+      gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (row));
+    }
 
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), list);
-  g_hash_table_insert (self->group_boxes, group->id, box);
+  g_ptr_array_add (self->group_boxes, box);
   return box;
 }
 
 /* The filter */
-
-static gboolean
-name_matches (const char *name_zh,
-              const char *name_en,
-              const char *folded)
-{
-  g_autofree char *en = g_utf8_casefold (name_en != NULL ? name_en : "", -1);
-
-  return *folded == '\0' || strstr (name_zh, folded) != NULL || strstr (en, folded) != NULL;
-}
-
-/* Shows a feature's row, built when its layer is first expanded, or not. */
-static void
-show_feature_row (AtlasLayerPanel     *self,
-                  AtlasOverlayFeature *f,
-                  gboolean             visible)
-{
-  GtkWidget *sw = g_hash_table_lookup (self->feature_switches, f->id);
-  GtkWidget *row = sw != NULL ? gtk_widget_get_ancestor (sw, ADW_TYPE_ACTION_ROW) : NULL;
-
-  if (row != NULL)
-    gtk_widget_set_visible (row, visible);
-}
-
-static gboolean
-filter_layer (AtlasLayerPanel   *self,
-              AtlasOverlayLayer *layer,
-              const char        *folded,
-              gboolean           group_matches)
-{
-  GtkWidget *row = g_hash_table_lookup (self->rows, layer->id);
-  gboolean layer_matches = group_matches || name_matches (layer->name_zh, layer->name_en, folded);
-  gboolean any_feature = FALSE;
-
-  for (guint i = 0; i < layer->features->len; i++)
-    {
-      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
-
-      any_feature |= name_matches (f->name_zh, f->name_en, folded);
-    }
-  /* only some features match: open the layer on them */
-  if (!layer_matches && any_feature)
-    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  for (guint i = 0; i < layer->features->len; i++)
-    {
-      AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
-
-      show_feature_row (self, f, layer_matches || name_matches (f->name_zh, f->name_en, folded));
-    }
-  gtk_widget_set_visible (row, layer_matches || any_feature);
-  return layer_matches || any_feature;
-}
 
 static void
 filter_changed_cb (AtlasLayerPanel *self)
@@ -476,12 +191,16 @@ filter_changed_cb (AtlasLayerPanel *self)
   for (guint g = 0; g < groups->len; g++)
     {
       AtlasOverlayGroup *group = g_ptr_array_index (groups, g);
-      gboolean group_matches = name_matches (group->name_zh, group->name_en, folded);
+      gboolean group_matches = atlas_layer_row_name_matches (group->name_zh, group->name_en, folded);
       gboolean any = FALSE;
 
       for (guint l = 0; l < group->layers->len; l++)
-        any |= filter_layer (self, g_ptr_array_index (group->layers, l), folded, group_matches);
-      gtk_widget_set_visible (g_hash_table_lookup (self->group_boxes, group->id), any);
+        {
+          AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
+
+          any |= atlas_layer_row_filter (g_ptr_array_index (self->rows, layer->index), folded, group_matches);
+        }
+      gtk_widget_set_visible (g_ptr_array_index (self->group_boxes, g), any);
     }
 }
 
@@ -666,12 +385,9 @@ atlas_layer_panel_finalize (GObject *object)
 {
   AtlasLayerPanel *self = ATLAS_LAYER_PANEL (object);
 
-  g_hash_table_unref (self->switches);
-  g_hash_table_unref (self->scales);
-  g_hash_table_unref (self->feature_switches);
-  g_hash_table_unref (self->group_switches);
-  g_hash_table_unref (self->rows);
-  g_hash_table_unref (self->group_boxes);
+  g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->group_switches);
+  g_ptr_array_unref (self->group_boxes);
 
   G_OBJECT_CLASS (atlas_layer_panel_parent_class)->finalize (object);
 }
@@ -706,12 +422,9 @@ atlas_layer_panel_class_init (AtlasLayerPanelClass *klass)
 static void
 atlas_layer_panel_init (AtlasLayerPanel *self)
 {
-  self->switches = g_hash_table_new (g_str_hash, g_str_equal);
-  self->scales = g_hash_table_new (g_str_hash, g_str_equal);
-  self->feature_switches = g_hash_table_new (g_str_hash, g_str_equal);
-  self->group_switches = g_hash_table_new (g_str_hash, g_str_equal);
-  self->rows = g_hash_table_new (g_str_hash, g_str_equal);
-  self->group_boxes = g_hash_table_new (g_str_hash, g_str_equal);
+  self->rows = g_ptr_array_new ();
+  self->group_switches = g_ptr_array_new ();
+  self->group_boxes = g_ptr_array_new ();
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
@@ -725,12 +438,27 @@ atlas_layer_panel_new (AtlasLayerState *state,
   return g_object_new (ATLAS_TYPE_LAYER_PANEL, "layer-state", state, "selection", selection, NULL);
 }
 
+/* The row of a layer, by its id. */
+static AtlasLayerRow *
+row_of_layer (AtlasLayerPanel *self,
+              const char      *layer_id)
+{
+  AtlasOverlayLayer *layer = atlas_overlays_lookup_layer (atlas_layer_state_get_overlays (self->state),
+                                                          layer_id);
+
+  if (layer == NULL || layer->index >= self->rows->len)
+    return NULL;
+  return g_ptr_array_index (self->rows, layer->index);
+}
+
 /* For tests: the visibility switch of a layer. */
 GtkWidget *
 atlas_layer_panel_get_switch (AtlasLayerPanel *self,
                               const char      *layer_id)
 {
-  return g_hash_table_lookup (self->switches, layer_id);
+  AtlasLayerRow *row = row_of_layer (self, layer_id);
+
+  return row != NULL ? atlas_layer_row_get_switch (row) : NULL;
 }
 
 /**
@@ -744,18 +472,21 @@ GtkWidget *
 atlas_layer_panel_get_feature_switch (AtlasLayerPanel     *self,
                                       AtlasOverlayFeature *feature)
 {
-  AdwExpanderRow *row = g_hash_table_lookup (self->rows, feature->layer->id);
+  AtlasLayerRow *row = row_of_layer (self, feature->layer->id);
 
-  if (row != NULL)
-    adw_expander_row_set_expanded (row, TRUE);
-  return g_hash_table_lookup (self->feature_switches, feature->id);
+  return row != NULL ? atlas_layer_row_get_feature_switch (row, feature) : NULL;
 }
 
 GtkWidget *
 atlas_layer_panel_get_group_switch (AtlasLayerPanel *self,
                                     const char      *group_id)
 {
-  return g_hash_table_lookup (self->group_switches, group_id);
+  GPtrArray *groups = atlas_overlays_get_groups (atlas_layer_state_get_overlays (self->state));
+
+  for (guint g = 0; g < groups->len && g < self->group_switches->len; g++)
+    if (g_str_equal (((AtlasOverlayGroup *) g_ptr_array_index (groups, g))->id, group_id))
+      return g_ptr_array_index (self->group_switches, g);
+  return NULL;
 }
 
 /* Filters the rows by a layer's or feature's name, as typing in the

@@ -5,7 +5,8 @@
  * place or feature: its memberships as chips, its figures, the paragraphs
  * that define its role, then every other passage that mentions it, each
  * with a link to its section. Text is selectable; the plan is always shown
- * with its title as the source.
+ * with its title as the source. The header and the scroller are in
+ * ui/atlas-plan-panel.ui; the pages are built here.
  */
 
 #include "config.h"
@@ -796,7 +797,7 @@ atlas_plan_panel_dispose (GObject *object)
 
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ATLAS_TYPE_PLAN_PANEL);
   g_clear_object (&self->selection);
   g_clear_object (&self->plan);
 
@@ -833,57 +834,22 @@ atlas_plan_panel_class_init (AtlasPlanPanelClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "atlasplanpanel");
-}
 
-static GtkWidget *
-icon_button (const char *icon,
-             const char *action,
-             const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/capitalatlas/CapitalAtlas/ui/atlas-plan-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtlasPlanPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, AtlasPlanPanel, back_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlasPlanPanel, forward_button);
+  gtk_widget_class_bind_template_child (widget_class, AtlasPlanPanel, title);
+  gtk_widget_class_bind_template_child (widget_class, AtlasPlanPanel, scroller);
 }
 
 static void
 atlas_plan_panel_init (AtlasPlanPanel *self)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-
   self->history = g_array_new (FALSE, TRUE, sizeof (Page));
   g_array_set_clear_func (self->history, page_clear);
-
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-
-  gtk_widget_set_margin_start (bar, 6);
-  gtk_widget_set_margin_end (bar, 6);
-  gtk_widget_set_margin_top (bar, 6);
-  gtk_widget_set_margin_bottom (bar, 6);
-  self->back_button = icon_button ("go-previous-symbolic", "plan.back", _("Back"));
-  self->forward_button = icon_button ("go-next-symbolic", "plan.forward", _("Forward"));
-  self->title = gtk_label_new (NULL);
-  gtk_widget_set_hexpand (self->title, TRUE);
-  gtk_widget_add_css_class (self->title, "heading");
-  gtk_box_append (GTK_BOX (bar), self->back_button);
-  gtk_box_append (GTK_BOX (bar), self->forward_button);
-  gtk_box_append (GTK_BOX (bar), self->title);
-  /* the window's action: greyed out with nothing selected */
-  gtk_box_append (GTK_BOX (bar), icon_button ("edit-clear-symbolic", "win.clear-selection",
-                                              _("Clear the selection (Escape)")));
-  gtk_box_append (GTK_BOX (bar), icon_button ("view-list-symbolic", "plan.contents",
-                                              _("Contents of the plan")));
-  gtk_box_append (GTK_BOX (self->box), bar);
-  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (self->scroller, TRUE);
-  gtk_box_append (GTK_BOX (self->box), self->scroller);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /**
