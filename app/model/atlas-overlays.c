@@ -1484,13 +1484,20 @@ anchor_in_polygon (GEOSContextHandle_t  ctx,
 {
   GEOSGeometry *centroid = GEOSGetCentroid_r (ctx, geom);
   GEOSGeometry *pt = centroid;
+  const GEOSPreparedGeometry *prepared = NULL;
   double x = 0, y = 0;
 
-  if (centroid != NULL && !GEOSIntersects_r (ctx, geom, centroid))
+  /* prepared: a point-in-polygon test on an index, not a full relate
+   * (which nodes the whole shape) */
+  if (centroid != NULL)
+    prepared = GEOSPrepare_r (ctx, geom);
+  if (centroid != NULL && prepared != NULL && GEOSPreparedIntersects_r (ctx, prepared, centroid) != 1)
     {
       pt = GEOSPointOnSurface_r (ctx, geom);
       GEOSGeom_destroy_r (ctx, centroid);
     }
+  if (prepared != NULL)
+    GEOSPreparedGeom_destroy_r (ctx, prepared);
   if (pt != NULL)
     {
       GEOSGeomGetX_r (ctx, pt, &x);
