@@ -260,9 +260,14 @@ fill_hatch_pattern (cairo_t             *cr,
 
   if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE)
     return FALSE;
-  /* the cell at the device's resolution (HiDPI tiles, PNG exports) */
+  /* the cell at the device's resolution: whole scales (tiles, HiDPI
+   * tiles); a page at another scale (a PNG at 300 dpi) is drawn once and
+   * keeps the marks, which a resampled cell would only make slower */
   cairo_user_to_device_distance (cr, &dx, &dy);
-  k = CLAMP (ceil (hypot (dx, dy) - 1e-6), 1, 8);
+  k = hypot (dx, dy);
+  if (dy != 0 || fabs (k - round (k)) > 1e-9 || k < 1 || k > 8)
+    return FALSE;
+  k = round (k);
   cell = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) (cw * k), (int) (ch * k));
   cairo_surface_set_device_scale (cell, k, k);
   c = cairo_create (cell);

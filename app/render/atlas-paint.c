@@ -805,7 +805,7 @@ atlas_labels_place (const AtlasLabel *labels,
   return atlas_labels_place_all (labels, n_labels, NULL, 0, zoom, world_filter, NULL, NULL, NULL, 0);
 }
 
-/* Raster targets (tiles, PNG): each label's text and halo are drawn once
+/* Tiles (raster, at a whole scale): each label's text and halo are drawn once
  * into a small image, kept for the next tiles and repaints (a toggle
  * redraws every label of the view; stroking glyph outlines for the halo
  * is most of a label's cost). The image is made at the label's position
@@ -890,8 +890,10 @@ draw_label_cached (cairo_t                *cr,
   int ox, oy;
 
   cairo_get_matrix (cr, &m);
+  /* tiles (whole scales); a page at another scale is drawn once, with
+   * nothing to gain from images of its labels */
   if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE
-      || m.xy != 0 || m.yx != 0 || m.xx != m.yy || m.xx <= 0)
+      || m.xy != 0 || m.yx != 0 || m.xx != m.yy || m.xx < 1 || m.xx != round (m.xx))
     return FALSE;
   k = m.xx;
   cairo_user_to_device (cr, &dx, &dy);
