@@ -258,18 +258,6 @@ ring_area_km2 (GEOSContextHandle_t  ctx,
 }
 
 static void
-add_ring_part (GEOSContextHandle_t  ctx,
-               const GEOSGeometry  *ring,
-               GeomBuilder         *b)
-{
-  unsigned int n;
-  g_autofree double *lonlat = lonlat_of (ctx, ring, 4, &n);
-
-  if (lonlat != NULL)
-    builder_add_part (b, lonlat, n - 1);   /* without the closing point */
-}
-
-static void
 add_line_part (GEOSContextHandle_t  ctx,
                const GEOSGeometry  *line,
                GeomBuilder         *b)
@@ -279,39 +267,6 @@ add_line_part (GEOSContextHandle_t  ctx,
 
   if (lonlat != NULL)
     builder_add_part (b, lonlat, n);
-}
-
-/* Rings of every polygon of @geom into @b; returns the area in km². */
-static double
-add_polygons (GEOSContextHandle_t  ctx,
-              const GEOSGeometry  *geom,
-              GeomBuilder         *b)
-{
-  int n = GEOSGetNumGeometries_r (ctx, geom);
-  double area = 0;
-
-  for (int i = 0; i < n; i++)
-    {
-      const GEOSGeometry *poly = GEOSGetGeometryN_r (ctx, geom, i);
-      int type = GEOSGeomTypeId_r (ctx, poly);
-
-      if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION)
-        {
-          area += add_polygons (ctx, poly, b);
-          continue;
-        }
-      if (type != GEOS_POLYGON)
-        continue;
-
-      add_ring_part (ctx, GEOSGetExteriorRing_r (ctx, poly), b);
-      area += ring_area_km2 (ctx, GEOSGetExteriorRing_r (ctx, poly));
-      for (int h = 0; h < GEOSGetNumInteriorRings_r (ctx, poly); h++)
-        {
-          add_ring_part (ctx, GEOSGetInteriorRingN_r (ctx, poly, h), b);
-          area -= ring_area_km2 (ctx, GEOSGetInteriorRingN_r (ctx, poly, h));
-        }
-    }
-  return area;
 }
 
 static void
@@ -381,29 +336,184 @@ band_tolerance (guint band)
   return zooms[band] < 0 ? 0 : 0.35 * 360.0 / (ATLAS_TILE_SIZE * pow (2, zooms[band]));
 }
 
+/* A ring of a polygon, read once from GEOS for all the bands. */
+typedef struct
+{
+  double  *lonlat;   /* closed: the last point repeats the first */
+  guint    n;
+  gboolean hole;
+} BandRing;
+
+static void
+band_ring_clear (gpointer data)
+{
+  g_free (((BandRing *) data)->lonlat);
+}
+
+static void
+collect_ring (GEOSContextHandle_t  ctx,
+              const GEOSGeometry  *ring,
+              gboolean             hole,
+              GArray              *rings)
+{
+  const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r (ctx, ring);
+  unsigned int n = 0;
+  BandRing r = { NULL, 0, hole };
+
+  GEOSCoordSeq_getSize_r (ctx, seq, &n);
+  if (n < 4)
+    return;
+  r.lonlat = g_new (double, 2 * n);
+  r.n = n;
+  GEOSCoordSeq_copyToBuffer_r (ctx, seq, r.lonlat, FALSE, FALSE);
+  g_array_append_val (rings, r);
+}
+
+/* Rings of every polygon of @geom, each shell before its holes; returns
+ * the area in km² (as add_polygons()). */
+static double
+collect_rings (GEOSContextHandle_t  ctx,
+               const GEOSGeometry  *geom,
+               GArray              *rings)
+{
+  int n = GEOSGetNumGeometries_r (ctx, geom);
+  double area = 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      const GEOSGeometry *poly = GEOSGetGeometryN_r (ctx, geom, i);
+      int type = GEOSGeomTypeId_r (ctx, poly);
+
+      if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION)
+        {
+          area += collect_rings (ctx, poly, rings);
+          continue;
+        }
+      if (type != GEOS_POLYGON)
+        continue;
+
+      collect_ring (ctx, GEOSGetExteriorRing_r (ctx, poly), FALSE, rings);
+      area += ring_area_km2 (ctx, GEOSGetExteriorRing_r (ctx, poly));
+      for (int h = 0; h < GEOSGetNumInteriorRings_r (ctx, poly); h++)
+        {
+          collect_ring (ctx, GEOSGetInteriorRingN_r (ctx, poly, h), TRUE, rings);
+          area -= ring_area_km2 (ctx, GEOSGetInteriorRingN_r (ctx, poly, h));
+        }
+    }
+  return area;
+}
+
+static double
+segment_distance2 (const double *p,
+                   const double *a,
+                   const double *b)
+{
+  double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? CLAMP (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2, 0, 1) : 0;
+  double ex = a[0] + t * dx - p[0], ey = a[1] + t * dy - p[1];
+
+  return ex * ex + ey * ey;
+}
+
+/* Plain Douglas–Peucker of a closed ring (first and last point kept), in
+ * place; returns the number of points kept. */
+static guint
+simplify_ring (double  *lonlat,
+               guint    n,
+               double   tolerance,
+               guint8  *keep,
+               guint   *stack)
+{
+  double tol2 = tolerance * tolerance;
+  guint top = 0, m = 0;
+
+  memset (keep, 0, n);
+  keep[0] = keep[n - 1] = 1;
+  stack[top++] = 0;
+  stack[top++] = n - 1;
+  while (top > 0)
+    {
+      guint last = stack[--top], first = stack[--top], far = 0;
+      double max = -1;
+
+      for (guint i = first + 1; i < last; i++)
+        {
+          double d = segment_distance2 (&lonlat[2 * i], &lonlat[2 * first], &lonlat[2 * last]);
+
+          if (d > max)
+            {
+              max = d;
+              far = i;
+            }
+        }
+      if (max > tol2)
+        {
+          keep[far] = 1;
+          stack[top++] = first;
+          stack[top++] = far;
+          stack[top++] = far;
+          stack[top++] = last;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    if (keep[i])
+      {
+        lonlat[2 * m] = lonlat[2 * i];
+        lonlat[2 * m + 1] = lonlat[2 * i + 1];
+        m++;
+      }
+  return m;
+}
+
 static void
 polygons_to_bands (GEOSContextHandle_t  ctx,
                    const GEOSGeometry  *geom,
                    AtlasGeomLayer      *bands,
                    double              *area_km2)
 {
+  g_autoptr(GArray) rings = g_array_new (FALSE, FALSE, sizeof (BandRing));
+  g_autofree double *work = NULL;
+  g_autofree guint8 *keep = NULL;
+  g_autofree guint *stack = NULL;
+  guint max_n = 0;
+  double area;
+
+  g_array_set_clear_func (rings, band_ring_clear);
+  area = collect_rings (ctx, geom, rings);
+  if (area_km2 != NULL)
+    *area_km2 = area;
+  for (guint i = 0; i < rings->len; i++)
+    max_n = MAX (max_n, g_array_index (rings, BandRing, i).n);
+  work = g_new (double, 2 * MAX (max_n, 1));
+  keep = g_new (guint8, MAX (max_n, 1));
+  /* each split pushes two ranges of at least one segment: at most 2n */
+  stack = g_new (guint, 4 * MAX (max_n, 1));
+
   for (guint b = 0; b < ATLAS_N_BANDS; b++)
     {
       double tol = band_tolerance (b);
-      /* plain Douglas–Peucker: under half a pixel, the shortcuts it may
-       * take through narrow parts cannot be seen, and it is several times
-       * faster than the topology-preserving kind */
-      GEOSGeometry *simple = tol > 0 ? GEOSSimplify_r (ctx, geom, tol) : NULL;
+      gboolean skip_holes = FALSE;
       GeomBuilder builder;
-      double area;
 
       builder_init (&builder);
-      area = add_polygons (ctx, simple != NULL ? simple : geom, &builder);
+      for (guint i = 0; i < rings->len; i++)
+        {
+          const BandRing *r = &g_array_index (rings, BandRing, i);
+          guint m = r->n;
+
+          if (r->hole && skip_holes)
+            continue;
+          /* plain Douglas–Peucker: under half a pixel, the shortcuts it may
+           * take through narrow parts cannot be seen; a ring that collapses
+           * (a shell with its holes) is left out, as GEOSSimplify() does */
+          memcpy (work, r->lonlat, sizeof (double) * 2 * r->n);
+          if (tol > 0)
+            m = simplify_ring (work, r->n, tol, keep, stack);
+          skip_holes = !r->hole && m < 4;
+          if (m >= 4)
+            builder_add_part (&builder, work, m - 1);   /* without the closing point */
+        }
       builder_finish (&builder, TRUE, &bands[b]);
-      if (b == ATLAS_N_BANDS - 1 && area_km2 != NULL)
-        *area_km2 = area;
-      if (simple != NULL)
-        GEOSGeom_destroy_r (ctx, simple);
     }
 }
 
@@ -899,13 +1009,20 @@ anchor_in_polygon (GEOSContextHandle_t  ctx,
 {
   GEOSGeometry *centroid = GEOSGetCentroid_r (ctx, geom);
   GEOSGeometry *pt = centroid;
+  const GEOSPreparedGeometry *prepared = NULL;
   double x = 0, y = 0;
 
-  if (centroid != NULL && !GEOSIntersects_r (ctx, geom, centroid))
+  /* prepared: a point-in-polygon test on an index, not a full relate
+   * (which nodes the whole shape) */
+  if (centroid != NULL)
+    prepared = GEOSPrepare_r (ctx, geom);
+  if (centroid != NULL && prepared != NULL && GEOSPreparedIntersects_r (ctx, prepared, centroid) != 1)
     {
       pt = GEOSPointOnSurface_r (ctx, geom);
       GEOSGeom_destroy_r (ctx, centroid);
     }
+  if (prepared != NULL)
+    GEOSPreparedGeom_destroy_r (ctx, prepared);
   if (pt != NULL)
     {
       GEOSGeomGetX_r (ctx, pt, &x);

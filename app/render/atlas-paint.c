@@ -157,7 +157,7 @@ stroke_dashed_points (cairo_t             *cr,
           cairo_stroke (cr);
           in_run = FALSE;
         }
-      along += hypot (bx - ax, by - ay);
+      along += sqrt ((bx - ax) * (bx - ax) + (by - ay) * (by - ay));   /* hypot() is several times slower */
     }
   if (in_run)
     cairo_stroke (cr);
@@ -805,6 +805,138 @@ atlas_labels_place (const AtlasLabel *labels,
   return atlas_labels_place_all (labels, n_labels, NULL, 0, zoom, world_filter, NULL, NULL, NULL, 0);
 }
 
+/* Tiles (raster, at a whole scale): each label's text and halo are drawn once
+ * into a small image, kept for the next tiles and repaints (a toggle
+ * redraws every label of the view; stroking glyph outlines for the halo
+ * is most of a label's cost). The image is made at the label's position
+ * within a device pixel, quantised to a quarter, and copied at whole
+ * pixels, so that it looks as if drawn directly. Vector targets keep the
+ * text as text. */
+
+#define LABEL_CACHE_MAX 1024   /* entries; then it starts again */
+
+typedef struct
+{
+  cairo_surface_t *image;
+  int              ox, oy;     /* device pixels from the image's corner to the layout's origin */
+} LabelImage;
+
+static GMutex      label_cache_lock;
+static GHashTable *label_cache;   /* key → LabelImage */
+
+static void
+label_image_free (gpointer data)
+{
+  LabelImage *li = data;
+
+  cairo_surface_destroy (li->image);
+  g_free (li);
+}
+
+static LabelImage *
+label_image_new (const AtlasPlacedLabel *p,
+                 const LabelStyle       *ls,
+                 const AtlasRgba        *text,
+                 double                  k,
+                 double                  fx,
+                 double                  fy)
+{
+  g_autoptr(PangoLayout) layout = label_layout_new (p->label, ls);
+  LabelImage *li = g_new0 (LabelImage, 1);
+  PangoRectangle ink, logical;
+  double pad = ceil (ls->halo) + 2;
+  double x0, y0, x1, y1;
+  cairo_t *c;
+
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  x0 = MIN (ink.x, logical.x) - pad;
+  y0 = MIN (ink.y, logical.y) - pad;
+  x1 = MAX (ink.x + ink.width, logical.x + logical.width) + pad;
+  y1 = MAX (ink.y + ink.height, logical.y + logical.height) + pad;
+  li->ox = (int) ceil (-x0 * k);
+  li->oy = (int) ceil (-y0 * k);
+  li->image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, li->ox + (int) ceil (x1 * k) + 1,
+                                          li->oy + (int) ceil (y1 * k) + 1);
+  c = cairo_create (li->image);
+  cairo_translate (c, li->ox + fx, li->oy + fy);
+  cairo_scale (c, k, k);
+  if (ls->halo > 0)
+    atlas_text_draw_halo (c, layout, 0, 0, text, ls->halo);
+  else
+    {
+      cairo_move_to (c, 0, 0);
+      atlas_rgba_set (c, text);
+      pango_cairo_show_layout (c, layout);
+    }
+  cairo_destroy (c);
+  return li;
+}
+
+/* Returns FALSE when @cr is not a raster target with a plain scale. */
+static gboolean
+draw_label_cached (cairo_t                *cr,
+                   const AtlasPlacedLabel *p,
+                   const LabelStyle       *ls,
+                   const AtlasRgba        *text,
+                   double                  x,
+                   double                  y)
+{
+  cairo_matrix_t m;
+  double dx = x, dy = y, ix, iy, k;
+  int qx, qy;
+  g_autofree char *key = NULL;
+  LabelImage *li;
+  cairo_surface_t *image;
+  int ox, oy;
+
+  cairo_get_matrix (cr, &m);
+  /* tiles (whole scales); a page at another scale is drawn once, with
+   * nothing to gain from images of its labels */
+  if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE
+      || m.xy != 0 || m.yx != 0 || m.xx != m.yy || m.xx < 1 || m.xx != round (m.xx))
+    return FALSE;
+  k = m.xx;
+  cairo_user_to_device (cr, &dx, &dy);
+  ix = floor (dx);
+  iy = floor (dy);
+  qx = (int) round ((dx - ix) * 4);
+  qy = (int) round ((dy - iy) * 4);
+  key = g_strdup_printf ("%u %g %d %d %.3f %.3f %.3f %.3f %s", p->style, k, qx, qy, text->r, text->g,
+                         text->b, text->a, p->label->name_zh);
+
+  g_mutex_lock (&label_cache_lock);
+  if (label_cache == NULL || g_hash_table_size (label_cache) >= LABEL_CACHE_MAX)
+    {
+      g_clear_pointer (&label_cache, g_hash_table_unref);
+      label_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, label_image_free);
+    }
+  li = g_hash_table_lookup (label_cache, key);
+  if (li == NULL)
+    {
+      li = label_image_new (p, ls, text, k, qx / 4.0, qy / 4.0);
+      g_hash_table_insert (label_cache, g_steal_pointer (&key), li);
+    }
+  image = cairo_surface_reference (li->image);
+  ox = li->ox;
+  oy = li->oy;
+  g_mutex_unlock (&label_cache_lock);
+
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_set_source_surface (cr, image, ix - ox, iy - oy);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+
+  if (cairo_get_user_data (cr, &recorder_key) != NULL)
+    {
+      g_autoptr(PangoLayout) layout = label_layout_new (p->label, ls);
+
+      atlas_text_record (cr, layout, x, y);
+    }
+  return TRUE;
+}
+
 void
 atlas_labels_draw (cairo_t             *cr,
                    GArray              *placements,
@@ -836,8 +968,10 @@ atlas_labels_draw (cairo_t             *cr,
           cairo_stroke (cr);
         }
 
-      layout = label_layout_new (p->label, ls);
       atlas_placed_label_colours (p, &text, &ground);
+      if (draw_label_cached (cr, p, ls, &text, p->text_x - ox, p->text_y - oy))
+        continue;
+      layout = label_layout_new (p->label, ls);
       if (ls->halo > 0)
         atlas_text_draw_halo (cr, layout, p->text_x - ox, p->text_y - oy, &text, ls->halo);
       else

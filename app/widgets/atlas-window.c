@@ -25,6 +25,7 @@
 /* The sidebars' widths: at 1280 px both leave the map 56 % of the window. */
 #define ATLAS_LAYER_SIDEBAR_WIDTH 272
 #define ATLAS_PLAN_SIDEBAR_WIDTH  290
+#define PANELS_DELAY_MS           600   /* at the latest, after the overlays are loaded */
 
 struct _AtlasWindow
 {
@@ -45,6 +46,9 @@ struct _AtlasWindow
   AtlasUserPanel       *user_panel;   /* "My data" */
   AtlasRasterPainter   *own_basemap;  /* nullable: --basemap or the preferences */
   GtkWidget            *layer_panel;
+  GtkWidget            *pending_sidebar;       /* built, shown once the overlays are painted */
+  GtkWidget            *pending_plan_sidebar;
+  guint                 panels_id;
   GArray               *search_hits;  /* AtlasSearchResult of the rows */
   GPtrArray            *here;         /* AtlasEntity under the last click */
   guint                 here_index;   /* the one selected */
@@ -83,6 +87,8 @@ struct _AtlasWindow
 };
 
 G_DEFINE_FINAL_TYPE (AtlasWindow, atlas_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void attach_panels (AtlasWindow *self);
 
 static void
 set_subtitle_for_view (AtlasWindow     *self,
@@ -1218,6 +1224,7 @@ check_painted_cb (gpointer user_data)
   g_debug ("Overlays painted, %.0f ms after the window was created",
            (g_get_monotonic_time () - self->created) / 1000.0);
   self->painted_id = 0;
+  attach_panels (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1281,6 +1288,9 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
   g_clear_handle_id (&self->swap_id, g_source_remove);
   g_clear_handle_id (&self->painted_id, g_source_remove);
+  g_clear_handle_id (&self->panels_id, g_source_remove);
+  g_clear_object (&self->pending_sidebar);
+  g_clear_object (&self->pending_plan_sidebar);
   g_clear_handle_id (&self->snap_id, g_source_remove);
   if (self->fit_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), self->fit_id);
@@ -1374,12 +1384,48 @@ add_user_panel (AtlasWindow *self,
 
   self->user_panel = atlas_user_panel_new (self->map, SHUMATE_LAYER (self->highlight), data, self->settings);
   g_signal_connect_object (self->user_panel, "message", G_CALLBACK (user_message_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_set_vexpand (self->layer_panel, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->user_panel));
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (box), self->layer_panel);
-  adw_flap_set_flap (self->flap, sidebar (box, ATLAS_LAYER_SIDEBAR_WIDTH));
+  self->pending_sidebar = g_object_ref_sink (box);
   atlas_user_panel_restore (self->user_panel);
+}
+
+/* The side panels (57 layer rows, the plan's contents) cost several
+ * hundred ms to build and lay out on the main thread: they are put in
+ * the window once the first overlay tiles are painted (or after a short
+ * while, e.g. when the map is not shown), so that they do not delay them.
+ * Safe to call more than once. */
+static void
+attach_panels (AtlasWindow *self)
+{
+  g_clear_handle_id (&self->panels_id, g_source_remove);
+  if (self->pending_sidebar == NULL && self->pending_plan_sidebar == NULL)
+    return;
+  if (self->pending_sidebar != NULL)
+    {
+      self->layer_panel = GTK_WIDGET (atlas_layer_panel_new (self->layer_state, self->selection));
+      gtk_widget_set_vexpand (self->layer_panel, TRUE);
+      gtk_box_append (GTK_BOX (self->pending_sidebar), self->layer_panel);
+      adw_flap_set_flap (self->flap, sidebar (self->pending_sidebar, ATLAS_LAYER_SIDEBAR_WIDTH));
+      g_clear_object (&self->pending_sidebar);
+    }
+  if (self->pending_plan_sidebar != NULL)
+    {
+      adw_flap_set_flap (self->plan_flap, self->pending_plan_sidebar);
+      g_clear_object (&self->pending_plan_sidebar);
+    }
+  g_debug ("Layer and plan panels built, %.0f ms after the window was created",
+           (g_get_monotonic_time () - self->created) / 1000.0);
+}
+
+static gboolean
+attach_panels_cb (gpointer user_data)
+{
+  AtlasWindow *self = user_data;
+
+  self->panels_id = 0;
+  attach_panels (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1647,7 +1693,6 @@ atlas_window_set_overlays (AtlasWindow    *self,
 
   refresh_overlays (self);
 
-  self->layer_panel = GTK_WIDGET (atlas_layer_panel_new (self->layer_state, self->selection));
   add_user_panel (self, data);
 
   g_signal_connect_swapped (self->layer_state, "changed", G_CALLBACK (layer_state_changed_cb), self);
@@ -1664,13 +1709,13 @@ atlas_window_set_overlays (AtlasWindow    *self,
   if (plan != NULL && index != NULL)
     {
       self->plan_panel = atlas_plan_panel_new (plan, index, self->selection);
-      adw_flap_set_flap (self->plan_flap, sidebar (GTK_WIDGET (self->plan_panel), ATLAS_PLAN_SIDEBAR_WIDTH));
+      self->pending_plan_sidebar = g_object_ref_sink (sidebar (GTK_WIDGET (self->plan_panel), ATLAS_PLAN_SIDEBAR_WIDTH));
     }
   else
     adw_flap_set_reveal_flap (self->plan_flap, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), index != NULL);
-  g_debug ("Layer and plan panels built, %.0f ms after the window was created",
-           (g_get_monotonic_time () - self->created) / 1000.0);
+  /* the first overlay tiles come first (attach_panels()) */
+  self->panels_id = g_timeout_add (PANELS_DELAY_MS, attach_panels_cb, self);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (map), TRUE);
@@ -2011,6 +2056,7 @@ atlas_window_get_layer_panel (AtlasWindow *self)
   GtkWidget *flap;
 
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  attach_panels (self);
   if (self->layer_panel != NULL)
     return self->layer_panel;
   flap = adw_flap_get_flap (self->flap);
@@ -2072,6 +2118,7 @@ GtkWidget *
 atlas_window_get_user_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  attach_panels (self);
   return GTK_WIDGET (self->user_panel);
 }
 
@@ -2080,6 +2127,7 @@ GtkWidget *
 atlas_window_get_plan_panel (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
+  attach_panels (self);
   return GTK_WIDGET (self->plan_panel);
 }
 
