@@ -646,7 +646,7 @@ main (int   argc,
   g_test_add_func ("/atlas/fuzz/hostile", test_hostile);
   g_test_add_func ("/atlas/fuzz/geos-guard", test_geos_guard);
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   atlas_test_remove_tree (work_dir);
   g_free (work_dir);
   return status;

@@ -1017,6 +1017,6 @@ main (int   argc,
   g_test_add_func ("/atlas/overlays/valid-minimal", test_valid_minimal);
 
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -1375,7 +1375,7 @@ main (int   argc,
   g_test_add_func ("/atlas/plan/index/rebuild", test_index_rebuild);
 
   status = g_test_run ();
-  atlas_plan_index_free (plan_index);
-  atlas_data_free (data);
+  atlas_plan_index_unref (plan_index);
+  atlas_data_unref (data);
   return status;
 }

@@ -151,6 +151,7 @@ atlas_data_load (GFile    *maps_dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
+  g_atomic_ref_count_init (&data->ref_count);
   data->problems = g_ptr_array_new_with_free_func (g_free);
 
   if (maps_dir == NULL)
@@ -233,9 +234,23 @@ atlas_data_load (GFile    *maps_dir,
   return data;
 }
 
-void
-atlas_data_free (AtlasData *data)
+/**
+ * atlas_data_ref:
+ *
+ * Returns: (transfer full): @data, for a holder that keeps it
+ */
+AtlasData *
+atlas_data_ref (AtlasData *data)
 {
+  g_atomic_ref_count_inc (&data->ref_count);
+  return data;
+}
+
+void
+atlas_data_unref (AtlasData *data)
+{
+  if (!g_atomic_ref_count_dec (&data->ref_count))
+    return;
   g_clear_object (&data->basemap);
   g_clear_object (&data->gazetteer);
   g_clear_object (&data->plan);

@@ -116,7 +116,7 @@ atlas_locator_new (AtlasData *data,
   const AtlasSection *sections = NULL;
   guint n_sections = 0;
 
-  self->data = data;
+  self->data = atlas_data_ref (data);
   self->distance_km = distance_km;
   self->ctx = GEOS_init_r ();
   self->zones = g_array_new (FALSE, FALSE, sizeof (Zone));
@@ -162,6 +162,7 @@ atlas_locator_free (AtlasLocator *self)
   g_array_unref (self->marks);
   g_hash_table_unref (self->section_order);
   GEOS_finish_r (self->ctx);
+  atlas_data_unref (self->data);
   g_free (self);
 }
 

@@ -103,7 +103,7 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->overlays);
   g_clear_object (&loaded->figures);
-  g_clear_pointer (&loaded->index, atlas_plan_index_free);
+  g_clear_pointer (&loaded->index, atlas_plan_index_unref);
   g_ptr_array_unref (loaded->problems);
   g_free (loaded);
 }
@@ -368,8 +368,8 @@ atlas_application_finalize (GObject *object)
   AtlasApplication *self = ATLAS_APPLICATION (object);
 
   g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
-  g_clear_pointer (&self->index, atlas_plan_index_free);
-  g_clear_pointer (&self->data, atlas_data_free);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
+  g_clear_pointer (&self->data, atlas_data_unref);
   g_clear_object (&self->maps_dir);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->start_layers, g_free);

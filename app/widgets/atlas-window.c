@@ -40,8 +40,8 @@ struct _AtlasWindow
   ShumateMapLayer      *overlay_layer;
   ShumateMapLayer      *old_overlay_layer;
   AtlasHighlightLayer  *highlight;
-  AtlasPlanIndex       *index;      /* owned by the application */
-  AtlasData            *data;       /* owned by the application */
+  AtlasPlanIndex       *index;      /* nullable */
+  AtlasData            *data;
   AtlasPlanPanel       *plan_panel;
   AtlasUserPanel       *user_panel;   /* "My data" */
   AtlasRasterPainter   *own_basemap;  /* nullable: --basemap or the preferences */
@@ -1322,6 +1322,8 @@ atlas_window_finalize (GObject *object)
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->search_hits, g_array_unref);
   g_clear_pointer (&self->here, g_ptr_array_unref);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
+  g_clear_pointer (&self->data, atlas_data_unref);
 
   G_OBJECT_CLASS (atlas_window_parent_class)->finalize (object);
 }
@@ -1703,8 +1705,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
   g_signal_connect_swapped (self->selection, "notify::section", G_CALLBACK (selection_changed_cb),
                             self);
 
-  self->index = index;
-  self->data = data;
+  self->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
+  self->data = atlas_data_ref (data);
   add_figures_menu (self, data->figures);
   if (plan != NULL && index != NULL)
     {
