@@ -295,10 +295,12 @@ load_layer (GBytes      *bytes,
 {
   g_autofree char *dir_path = g_build_filename (work_dir, "layers", NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
   g_autoptr(AtlasOverlays) overlays = NULL;
 
   write_work_file ("layers", name, bytes);
-  overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, NULL, error);
+  overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, cache_dir, NULL,
+                                                error);
   {
     g_autofree char *path = g_build_filename (dir_path, name, NULL);
     g_unlink (path);

@@ -27,8 +27,10 @@ typedef struct
 
 AtlasData     *atlas_data_load          (GFile      *maps_dir,
                                          gboolean    with_overlays);
+GFile         *atlas_data_get_cache_dir (void);
 AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *maps_dir,
+                                         GFile      *cache_dir,
                                          GPtrArray  *problems,
                                          GError    **error);
 gboolean       atlas_data_has_figures   (GFile      *maps_dir);

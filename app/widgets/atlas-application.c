@@ -25,6 +25,7 @@ struct _AtlasApplication
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
+  GFile                *cache_dir;    /* nullable: the union cache's folder */
   char                 *problems;
   gboolean              loading_overlays;
   gboolean              overlays_ready;
@@ -78,6 +79,7 @@ ensure_data (AtlasApplication *self)
     file = g_file_new_for_path (dir);
   self->data = atlas_data_load (file, FALSE);
   self->maps_dir = g_steal_pointer (&file);
+  self->cache_dir = atlas_data_get_cache_dir ();
   g_debug ("Data loaded in %.0f ms", self->data->load_ms);
 
   if (self->data->problems->len > 0)
@@ -108,7 +110,7 @@ loaded_free (Loaded *loaded)
   g_free (loaded);
 }
 
-/* Reads only self->data (immutable) and self->maps_dir. */
+/* Reads only self->data (immutable), self->maps_dir and self->cache_dir. */
 static void
 load_overlays_thread (GTask        *task,
                       gpointer      source_object,
@@ -122,7 +124,8 @@ load_overlays_thread (GTask        *task,
   AtlasData view;
 
   loaded->problems = g_ptr_array_new_with_free_func (g_free);
-  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, loaded->problems, &error);
+  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, self->cache_dir,
+                                               loaded->problems, &error);
   for (guint i = 0; i < loaded->problems->len; i++)
     {
       char *raw = loaded->problems->pdata[i];
@@ -371,6 +374,7 @@ atlas_application_finalize (GObject *object)
   g_clear_pointer (&self->index, atlas_plan_index_unref);
   g_clear_pointer (&self->data, atlas_data_unref);
   g_clear_object (&self->maps_dir);
+  g_clear_object (&self->cache_dir);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->start_layers, g_free);
   g_clear_pointer (&self->open_files, g_strfreev);
