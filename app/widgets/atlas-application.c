@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "atlas-application.h"
+#include "atlas-settings.h"
 #include "atlas-window.h"
 #include "model/atlas-data.h"
 #include "model/atlas-plan-index.h"
@@ -40,7 +41,7 @@ static void
 apply_basemap (AtlasApplication *self,
                AtlasWindow      *window)
 {
-  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_application_new_settings () : NULL;
+  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_settings_new () : NULL;
   g_autofree char *spec = settings != NULL ? g_settings_get_string (settings, "basemap") : NULL;
   g_autofree char *attribution = settings != NULL ? g_settings_get_string (settings, "basemap-attribution")
                                                   : NULL;
@@ -423,42 +424,6 @@ atlas_application_set_start_figure (AtlasApplication *self,
 {
   g_return_if_fail (ATLAS_IS_APPLICATION (self));
   self->start_figure = number;
-}
-
-/**
- * atlas_application_new_settings:
- *
- * The application's settings, from the installed schema or, when running
- * from the build tree, from the schema compiled there.
- *
- * Returns: (transfer full) (nullable): settings, or %NULL when no schema is found
- */
-GSettings *
-atlas_application_new_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaSource) build_source = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, ATLAS_APPLICATION_ID, TRUE);
-
-  if (schema == NULL && g_file_test (ATLAS_BUILD_SCHEMA_DIR, G_FILE_TEST_IS_DIR))
-    {
-      build_source = g_settings_schema_source_new_from_directory (ATLAS_BUILD_SCHEMA_DIR, source,
-                                                                  FALSE, NULL);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, ATLAS_APPLICATION_ID, FALSE);
-    }
-
-  if (schema == NULL)
-    {
-      g_message ("Settings schema %s not found: the view will not be remembered",
-                 ATLAS_APPLICATION_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
 }
 
 /* Files to open in "My data" (--open), resolved against the current folder. */

@@ -11,7 +11,7 @@
 #include "config.h"
 
 #include "atlas-export-dialog.h"
-#include "atlas-application.h"
+#include "atlas-settings.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -889,7 +889,7 @@ atlas_export_dialog_new (GtkWindow       *parent,
                             sizeof (gboolean) * MAX (n_features, 1));
   self->view_extent = view_extent;
   self->selection = selection;
-  self->settings = atlas_application_new_settings ();
+  self->settings = atlas_settings_new ();
   build (self);
   return self;
 }
