@@ -1070,7 +1070,7 @@ atlas_user_panel_finalize (GObject *object)
   g_array_unref (self->measure_points);
   g_array_unref (self->marks);
   g_free (self->marks_path);
-  atlas_data_unref (self->data);
+  g_clear_pointer (&self->data, atlas_data_unref);
   G_OBJECT_CLASS (atlas_user_panel_parent_class)->finalize (object);
 }
 
