@@ -238,6 +238,6 @@ main (int   argc,
   g_test_add_func ("/atlas/figures/bad-files", test_bad_files);
   g_test_add_func ("/atlas/figures/without-layers", test_without_layers);
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -369,6 +369,6 @@ main (int   argc,
   g_test_add_func ("/atlas/files/json-non-finite", test_json_non_finite);
   g_test_add_func ("/atlas/files/broken-plan-keeps-layers", test_broken_plan_keeps_layers);
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

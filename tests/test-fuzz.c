@@ -295,10 +295,12 @@ load_layer (GBytes      *bytes,
 {
   g_autofree char *dir_path = g_build_filename (work_dir, "layers", NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
   g_autoptr(AtlasOverlays) overlays = NULL;
 
   write_work_file ("layers", name, bytes);
-  overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, NULL, error);
+  overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, cache_dir, NULL,
+                                                error);
   {
     g_autofree char *path = g_build_filename (dir_path, name, NULL);
     g_unlink (path);
@@ -646,7 +648,7 @@ main (int   argc,
   g_test_add_func ("/atlas/fuzz/hostile", test_hostile);
   g_test_add_func ("/atlas/fuzz/geos-guard", test_geos_guard);
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   atlas_test_remove_tree (work_dir);
   g_free (work_dir);
   return status;

@@ -604,7 +604,7 @@ main (int   argc,
 
   status = g_test_run ();
   g_ptr_array_unref (rows);
-  atlas_plan_index_free (plan_index);
-  atlas_data_free (data);
+  atlas_plan_index_unref (plan_index);
+  atlas_data_unref (data);
   return status;
 }

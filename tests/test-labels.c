@@ -314,6 +314,6 @@ main (int   argc,
   g_test_add_func ("/atlas/circles/band-colour-is-swatch", test_circle_band_colours);
 
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -507,6 +507,6 @@ main (int   argc,
   g_test_add_func ("/atlas/overlay-render/empty-overlays", test_empty_overlays);
 
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -722,8 +722,10 @@ load_fixture (const char  *name,
 {
   g_autofree char *path = g_build_filename (BROKEN_DIR, name, NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (path);
+  g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
 
-  return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, NULL, error);
+  return atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan, cache_dir, NULL,
+                                            error);
 }
 
 static void
@@ -820,10 +822,11 @@ test_empty_directory (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atlas-layers-XXXXXX", &error);
   g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
   g_autoptr(AtlasOverlays) overlays = NULL;
 
   g_assert_no_error (error);
-  overlays = atlas_overlays_new_from_directory (file, data->basemap, data->gazetteer, data->plan, NULL,
+  overlays = atlas_overlays_new_from_directory (file, data->basemap, data->gazetteer, data->plan, cache_dir, NULL,
                                                 &error);
   g_assert_null (overlays);
   g_assert_error (error, ATLAS_OVERLAYS_ERROR, ATLAS_OVERLAYS_ERROR_SYNTAX);
@@ -1017,6 +1020,6 @@ main (int   argc,
   g_test_add_func ("/atlas/overlays/valid-minimal", test_valid_minimal);
 
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -130,6 +130,6 @@ main (int   argc,
   g_test_add_func ("/atlas/page/region-fills-frame", test_region_fills_frame);
 
   status = g_test_run ();
-  atlas_data_free (data);
+  atlas_data_unref (data);
   return status;
 }

@@ -1258,6 +1258,35 @@ test_entity_json (void)
 
 /* Rebuilding (its time is measured by capital-atlas-bench index, not here) */
 
+/* A holder's reference keeps the data and the index alive after their
+ * loader lets go of them. */
+static void
+test_refcount (void)
+{
+  g_autoptr(GError) error = NULL;
+  AtlasData *loaded = atlas_data_load (NULL, FALSE);
+  AtlasPlanIndex *built = atlas_plan_index_new (loaded, NULL, &error);
+  AtlasData *held_data;
+  AtlasPlanIndex *held_index;
+  AtlasEntity *e;
+
+  g_assert_no_error (error);
+  held_data = atlas_data_ref (loaded);
+  held_index = atlas_plan_index_ref (built);
+  g_assert_true (held_data == loaded);
+  g_assert_true (held_index == built);
+  atlas_plan_index_unref (built);
+  atlas_data_unref (loaded);
+
+  g_assert_false (atlas_basemap_is_empty (held_data->basemap));
+  g_assert_nonnull (held_data->plan);
+  e = atlas_plan_index_lookup (held_index, "香河县");
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->name_zh, ==, "香河县");
+  atlas_plan_index_unref (held_index);
+  atlas_data_unref (held_data);
+}
+
 /* A second index over the same data is the same: every feature, place and
  * county says the same, and searches find the same, so the index depends
  * on nothing but its input. */
@@ -1373,9 +1402,10 @@ main (int   argc,
   g_test_add_func ("/atlas/plan/index/features-citing", test_features_citing);
   g_test_add_func ("/atlas/plan/index/entity-json", test_entity_json);
   g_test_add_func ("/atlas/plan/index/rebuild", test_index_rebuild);
+  g_test_add_func ("/atlas/plan/index/refcount", test_refcount);
 
   status = g_test_run ();
-  atlas_plan_index_free (plan_index);
-  atlas_data_free (data);
+  atlas_plan_index_unref (plan_index);
+  atlas_data_unref (data);
   return status;
 }

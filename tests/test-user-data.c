@@ -600,7 +600,7 @@ main (int   argc,
   g_test_add_func ("/atlas/measure/marks", test_marks_round_trip);
   status = g_test_run ();
 
-  atlas_data_free (data);
+  atlas_data_unref (data);
   {
     const char *argv_rm[] = { "rm", "-rf", tmpdir, NULL };
     g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);

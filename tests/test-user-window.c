@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "widgets/atlas-application.h"
+#include "widgets/atlas-settings.h"
 #include "widgets/atlas-basemap-prefs.h"
 #include "widgets/atlas-export-dialog.h"
 #include "widgets/atlas-user-panel.h"
@@ -108,7 +109,7 @@ test_open_click_export_remember (void)
   g_autofree char *marks = g_build_filename (dir, "marks.geojson", NULL);
   g_autofree char *gcj = g_build_filename (dir, "amap.csv", NULL);
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSettings) settings = atlas_application_new_settings ();
+  g_autoptr(GSettings) settings = atlas_settings_new ();
   g_auto(GStrv) saved = NULL;
   AtlasWindow *window;
   AtlasUserPanel *panel;
@@ -275,7 +276,7 @@ test_basemap_preferences (void)
 {
   AtlasStartView start = { 116.4, 39.9, 8 };
   g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
-  g_autoptr(GSettings) settings = atlas_application_new_settings ();
+  g_autoptr(GSettings) settings = atlas_settings_new ();
   g_autofree char *dir = g_dir_make_tmp ("atlas-prefs-XXXXXX", NULL);
   g_autofree char *mbtiles = g_build_filename (dir, "own.mbtiles", NULL);
   g_autofree char *broken = g_build_filename (dir, "broken.mbtiles", NULL);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "widgets/atlas-application.h"
+#include "widgets/atlas-settings.h"
 #include "widgets/atlas-layer-panel.h"
 #include "widgets/atlas-layer-row.h"
 #include "widgets/atlas-plan-panel.h"
@@ -262,7 +263,7 @@ test_layers_and_selection (void)
   g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_overlay_source (window)), >, 0);
 
   /* saved for the next start */
-  settings = atlas_application_new_settings ();
+  settings = atlas_settings_new ();
   saved = g_settings_get_value (settings, "layers");
   g_assert_true (g_variant_lookup (saved, "circles.commuting", "(bd)", &visible, &opacity));
   g_assert_true (visible);
@@ -782,7 +783,7 @@ test_adaptive_layout (void)
     {
       AtlasStartView start = { 116.40, 39.90, 8 };
       g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
-      g_autoptr(GSettings) settings = atlas_application_new_settings ();
+      g_autoptr(GSettings) settings = atlas_settings_new ();
       g_autofree char *id = g_strdup_printf ("%s.Size%u", ATLAS_APPLICATION_ID, k);
       SizeWait wait;
       GtkWidget *panel;
@@ -927,7 +928,7 @@ test_export_dialog (void)
     path = g_build_filename (dir, name, NULL);
   }
   /* the settings are remembered once used, not while typing */
-  settings = atlas_application_new_settings ();
+  settings = atlas_settings_new ();
   title = g_settings_get_string (settings, "export-title");
   g_assert_cmpstr (title, !=, "通州/北三县: 协同 2035");
   g_clear_pointer (&title, g_free);
@@ -1070,7 +1071,7 @@ test_figures (void)
 {
   AtlasStartView start = { NAN, NAN, NAN };
   g_autoptr(AtlasApplication) app = atlas_application_new (&start, NULL);
-  g_autoptr(GSettings) settings = atlas_application_new_settings ();
+  g_autoptr(GSettings) settings = atlas_settings_new ();
   g_autoptr(GVariant) saved = g_settings_get_value (settings, "layers");
   g_autoptr(GMenuModel) submenu = NULL;
   ShumateViewport *viewport;

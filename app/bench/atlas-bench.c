@@ -431,7 +431,7 @@ bench_plan (void)
           "county_info_cpu_max_ms=%.2f\n",
           build_ms, times->len, g_array_index (times, double, times->len / 2),
           g_array_index (times, double, times->len - 1), g_array_index (cpu_times, double, cpu_times->len - 1));
-  atlas_plan_index_free (index);
+  atlas_plan_index_unref (index);
   return 0;
 }
 
@@ -455,7 +455,7 @@ bench_index (void)
           g_printerr ("capital-atlas-bench: %s\n", error->message);
           return 1;
         }
-      atlas_plan_index_free (index);
+      atlas_plan_index_unref (index);
     }
   qsort (ms, G_N_ELEMENTS (ms), sizeof (double), compare_doubles);
   printf ("index: build_median_ms=%.1f max_rss_mb=%.0f\n", ms[2], max_rss_mb ());

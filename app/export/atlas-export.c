@@ -93,8 +93,8 @@ atlas_export_job_new (AtlasData      *data,
   AtlasExportJob *job = g_new0 (AtlasExportJob, 1);
   GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
 
-  job->data = data;
-  job->index = index;
+  job->data = atlas_data_ref (data);
+  job->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
   job->paper = atlas_paper_lookup ("A3");
   job->landscape = TRUE;
   job->format = ATLAS_EXPORT_PDF;
@@ -122,6 +122,8 @@ atlas_export_job_free (AtlasExportJob *job)
   g_clear_pointer (&job->plates, g_ptr_array_unref);
   g_clear_pointer (&job->user_layers, atlas_user_renderer_unref);
   g_clear_pointer (&job->basemap, atlas_raster_painter_unref);
+  g_clear_pointer (&job->index, atlas_plan_index_unref);
+  atlas_data_unref (job->data);
   g_free (job);
 }
 

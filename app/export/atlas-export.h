@@ -43,8 +43,8 @@ typedef struct
 
 typedef struct
 {
-  AtlasData        *data;        /* basemap, overlays, plan */
-  AtlasPlanIndex   *index;       /* nullable: for excerpts and books */
+  AtlasData        *data;        /* basemap, overlays, plan (a reference) */
+  AtlasPlanIndex   *index;       /* nullable: for excerpts and books (a reference) */
   const AtlasPaper *paper;
   gboolean          landscape;
   AtlasExportFormat format;

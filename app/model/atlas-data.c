@@ -61,12 +61,35 @@ atlas_data_load_aliases (GFile   *maps_dir,
  * atlas_data_load:
  * @maps_dir: (nullable): a folder laid out like maps/, or %NULL for the
  *   data embedded in the application
- * @with_overlays: whether to load the overlays too; if not, they are empty
+ * @with_overlays: whether to load the overlays too (their unions cached in
+ *   atlas_data_get_cache_dir()); if not, they are empty
  *
  * Returns: (transfer full): the data, with empty parts where loading failed
  */
 /**
+ * atlas_data_get_cache_dir:
+ *
+ * The folder of the union cache as the environment asks for it:
+ * $ATLAS_CACHE_DIR, else ~/.cache/capital-atlas; none with $ATLAS_NO_CACHE.
+ *
+ * Returns: (transfer full) (nullable): the folder, or %NULL for no cache
+ */
+GFile *
+atlas_data_get_cache_dir (void)
+{
+  const char *dir = g_getenv ("ATLAS_CACHE_DIR");
+  g_autofree char *default_dir = NULL;
+
+  if (g_getenv ("ATLAS_NO_CACHE") != NULL)
+    return NULL;
+  if (dir == NULL || *dir == '\0')
+    dir = default_dir = g_build_filename (g_get_user_cache_dir (), "capital-atlas", NULL);
+  return g_file_new_for_path (dir);
+}
+
+/**
  * atlas_data_load_overlays:
+ * @cache_dir: (nullable): the folder of the union cache, or %NULL for none
  *
  * Loads the overlay layers, resolving their geometry: the slow part of
  * loading (GEOS unions), so the application runs it on a worker thread.
@@ -78,6 +101,7 @@ atlas_data_load_aliases (GFile   *maps_dir,
 AtlasOverlays *
 atlas_data_load_overlays (AtlasData  *data,
                           GFile      *maps_dir,
+                          GFile      *cache_dir,
                           GPtrArray  *problems,
                           GError    **error)
 {
@@ -93,12 +117,12 @@ atlas_data_load_overlays (AtlasData  *data,
 
   if (maps_dir == NULL)
     overlays = atlas_overlays_new_from_resource (ATLAS_RESOURCE_MAPS "/layers", data->basemap,
-                                                 data->gazetteer, data->plan, problems, error);
+                                                 data->gazetteer, data->plan, cache_dir, problems, error);
   else
     {
       g_autoptr(GFile) dir = g_file_get_child (maps_dir, "layers");
       overlays = atlas_overlays_new_from_directory (dir, data->basemap, data->gazetteer, data->plan,
-                                                    problems, error);
+                                                    cache_dir, problems, error);
     }
 
 #ifdef __GLIBC__
@@ -151,6 +175,7 @@ atlas_data_load (GFile    *maps_dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
+  g_atomic_ref_count_init (&data->ref_count);
   data->problems = g_ptr_array_new_with_free_func (g_free);
 
   if (maps_dir == NULL)
@@ -202,8 +227,9 @@ atlas_data_load (GFile    *maps_dir,
   if (with_overlays)
     {
       g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
 
-      data->overlays = atlas_data_load_overlays (data, maps_dir, skipped, &error);
+      data->overlays = atlas_data_load_overlays (data, maps_dir, cache_dir, skipped, &error);
       for (guint i = 0; i < skipped->len; i++)
         g_ptr_array_add (data->problems, g_strdup_printf (_("Plan layers: %s"),
                                                           (char *) skipped->pdata[i]));
@@ -233,9 +259,23 @@ atlas_data_load (GFile    *maps_dir,
   return data;
 }
 
-void
-atlas_data_free (AtlasData *data)
+/**
+ * atlas_data_ref:
+ *
+ * Returns: (transfer full): @data, for a holder that keeps it
+ */
+AtlasData *
+atlas_data_ref (AtlasData *data)
 {
+  g_atomic_ref_count_inc (&data->ref_count);
+  return data;
+}
+
+void
+atlas_data_unref (AtlasData *data)
+{
+  if (!g_atomic_ref_count_dec (&data->ref_count))
+    return;
   g_clear_object (&data->basemap);
   g_clear_object (&data->gazetteer);
   g_clear_object (&data->plan);

@@ -21,12 +21,16 @@ typedef struct
   AtlasFigures   *figures;     /* nullable: the plan's figures, once the overlays are loaded */
   GPtrArray      *problems;    /* char *: what could not be loaded, for the user */
   double          load_ms;
+  /*< private >*/
+  gatomicrefcount ref_count;
 } AtlasData;
 
 AtlasData     *atlas_data_load          (GFile      *maps_dir,
                                          gboolean    with_overlays);
+GFile         *atlas_data_get_cache_dir (void);
 AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *maps_dir,
+                                         GFile      *cache_dir,
                                          GPtrArray  *problems,
                                          GError    **error);
 gboolean       atlas_data_has_figures   (GFile      *maps_dir);
@@ -36,8 +40,9 @@ AtlasFigures  *atlas_data_load_figures  (AtlasData     *data,
                                          GError       **error);
 GBytes        *atlas_data_load_aliases  (GFile      *maps_dir,
                                          GError    **error);
-void           atlas_data_free          (AtlasData  *data);
+AtlasData     *atlas_data_ref           (AtlasData  *data);
+void           atlas_data_unref         (AtlasData  *data);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasData, atlas_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasData, atlas_data_unref)
 
 G_END_DECLS

@@ -116,7 +116,7 @@ atlas_locator_new (AtlasData *data,
   const AtlasSection *sections = NULL;
   guint n_sections = 0;
 
-  self->data = data;
+  self->data = atlas_data_ref (data);
   self->distance_km = distance_km;
   self->ctx = GEOS_init_r ();
   self->zones = g_array_new (FALSE, FALSE, sizeof (Zone));
@@ -162,6 +162,7 @@ atlas_locator_free (AtlasLocator *self)
   g_array_unref (self->marks);
   g_hash_table_unref (self->section_order);
   GEOS_finish_r (self->ctx);
+  atlas_data_unref (self->data);
   g_free (self);
 }
 
@@ -557,6 +558,23 @@ atlas_locate_report_text (GPtrArray *entries,
   return g_string_free (s, FALSE);
 }
 
+/* {"id": …, "name_zh": …, @key: @value} for a plan feature */
+static void
+add_feature_value (JsonBuilder               *b,
+                   const AtlasOverlayFeature *feature,
+                   const char                *key,
+                   double                     value)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, feature->id);
+  json_builder_set_member_name (b, "name_zh");
+  json_builder_add_string_value (b, feature->name_zh);
+  json_builder_set_member_name (b, key);
+  json_builder_add_double_value (b, value);
+  json_builder_end_object (b);
+}
+
 char *
 atlas_locate_report_json (GPtrArray *entries,
                           double     distance_km)
@@ -609,14 +627,7 @@ atlas_locate_report_json (GPtrArray *entries,
         {
           const AtlasLocateZone *z = &g_array_index (e->zones, AtlasLocateZone, k);
 
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, z->feature->id);
-          json_builder_set_member_name (b, "name_zh");
-          json_builder_add_string_value (b, z->feature->name_zh);
-          json_builder_set_member_name (b, "share");
-          json_builder_add_double_value (b, round (z->share * 10000) / 10000);
-          json_builder_end_object (b);
+          add_feature_value (b, z->feature, "share", round (z->share * 10000) / 10000);
         }
       json_builder_end_array (b);
       json_builder_set_member_name (b, "nearby");
@@ -625,14 +636,7 @@ atlas_locate_report_json (GPtrArray *entries,
         {
           const AtlasLocateNear *n = &g_array_index (e->near, AtlasLocateNear, k);
 
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, n->feature->id);
-          json_builder_set_member_name (b, "name_zh");
-          json_builder_add_string_value (b, n->feature->name_zh);
-          json_builder_set_member_name (b, "km");
-          json_builder_add_double_value (b, round (n->km * 100) / 100);
-          json_builder_end_object (b);
+          add_feature_value (b, n->feature, "km", round (n->km * 100) / 100);
         }
       json_builder_end_array (b);
       json_builder_set_member_name (b, "sections");

@@ -545,18 +545,16 @@ digest_layer (GChecksum            *sum,
   g_checksum_update (sum, (const guchar *) layer->points, (gsize) layer->n_points * sizeof (AtlasPoint));
 }
 
-/* ATLAS_CACHE_DIR, ~/.cache/capital-atlas, or none with ATLAS_NO_CACHE */
+/* The cache in @cache_dir, named by the base map's units; none without a folder */
 AtlasUnionCache *
-atlas_overlays_union_cache_open (AtlasBasemap *basemap)
+atlas_overlays_union_cache_open (AtlasBasemap *basemap,
+                                 GFile        *cache_dir)
 {
-  const char *dir = g_getenv ("ATLAS_CACHE_DIR");
-  g_autofree char *default_dir = NULL;
+  g_autofree char *dir = cache_dir != NULL ? g_file_get_path (cache_dir) : NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 
-  if (g_getenv ("ATLAS_NO_CACHE") != NULL)
+  if (dir == NULL)
     return atlas_union_cache_open (NULL, NULL);
-  if (dir == NULL || *dir == '\0')
-    dir = default_dir = g_build_filename (g_get_user_cache_dir (), "capital-atlas", NULL);
   g_checksum_update (sum, (const guchar *) "ATLU", 4);
   digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_COUNTIES, ATLAS_N_BANDS - 1));
   digest_layer (sum, atlas_basemap_get_layer (basemap, ATLAS_LAYER_PREFECTURES, ATLAS_N_BANDS - 1));

@@ -71,7 +71,8 @@ JsonObject      *atlas_json_get_object             (JsonObject           *o,
 GEOSGeometry    *atlas_overlays_geos_from_feature  (GEOSContextHandle_t   ctx,
                                                     const AtlasGeomLayer *layer,
                                                     const AtlasFeature   *f);
-AtlasUnionCache *atlas_overlays_union_cache_open   (AtlasBasemap         *basemap);
+AtlasUnionCache *atlas_overlays_union_cache_open   (AtlasBasemap         *basemap,
+                                                    GFile                *cache_dir);
 gboolean         atlas_overlays_resolve_geometry   (Loader               *loader,
                                                     JsonObject           *o,
                                                     AtlasOverlayFeature  *f,

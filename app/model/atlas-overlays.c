@@ -773,6 +773,7 @@ load (GArray          *files,
       AtlasBasemap    *basemap,
       AtlasGazetteer  *gazetteer,
       AtlasPlan       *plan,
+      GFile           *cache_dir,
       GPtrArray       *problems,
       GError         **error)
 {
@@ -783,7 +784,7 @@ load (GArray          *files,
   gboolean ok = TRUE;
 
   g_array_sort (files, compare_named);
-  job.cache = atlas_overlays_union_cache_open (basemap);
+  job.cache = atlas_overlays_union_cache_open (basemap, cache_dir);
   job.partials = g_new0 (AtlasOverlays *, MAX (files->len, 1));
   job.errors = g_new0 (GError *, MAX (files->len, 1));
 
@@ -825,6 +826,7 @@ load (GArray          *files,
 
 /**
  * atlas_overlays_new_from_resource:
+ * @cache_dir: (nullable): the folder of the union cache, or %NULL for none
  * @problems: (nullable): where to add the errors of files left out; with
  *   %NULL any error fails the load
  */
@@ -833,6 +835,7 @@ atlas_overlays_new_from_resource (const char      *resource_path,
                                   AtlasBasemap    *basemap,
                                   AtlasGazetteer  *gazetteer,
                                   AtlasPlan       *plan,
+                                  GFile           *cache_dir,
                                   GPtrArray       *problems,
                                   GError         **error)
 {
@@ -862,7 +865,7 @@ atlas_overlays_new_from_resource (const char      *resource_path,
                    "no layer files in the application's resources");
       return NULL;
     }
-  return load (files, basemap, gazetteer, plan, problems, error);
+  return load (files, basemap, gazetteer, plan, cache_dir, problems, error);
 }
 
 AtlasOverlays *
@@ -870,6 +873,7 @@ atlas_overlays_new_from_directory (GFile           *directory,
                                    AtlasBasemap    *basemap,
                                    AtlasGazetteer  *gazetteer,
                                    AtlasPlan       *plan,
+                                   GFile           *cache_dir,
                                    GPtrArray       *problems,
                                    GError         **error)
 {
@@ -910,7 +914,7 @@ atlas_overlays_new_from_directory (GFile           *directory,
                    "%s: no layer files (*.json)", path);
       return NULL;
     }
-  return load (files, basemap, gazetteer, plan, problems, error);
+  return load (files, basemap, gazetteer, plan, cache_dir, problems, error);
 }
 
 AtlasOverlays *

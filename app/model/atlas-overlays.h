@@ -177,12 +177,14 @@ AtlasOverlays       *atlas_overlays_new_from_resource  (const char     *resource
                                                         AtlasBasemap   *basemap,
                                                         AtlasGazetteer *gazetteer,
                                                         AtlasPlan      *plan,
+                                                        GFile          *cache_dir,
                                                         GPtrArray      *problems,
                                                         GError        **error);
 AtlasOverlays       *atlas_overlays_new_from_directory (GFile          *directory,
                                                         AtlasBasemap   *basemap,
                                                         AtlasGazetteer *gazetteer,
                                                         AtlasPlan      *plan,
+                                                        GFile          *cache_dir,
                                                         GPtrArray      *problems,
                                                         GError        **error);
 AtlasOverlays       *atlas_overlays_new_empty          (void);

@@ -54,6 +54,7 @@ typedef struct
 
 struct _AtlasPlanIndex
 {
+  gatomicrefcount ref_count;
   AtlasData  *data;        /* points to own, below */
   AtlasData   own;         /* references to the parts of the data it reads */
   GPtrArray  *entities;    /* AtlasEntity, owned */
@@ -991,6 +992,7 @@ atlas_plan_index_new (AtlasData  *data,
   guint n_sections, index = 0;
   const AtlasSection *sections;
 
+  g_atomic_ref_count_init (&self->ref_count);
   self->own.basemap = g_object_ref (data->basemap);
   self->own.gazetteer = data->gazetteer != NULL ? g_object_ref (data->gazetteer) : NULL;
   self->own.plan = data->plan != NULL ? g_object_ref (data->plan) : NULL;
@@ -1043,9 +1045,23 @@ atlas_plan_index_new (AtlasData  *data,
   return g_steal_pointer (&self);
 }
 
-void
-atlas_plan_index_free (AtlasPlanIndex *self)
+/**
+ * atlas_plan_index_ref:
+ *
+ * Returns: (transfer full): @self, for a holder that keeps it
+ */
+AtlasPlanIndex *
+atlas_plan_index_ref (AtlasPlanIndex *self)
 {
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+atlas_plan_index_unref (AtlasPlanIndex *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
   g_clear_object (&self->own.basemap);
   g_clear_object (&self->own.gazetteer);
   g_clear_object (&self->own.plan);

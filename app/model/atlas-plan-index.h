@@ -83,7 +83,8 @@ typedef struct _AtlasPlanIndex AtlasPlanIndex;
 AtlasPlanIndex *atlas_plan_index_new            (AtlasData      *data,
                                                  GBytes         *aliases_json,
                                                  GError        **error);
-void            atlas_plan_index_free           (AtlasPlanIndex *self);
+AtlasPlanIndex *atlas_plan_index_ref            (AtlasPlanIndex *self);
+void            atlas_plan_index_unref          (AtlasPlanIndex *self);
 
 AtlasEntity    *atlas_plan_index_lookup         (AtlasPlanIndex *self,
                                                  const char     *name_or_id);
@@ -118,6 +119,6 @@ char           *atlas_entity_to_json            (AtlasPlanIndex *self,
                                                  AtlasEntity    *entity);
 char           *atlas_search_results_to_json    (GArray         *results);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasPlanIndex, atlas_plan_index_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlasPlanIndex, atlas_plan_index_unref)
 
 G_END_DECLS

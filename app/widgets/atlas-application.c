@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "atlas-application.h"
+#include "atlas-settings.h"
 #include "atlas-window.h"
 #include "model/atlas-data.h"
 #include "model/atlas-plan-index.h"
@@ -25,6 +26,7 @@ struct _AtlasApplication
   AtlasData            *data;
   AtlasBasemapRenderer *renderer;
   GFile                *maps_dir;
+  GFile                *cache_dir;    /* nullable: the union cache's folder */
   char                 *problems;
   gboolean              loading_overlays;
   gboolean              overlays_ready;
@@ -39,7 +41,7 @@ static void
 apply_basemap (AtlasApplication *self,
                AtlasWindow      *window)
 {
-  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_application_new_settings () : NULL;
+  g_autoptr(GSettings) settings = self->basemap == NULL ? atlas_settings_new () : NULL;
   g_autofree char *spec = settings != NULL ? g_settings_get_string (settings, "basemap") : NULL;
   g_autofree char *attribution = settings != NULL ? g_settings_get_string (settings, "basemap-attribution")
                                                   : NULL;
@@ -78,6 +80,7 @@ ensure_data (AtlasApplication *self)
     file = g_file_new_for_path (dir);
   self->data = atlas_data_load (file, FALSE);
   self->maps_dir = g_steal_pointer (&file);
+  self->cache_dir = atlas_data_get_cache_dir ();
   g_debug ("Data loaded in %.0f ms", self->data->load_ms);
 
   if (self->data->problems->len > 0)
@@ -103,12 +106,12 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->overlays);
   g_clear_object (&loaded->figures);
-  g_clear_pointer (&loaded->index, atlas_plan_index_free);
+  g_clear_pointer (&loaded->index, atlas_plan_index_unref);
   g_ptr_array_unref (loaded->problems);
   g_free (loaded);
 }
 
-/* Reads only self->data (immutable) and self->maps_dir. */
+/* Reads only self->data (immutable), self->maps_dir and self->cache_dir. */
 static void
 load_overlays_thread (GTask        *task,
                       gpointer      source_object,
@@ -122,7 +125,8 @@ load_overlays_thread (GTask        *task,
   AtlasData view;
 
   loaded->problems = g_ptr_array_new_with_free_func (g_free);
-  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, loaded->problems, &error);
+  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, self->cache_dir,
+                                               loaded->problems, &error);
   for (guint i = 0; i < loaded->problems->len; i++)
     {
       char *raw = loaded->problems->pdata[i];
@@ -368,9 +372,10 @@ atlas_application_finalize (GObject *object)
   AtlasApplication *self = ATLAS_APPLICATION (object);
 
   g_clear_pointer (&self->renderer, atlas_basemap_renderer_unref);
-  g_clear_pointer (&self->index, atlas_plan_index_free);
-  g_clear_pointer (&self->data, atlas_data_free);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
+  g_clear_pointer (&self->data, atlas_data_unref);
   g_clear_object (&self->maps_dir);
+  g_clear_object (&self->cache_dir);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->start_layers, g_free);
   g_clear_pointer (&self->open_files, g_strfreev);
@@ -419,42 +424,6 @@ atlas_application_set_start_figure (AtlasApplication *self,
 {
   g_return_if_fail (ATLAS_IS_APPLICATION (self));
   self->start_figure = number;
-}
-
-/**
- * atlas_application_new_settings:
- *
- * The application's settings, from the installed schema or, when running
- * from the build tree, from the schema compiled there.
- *
- * Returns: (transfer full) (nullable): settings, or %NULL when no schema is found
- */
-GSettings *
-atlas_application_new_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaSource) build_source = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, ATLAS_APPLICATION_ID, TRUE);
-
-  if (schema == NULL && g_file_test (ATLAS_BUILD_SCHEMA_DIR, G_FILE_TEST_IS_DIR))
-    {
-      build_source = g_settings_schema_source_new_from_directory (ATLAS_BUILD_SCHEMA_DIR, source,
-                                                                  FALSE, NULL);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, ATLAS_APPLICATION_ID, FALSE);
-    }
-
-  if (schema == NULL)
-    {
-      g_message ("Settings schema %s not found: the view will not be remembered",
-                 ATLAS_APPLICATION_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
 }
 
 /* Files to open in "My data" (--open), resolved against the current folder. */

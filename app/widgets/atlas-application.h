@@ -24,7 +24,6 @@ AtlasApplication *atlas_application_new            (const AtlasStartView *start_
                                                     const char           *start_layers);
 void              atlas_application_set_start_figure (AtlasApplication *self,
                                                       guint             number);
-GSettings        *atlas_application_new_settings   (void);
 void              atlas_application_set_open_files (AtlasApplication   *self,
                                                     const char * const *paths);
 void              atlas_application_set_basemap    (AtlasApplication   *self,

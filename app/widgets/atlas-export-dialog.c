@@ -11,7 +11,7 @@
 #include "config.h"
 
 #include "atlas-export-dialog.h"
-#include "atlas-application.h"
+#include "atlas-settings.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -807,6 +807,8 @@ atlas_export_dialog_finalize (GObject *object)
   g_free (self->last_toast);
   g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
   g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
+  g_clear_pointer (&self->data, atlas_data_unref);
 
   G_OBJECT_CLASS (atlas_export_dialog_parent_class)->finalize (object);
 }
@@ -861,8 +863,8 @@ atlas_export_dialog_init (AtlasExportDialog *self)
 
 /**
  * atlas_export_dialog_new:
- * @data: (transfer none): must outlive the dialog
- * @index: (nullable): for excerpts and books
+ * @data: (transfer none): the dialog keeps a reference
+ * @index: (nullable): for excerpts and books; the dialog keeps a reference
  * @layers: the layers shown, copied
  * @view_extent: the map's current view, in world coordinates
  * @selection: (nullable): the selected area, for its text
@@ -879,15 +881,15 @@ atlas_export_dialog_new (GtkWindow       *parent,
   guint n = atlas_overlays_get_layers (data->overlays)->len;
   guint n_features = atlas_overlays_get_features (data->overlays)->len;
 
-  self->data = data;
-  self->index = index;
+  self->data = atlas_data_ref (data);
+  self->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
   self->visible = g_memdup2 (atlas_layer_state_get_visible_array (layers), sizeof (gboolean) * MAX (n, 1));
   self->opacity = g_memdup2 (atlas_layer_state_get_opacity_array (layers), sizeof (double) * MAX (n, 1));
   self->hidden = g_memdup2 (atlas_layer_state_get_hidden_features (layers),
                             sizeof (gboolean) * MAX (n_features, 1));
   self->view_extent = view_extent;
   self->selection = selection;
-  self->settings = atlas_application_new_settings ();
+  self->settings = atlas_settings_new ();
   build (self);
   return self;
 }

@@ -316,7 +316,7 @@ atlas_layer_row_class_init (AtlasLayerRowClass *klass)
   properties[PROP_SELECTION] =
     g_param_spec_object ("selection", NULL, NULL, ATLAS_TYPE_SELECTION,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* an AtlasOverlayLayer of the state's overlays, which outlive it */
+  /* an AtlasOverlayLayer of the state's overlays, kept alive by the state the row holds */
   properties[PROP_LAYER] =
     g_param_spec_pointer ("layer", NULL, NULL,
                           G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -811,6 +811,7 @@ atlas_plan_panel_finalize (GObject *object)
 
   g_array_unref (self->history);
   g_clear_pointer (&self->here, g_ptr_array_unref);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
 
   G_OBJECT_CLASS (atlas_plan_panel_parent_class)->finalize (object);
 }
@@ -854,7 +855,7 @@ atlas_plan_panel_init (AtlasPlanPanel *self)
 
 /**
  * atlas_plan_panel_new:
- * @index: must outlive the panel
+ * @index: the panel keeps a reference
  */
 AtlasPlanPanel *
 atlas_plan_panel_new (AtlasPlan      *plan,
@@ -864,7 +865,7 @@ atlas_plan_panel_new (AtlasPlan      *plan,
   AtlasPlanPanel *self = g_object_new (ATLAS_TYPE_PLAN_PANEL, NULL);
 
   self->plan = g_object_ref (plan);
-  self->index = index;
+  self->index = atlas_plan_index_ref (index);
   self->selection = g_object_ref (selection);
   g_signal_connect_swapped (selection, "notify::entity", G_CALLBACK (selection_changed_cb), self);
   push (self, PAGE_CONTENTS, NULL, NULL);

@@ -28,7 +28,7 @@ struct _AtlasUserPanel
 
   ShumateSimpleMap *map;
   ShumateLayer     *above;       /* the user layers go below this one */
-  AtlasData        *data;        /* not owned: the application's */
+  AtlasData        *data;        /* the application's, a reference */
   GSettings        *settings;    /* nullable */
   GPtrArray        *entries;     /* Entry */
   GPtrArray        *loads;       /* Load, running */
@@ -1070,6 +1070,7 @@ atlas_user_panel_finalize (GObject *object)
   g_array_unref (self->measure_points);
   g_array_unref (self->marks);
   g_free (self->marks_path);
+  g_clear_pointer (&self->data, atlas_data_unref);
   G_OBJECT_CLASS (atlas_user_panel_parent_class)->finalize (object);
 }
 
@@ -1221,7 +1222,7 @@ atlas_user_panel_new (ShumateSimpleMap *map,
 
   self->map = g_object_ref (map);
   self->above = g_object_ref (above);
-  self->data = data;
+  self->data = atlas_data_ref (data);
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (target));

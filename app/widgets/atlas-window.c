@@ -16,6 +16,7 @@
 #include "atlas-export-dialog.h"
 #include "atlas-user-panel.h"
 #include "atlas-basemap-prefs.h"
+#include "atlas-settings.h"
 #include "map/atlas-highlight-layer.h"
 #include "model/atlas-here.h"
 #include "model/atlas-views.h"
@@ -40,8 +41,8 @@ struct _AtlasWindow
   ShumateMapLayer      *overlay_layer;
   ShumateMapLayer      *old_overlay_layer;
   AtlasHighlightLayer  *highlight;
-  AtlasPlanIndex       *index;      /* owned by the application */
-  AtlasData            *data;       /* owned by the application */
+  AtlasPlanIndex       *index;      /* nullable */
+  AtlasData            *data;
   AtlasPlanPanel       *plan_panel;
   AtlasUserPanel       *user_panel;   /* "My data" */
   AtlasRasterPainter   *own_basemap;  /* nullable: --basemap or the preferences */
@@ -293,12 +294,7 @@ layer_state_changed_cb (AtlasWindow *self)
   g_clear_pointer (&self->here, g_ptr_array_unref);
   if (self->plan_panel != NULL)
     atlas_plan_panel_set_here (self->plan_panel, NULL);
-  if (self->settings != NULL)
-    {
-      g_settings_set_value (self->settings, "layers", atlas_layer_state_to_variant (self->layer_state));
-      g_settings_set_value (self->settings, "hidden-features",
-                            atlas_layer_state_hidden_to_variant (self->layer_state));
-    }
+  atlas_settings_save_layers (self->settings, self->layer_state);
   /* a selection on a layer or feature just hidden goes with it */
   if (selected != NULL && (!atlas_layer_state_get_visible (self->layer_state, selected->layer)
                            || !atlas_layer_state_get_feature_visible (self->layer_state, selected)))
@@ -578,22 +574,6 @@ clear_selection_action (GtkWidget  *widget,
     atlas_selection_set_section (self->selection, NULL, NULL);
 }
 
-/* The first window: 80 % of the screen. */
-static void
-screen_size (int *width,
-             int *height)
-{
-  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
-  g_autoptr(GdkMonitor) monitor = g_list_model_get_n_items (monitors) > 0
-                                  ? g_list_model_get_item (monitors, 0) : NULL;
-  GdkRectangle area = { 0, 0, 1280, 800 };
-
-  if (monitor != NULL)
-    gdk_monitor_get_geometry (monitor, &area);
-  *width = area.width * 0.8;
-  *height = area.height * 0.8;
-}
-
 /* Narrow windows: the sidebars fold into overlays over the map, hidden
  * until F9/F8 or their buttons show them; wide ones show them beside it
  * (at 1280 px both leave the map 56 % of the width). */
@@ -623,7 +603,7 @@ width_changed_cb (AtlasWindow *self)
   if (width <= 0)
     return;
   fold_flap (self, self->flap, width < ATLAS_FOLD_LAYERS_WIDTH,
-             self->settings == NULL || g_settings_get_boolean (self->settings, "sidebar-visible"));
+             atlas_settings_get_sidebar_visible (self->settings));
   fold_flap (self, self->plan_flap, width < ATLAS_FOLD_PLAN_WIDTH,
              self->plan_panel != NULL || self->index == NULL);
 }
@@ -670,25 +650,8 @@ toggle_sidebar_action (GtkWidget  *widget,
 static void
 save_state (AtlasWindow *self)
 {
-  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
-  int width, height;
-
-  if (self->settings == NULL)
-    return;
-
-  g_settings_delay (self->settings);
-  g_settings_set_double (self->settings, "latitude",
-                         shumate_location_get_latitude (SHUMATE_LOCATION (viewport)));
-  g_settings_set_double (self->settings, "longitude",
-                         shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
-  g_settings_set_double (self->settings, "zoom", shumate_viewport_get_zoom_level (viewport));
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  g_settings_set (self->settings, "window-size", "(ii)", width, height);
-  g_settings_set_boolean (self->settings, "window-maximized",
-                          gtk_window_is_maximized (GTK_WINDOW (self)));
-  if (!adw_flap_get_folded (self->flap))
-    g_settings_set_boolean (self->settings, "sidebar-visible", adw_flap_get_reveal_flap (self->flap));
-  g_settings_apply (self->settings);
+  atlas_settings_save_window (self->settings, GTK_WINDOW (self), shumate_simple_map_get_viewport (self->map),
+                              self->flap);
 }
 
 static gboolean
@@ -1322,6 +1285,8 @@ atlas_window_finalize (GObject *object)
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->search_hits, g_array_unref);
   g_clear_pointer (&self->here, g_ptr_array_unref);
+  g_clear_pointer (&self->index, atlas_plan_index_unref);
+  g_clear_pointer (&self->data, atlas_data_unref);
 
   G_OBJECT_CLASS (atlas_window_parent_class)->finalize (object);
 }
@@ -1575,7 +1540,7 @@ atlas_window_init (AtlasWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection", FALSE);
   views_menu = build_views_menu ();
   gtk_menu_button_set_menu_model (self->views_button, views_menu);
-  self->settings = atlas_application_new_settings ();
+  self->settings = atlas_settings_new ();
 }
 
 static void
@@ -1653,7 +1618,6 @@ atlas_window_set_overlays (AtlasWindow    *self,
   ShumateMap *map;
   GtkEventController *motion;
   GtkGesture *click;
-  g_autoptr(GVariant) saved = NULL;
 
   g_return_if_fail (ATLAS_IS_WINDOW (self));
   if (self->overlays != NULL)
@@ -1673,19 +1637,12 @@ atlas_window_set_overlays (AtlasWindow    *self,
   self->selection = atlas_selection_new ();
   if (self->settings != NULL)
     {
-      saved = g_settings_get_value (self->settings, "layers");
-      if (g_variant_n_children (saved) == 0 && data->figures != NULL
-          && atlas_figures_lookup (data->figures, ATLAS_FIRST_FIGURE) != NULL)
-        {
-          /* first start: the plan's spatial structure; later, what the user left */
-          g_clear_pointer (&saved, g_variant_unref);
-          saved = g_variant_ref_sink (atlas_figure_to_layer_variant (
-            data->figures, atlas_figures_lookup (data->figures, ATLAS_FIRST_FIGURE), self->overlays));
-        }
-      atlas_layer_state_apply_variant (self->layer_state, saved);
-      g_clear_pointer (&saved, g_variant_unref);
-      saved = g_settings_get_value (self->settings, "hidden-features");
-      atlas_layer_state_apply_hidden_variant (self->layer_state, saved);
+      /* first start: the plan's spatial structure; later, what the user left */
+      const AtlasFigure *first = data->figures != NULL
+                                 ? atlas_figures_lookup (data->figures, ATLAS_FIRST_FIGURE) : NULL;
+
+      atlas_settings_restore_layers (self->settings, self->layer_state, data->figures, first,
+                                     self->overlays);
       adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, "sidebar-visible"));
     }
   if (adw_flap_get_folded (self->flap))
@@ -1703,8 +1660,8 @@ atlas_window_set_overlays (AtlasWindow    *self,
   g_signal_connect_swapped (self->selection, "notify::section", G_CALLBACK (selection_changed_cb),
                             self);
 
-  self->index = index;
-  self->data = data;
+  self->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
+  self->data = atlas_data_ref (data);
   add_figures_menu (self, data->figures);
   if (plan != NULL && index != NULL)
     {
@@ -1759,20 +1716,7 @@ atlas_window_new (AtlasApplication     *application,
   g_signal_connect_object (self, "notify::scale-factor", G_CALLBACK (scale_factor_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  if (self->settings != NULL)
-    {
-      int width, height;
-
-      lat = g_settings_get_double (self->settings, "latitude");
-      lon = g_settings_get_double (self->settings, "longitude");
-      zoom = g_settings_get_double (self->settings, "zoom");
-      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
-      if (width <= 0 || height <= 0)
-        screen_size (&width, &height);
-      gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 480), MAX (height, 360));
-      if (g_settings_get_boolean (self->settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-    }
+  atlas_settings_restore_window (self->settings, GTK_WINDOW (self), &lat, &lon, &zoom);
 
   if (!isnan (start_view->longitude))
     lon = start_view->longitude;
