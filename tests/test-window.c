@@ -697,25 +697,24 @@ test_layer_panel_states (void)
   GtkWidget *panel, *gsw;
   AtlasSelection *selection;
   AtlasPlanPanel *plan;
-  g_autofree gboolean *before = NULL;
-  guint n_layers;
+  g_autoptr(AtlasVisibility) before = NULL;
+  g_autoptr(AtlasVisibility) after = NULL;
 
   g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".States");
   window = open_window (app);
   wait_for_overlays (window);
   state = atlas_window_get_layer_state (window);
   overlays = atlas_layer_state_get_overlays (state);
-  n_layers = atlas_overlays_get_layers (overlays)->len;
   panel = atlas_window_get_layer_panel (window);
   selection = atlas_window_get_selection (window);
 
   g_assert_true (atlas_layer_state_set_visible_ids (state, "circles,transport", NULL));
-  before = g_memdup2 (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers);
+  before = atlas_layer_state_snapshot (state);
   g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
   g_assert_true (atlas_layer_state_is_only (state, atlas_overlays_lookup_layer (overlays, "circles.commuting")));
   g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
-  g_assert_cmpmem (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers,
-                   before, sizeof (gboolean) * n_layers);
+  after = atlas_layer_state_snapshot (state);
+  g_assert_true (atlas_visibility_equal (after, before));
 
   /* mixed: one of the group's layers */
   gsw = atlas_layer_panel_get_group_switch (ATLAS_LAYER_PANEL (panel), "circles");
@@ -911,7 +910,8 @@ test_export_dialog (void)
 
   /* the job follows the map: its visible layers, the selection */
   job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
-  g_assert_true (job->visible[atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")->index]);
+  g_assert_true (atlas_visibility_layer_visible (job->visibility,
+                                                 atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")));
   atlas_export_job_free (job);
 
   /* the file is named from the title and the date */

@@ -254,15 +254,14 @@ refresh_overlays (AtlasWindow *self)
   ShumateMap *map = shumate_simple_map_get_map (self->map);
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
   g_autoptr(AtlasOverlayRenderer) renderer = NULL;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   g_autofree char *id = NULL;
 
   if (self->layer_state == NULL)
     return;
 
-  renderer = atlas_overlay_renderer_new_full (self->overlays,
-                                              atlas_layer_state_get_visible_array (self->layer_state),
-                                              atlas_layer_state_get_opacity_array (self->layer_state),
-                                              atlas_layer_state_get_hidden_features (self->layer_state));
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  renderer = atlas_overlay_renderer_new (self->overlays, visibility);
   /* one label engine: the overlay tiles draw the base map's labels too */
   atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
@@ -455,13 +454,14 @@ feature_at_location (AtlasWindow *self,
                      double       lon)
 {
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  g_autoptr(AtlasVisibility) visibility = NULL;
 
   if (self->layer_state == NULL)
     return NULL;
-  return atlas_overlays_hit_full (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
-                                  atlas_layer_state_get_hidden_features (self->layer_state),
-                                  atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
-                                  shumate_viewport_get_zoom_level (viewport), 4.0);
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  return atlas_overlays_hit (self->overlays, visibility,
+                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
+                             shumate_viewport_get_zoom_level (viewport), 4.0);
 }
 
 static AtlasOverlayFeature *
@@ -1981,6 +1981,7 @@ atlas_window_select_at (AtlasWindow *self,
 {
   ShumateViewport *viewport;
   AtlasEntity *unit;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   double x = atlas_geo_lon_to_world_x (longitude), y = atlas_geo_lat_to_world_y (latitude);
   double zoom, scale;
 
@@ -2008,10 +2009,8 @@ atlas_window_select_at (AtlasWindow *self,
     }
 
   g_clear_pointer (&self->here, g_ptr_array_unref);
-  self->here = atlas_here_list (self->index, self->data,
-                                atlas_layer_state_get_visible_array (self->layer_state),
-                                atlas_layer_state_get_hidden_features (self->layer_state),
-                                longitude, latitude, zoom, 4.0);
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  self->here = atlas_here_list (self->index, self->data, visibility, longitude, latitude, zoom, 4.0);
   self->here_index = 0;
   self->here_x = x;
   self->here_y = y;
