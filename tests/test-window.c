@@ -50,6 +50,37 @@ base_painted (gpointer window)
   return source_painted (window, atlas_window_get_tile_source (window));
 }
 
+/* The map's tile layers: the base map's and the overlays' (two of those
+ * while a new one is drawn). */
+static guint
+count_map_layers (AtlasWindow *window)
+{
+  ShumateMap *map = shumate_simple_map_get_map (SHUMATE_SIMPLE_MAP (atlas_window_get_map_widget (window)));
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (map)); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += SHUMATE_IS_MAP_LAYER (c);
+  return n;
+}
+
+typedef struct
+{
+  AtlasWindow *window;
+  guint        requested;   /* the map's tile layers at the new overlays' first request */
+  guint        layers;      /* and when they were first all drawn */
+} SwapProbe;
+
+static void
+swap_probe_cb (AtlasTileSource *source,
+               GParamSpec      *pspec,
+               SwapProbe       *probe)
+{
+  if (probe->requested == 0 && atlas_tile_source_get_pending (source) > 0)
+    probe->requested = count_map_layers (probe->window);
+  if (probe->layers == 0 && atlas_tile_source_get_pending (source) == 0)
+    probe->layers = count_map_layers (probe->window);
+}
+
 static gboolean
 overlays_painted (gpointer window)
 {
@@ -225,6 +256,7 @@ test_layers_and_selection (void)
   AtlasOverlays *overlays;
   AtlasOverlayLayer *commuting, *functional;
   AtlasTileSource *before;
+  SwapProbe probe = { NULL, 0, 0 };
   GtkWidget *panel, *sw;
   AtlasOverlayFeature *f;
   g_autoptr(GSettings) settings = NULL;
@@ -254,12 +286,21 @@ test_layers_and_selection (void)
   g_assert_null (atlas_window_select_at (window, 39.46, 116.70));
 
   before = atlas_window_get_overlay_source (window);
+  probe.window = window;
   gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
   g_assert_true (atlas_layer_state_get_visible (state, commuting));
   g_assert_false (atlas_layer_state_get_visible (state, functional));
   g_assert_true (atlas_window_get_overlay_source (window) != before);
+  /* the old overlay tiles stay until the new ones are drawn, then go at once */
+  g_assert_cmpuint (count_map_layers (window), ==, 3);
+  g_signal_connect (atlas_window_get_overlay_source (window), "notify::pending", G_CALLBACK (swap_probe_cb),
+                    &probe);
   wait_until (overlays_painted, window, 30);
+  g_signal_handlers_disconnect_by_data (atlas_window_get_overlay_source (window), &probe);
   g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_overlay_source (window)), >, 0);
+  g_assert_cmpuint (probe.requested, ==, 3);
+  g_assert_cmpuint (probe.layers, ==, 2);
+  g_assert_cmpuint (count_map_layers (window), ==, 2);
 
   /* saved for the next start */
   settings = atlas_application_new_settings ();

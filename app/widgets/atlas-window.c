@@ -58,8 +58,7 @@ struct _AtlasWindow
   double                here_x, here_y, here_zoom;   /* the last click, world */
   AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
-  guint                 swap_id;
-  guint                 painted_id;
+  gboolean              painted;
   guint                 snap_id;
   guint                 fit_id;
   double                whole_zoom;   /* the last whole zoom level shown */
@@ -89,6 +88,7 @@ struct _AtlasWindow
 G_DEFINE_FINAL_TYPE (AtlasWindow, atlas_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void attach_panels (AtlasWindow *self);
+static void check_painted (AtlasWindow *self);
 
 static void
 set_subtitle_for_view (AtlasWindow     *self,
@@ -211,6 +211,8 @@ install_source (AtlasWindow *self)
   if (self->source != NULL && atlas_tile_source_get_scale_factor (self->source) == scale)
     return;
 
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
   if (self->own_basemap != NULL)
     self->source = atlas_tile_source_new (atlas_raster_painter_as_painter (self->own_basemap),
@@ -223,6 +225,9 @@ install_source (AtlasWindow *self)
                                             "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
                                             "(LGPL-3.0-or-later); stations © OpenStreetMap contributors"));
   atlas_tile_source_set_scale_factor (self->source, scale);
+  if (!self->painted)
+    g_signal_connect_object (self->source, "notify::pending", G_CALLBACK (check_painted), self,
+                             G_CONNECT_SWAPPED);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
   shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
   shumate_viewport_set_max_zoom_level (viewport, ATLAS_MAX_ZOOM);
@@ -230,22 +235,16 @@ install_source (AtlasWindow *self)
 
 /* Overlays */
 
-static gboolean
-swap_overlay_layers_cb (gpointer user_data)
+static void
+overlay_pending_cb (AtlasWindow *self)
 {
-  AtlasWindow *self = user_data;
-  ShumateMap *map = shumate_simple_map_get_map (self->map);
-
   /* Keep the old overlay tiles on screen until the new ones are drawn, so
    * that toggling a layer does not flash. */
-  if (self->overlay_source != NULL && atlas_tile_source_get_pending (self->overlay_source) > 0)
-    return G_SOURCE_CONTINUE;
+  if (self->old_overlay_layer == NULL || atlas_tile_source_get_pending (self->overlay_source) > 0)
+    return;
 
-  if (self->old_overlay_layer != NULL)
-    shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
+  shumate_map_remove_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->old_overlay_layer));
   self->old_overlay_layer = NULL;
-  self->swap_id = 0;
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -265,11 +264,18 @@ refresh_overlays (AtlasWindow *self)
   /* one label engine: the overlay tiles draw the base map's labels too */
   atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
+  if (self->overlay_source != NULL)
+    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
   g_clear_object (&self->overlay_source);
   self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
                                                 _("Plan overlays"), NULL);
   atlas_tile_source_set_scale_factor (self->overlay_source,
                                       gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (overlay_pending_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (!self->painted)
+    g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (check_painted), self,
+                             G_CONNECT_SWAPPED);
 
   if (self->old_overlay_layer != NULL)
     shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
@@ -277,9 +283,6 @@ refresh_overlays (AtlasWindow *self)
   self->overlay_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (self->overlay_source), viewport);
   shumate_map_insert_layer_behind (map, SHUMATE_LAYER (self->overlay_layer),
                                    SHUMATE_LAYER (self->highlight));
-
-  if (self->swap_id == 0)
-    self->swap_id = g_timeout_add (30, swap_overlay_layers_cb, self);
 }
 
 static void
@@ -1204,11 +1207,11 @@ open_section_action (GtkWidget  *widget,
 /* Reports, for the benchmark of the design's budget, when the first view
  * is fully painted: base map and overlays. G_MESSAGES_DEBUG=atlas-widgets
  * shows it. */
-static gboolean
-check_painted_cb (gpointer user_data)
+static void
+check_painted (AtlasWindow *self)
 {
-  AtlasWindow *self = user_data;
-
+  if (self->painted)
+    return;
   if (!self->base_painted && atlas_tile_source_get_filled (self->source) > 0
       && atlas_tile_source_get_pending (self->source) == 0)
     {
@@ -1219,13 +1222,14 @@ check_painted_cb (gpointer user_data)
   if (self->overlay_source == NULL || !self->base_painted
       || atlas_tile_source_get_filled (self->overlay_source) == 0
       || atlas_tile_source_get_pending (self->overlay_source) > 0)
-    return G_SOURCE_CONTINUE;
+    return;
 
   g_debug ("Overlays painted, %.0f ms after the window was created",
            (g_get_monotonic_time () - self->created) / 1000.0);
-  self->painted_id = 0;
+  self->painted = TRUE;
+  g_signal_handlers_disconnect_by_func (self->source, check_painted, self);
+  g_signal_handlers_disconnect_by_func (self->overlay_source, check_painted, self);
   attach_panels (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* Export and print */
@@ -1286,8 +1290,10 @@ atlas_window_dispose (GObject *object)
 
   if (self->map != NULL)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
-  g_clear_handle_id (&self->swap_id, g_source_remove);
-  g_clear_handle_id (&self->painted_id, g_source_remove);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  if (self->overlay_source != NULL)
+    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
   g_clear_handle_id (&self->panels_id, g_source_remove);
   g_clear_object (&self->pending_sidebar);
   g_clear_object (&self->pending_plan_sidebar);
@@ -1748,7 +1754,6 @@ atlas_window_new (AtlasApplication     *application,
   self->renderer = atlas_basemap_renderer_ref (renderer);
   atlas_basemap_renderer_set_labels (self->renderer, FALSE);
   self->created = g_get_monotonic_time ();
-  self->painted_id = g_timeout_add (10, check_painted_cb, self);
   install_source (self);
   self->highlight = atlas_highlight_layer_new (shumate_simple_map_get_viewport (self->map));
   shumate_map_add_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->highlight));
