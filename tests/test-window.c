@@ -122,6 +122,12 @@ open_window (AtlasApplication *app)
 }
 
 static void
+count_notes (guint *n)
+{
+  (*n)++;
+}
+
+static void
 close_window (AtlasWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
@@ -137,10 +143,18 @@ test_window_shows_map (void)
   AtlasWindow *window = open_window (app);
   ShumateViewport *viewport = atlas_window_get_viewport (window);
   AtlasTileSource *source;
+  guint painted_notes = 0;
+  gboolean painted = FALSE;
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_signal_connect_swapped (window, "notify::base-painted", G_CALLBACK (count_notes), &painted_notes);
   wait_for_tiles (window);
   wait_for_overlays (window);
+  /* the overlays start loading when the base map is painted: told once */
+  g_object_get (window, "base-painted", &painted, NULL);
+  g_assert_true (painted);
+  g_assert_cmpuint (painted_notes, ==, 1);
+  g_signal_handlers_disconnect_by_data (window, &painted_notes);
   source = atlas_window_get_tile_source (window);
   g_test_message ("tiles painted: %u", atlas_tile_source_get_filled (source));
   g_assert_cmpuint (atlas_tile_source_get_filled (source), >=, 4);

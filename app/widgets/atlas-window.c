@@ -87,6 +87,15 @@ struct _AtlasWindow
 
 G_DEFINE_FINAL_TYPE (AtlasWindow, atlas_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum
+{
+  PROP_0,
+  PROP_BASE_PAINTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void attach_panels (AtlasWindow *self);
 static void check_painted (AtlasWindow *self);
 
@@ -1218,6 +1227,7 @@ check_painted (AtlasWindow *self)
       self->base_painted = TRUE;
       g_debug ("Base map painted, %.0f ms after the window was created",
                (g_get_monotonic_time () - self->created) / 1000.0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PAINTED]);
     }
   if (self->overlay_source == NULL || !self->base_painted
       || atlas_tile_source_get_filled (self->overlay_source) == 0
@@ -1468,6 +1478,24 @@ open_file_action (GtkWidget  *widget,
 }
 
 static void
+atlas_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  AtlasWindow *self = ATLAS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_PAINTED:
+      g_value_set_boolean (value, self->base_painted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 atlas_window_class_init (AtlasWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1476,7 +1504,18 @@ atlas_window_class_init (AtlasWindowClass *klass)
 
   object_class->dispose = atlas_window_dispose;
   object_class->finalize = atlas_window_finalize;
+  object_class->get_property = atlas_window_get_property;
   window_class->close_request = atlas_window_close_request;
+
+  /**
+   * AtlasWindow:base-painted:
+   *
+   * Whether the base map's first view is painted.
+   */
+  properties[PROP_BASE_PAINTED] = g_param_spec_boolean ("base-painted", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                        | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
 
