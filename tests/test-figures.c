@@ -66,8 +66,6 @@ test_layers_emphasis_and_extent (void)
     { 6, "ecology.screen", "ecology.sand_belt", "culture.belts", "lake_baiyangdian" },
   };
   GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
-  g_autofree gboolean *visible = g_new0 (gboolean, layers->len);
-  g_autofree double *opacity = g_new0 (double, layers->len);
   double muted = atlas_figures_get_muted_opacity (data->figures);
 
   g_assert_cmpfloat (muted, >, 0.1);
@@ -80,23 +78,23 @@ test_layers_emphasis_and_extent (void)
       AtlasOverlayFeature *inside = atlas_test_feature (data, cases[c].feature);
       AtlasRect r = atlas_figure_get_extent (f);
       g_autoptr(GVariant) state = NULL;
+      g_autoptr(AtlasVisibility) vis = atlas_figure_get_visibility (data->figures, f, data->overlays);
       guint shown = 0;
       gboolean v;
       double o;
 
-      atlas_figure_get_layers (data->figures, f, data->overlays, visible, opacity);
-      g_assert_true (visible[stressed->index]);
-      g_assert_cmpfloat (opacity[stressed->index], ==, 1.0);
-      g_assert_false (visible[absent->index]);
+      g_assert_true (atlas_visibility_layer_visible (vis, stressed));
+      g_assert_cmpfloat (atlas_visibility_layer_opacity (vis, stressed), ==, 1.0);
+      g_assert_false (atlas_visibility_layer_visible (vis, absent));
       if (cases[c].muted != NULL)
         {
           AtlasOverlayLayer *m = atlas_test_layer (data, cases[c].muted);
 
-          g_assert_true (visible[m->index]);
-          g_assert_cmpfloat (opacity[m->index], ==, muted);
+          g_assert_true (atlas_visibility_layer_visible (vis, m));
+          g_assert_cmpfloat (atlas_visibility_layer_opacity (vis, m), ==, muted);
         }
       for (guint i = 0; i < layers->len; i++)
-        shown += visible[i];
+        shown += atlas_visibility_layer_visible (vis, layers->pdata[i]);
       g_assert_cmpuint (shown, >=, 4);
       g_assert_cmpuint (shown, <, layers->len / 2);
 
@@ -130,16 +128,14 @@ test_group_ids_name_their_layers (void)
     "{\"figures\": [{\"number\": 1, \"title_zh\": \"图01 测试\", \"title_en\": \"Figure 01 Test\","
     " \"plan_refs\": [\"3.2.3\"], \"extent\": [114, 38, 119, 41], \"layers\": [\"transport\"],"
     " \"emphasis\": [\"transport.rings\"]}], \"muted_opacity\": 0.25}", &error);
-  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
-  g_autofree gboolean *visible = g_new0 (gboolean, layers->len);
-  g_autofree double *opacity = g_new0 (double, layers->len);
+  g_autoptr(AtlasVisibility) vis = NULL;
 
   g_assert_no_error (error);
-  atlas_figure_get_layers (figures, atlas_figures_lookup (figures, 1), data->overlays, visible, opacity);
-  g_assert_true (visible[atlas_test_layer (data, "transport.airports")->index]);
-  g_assert_cmpfloat (opacity[atlas_test_layer (data, "transport.airports")->index], ==, 0.25);
-  g_assert_cmpfloat (opacity[atlas_test_layer (data, "transport.rings")->index], ==, 1.0);
-  g_assert_false (visible[atlas_test_layer (data, "circles.commuting")->index]);
+  vis = atlas_figure_get_visibility (figures, atlas_figures_lookup (figures, 1), data->overlays);
+  g_assert_true (atlas_visibility_layer_visible (vis, atlas_test_layer (data, "transport.airports")));
+  g_assert_cmpfloat (atlas_visibility_layer_opacity (vis, atlas_test_layer (data, "transport.airports")), ==, 0.25);
+  g_assert_cmpfloat (atlas_visibility_layer_opacity (vis, atlas_test_layer (data, "transport.rings")), ==, 1.0);
+  g_assert_false (atlas_visibility_layer_visible (vis, atlas_test_layer (data, "circles.commuting")));
 }
 
 /* A broken file is an error that names what is wrong. */

@@ -20,11 +20,12 @@ renderer_for (const char *ids,
               gboolean    with_base)
 {
   g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  g_autoptr(AtlasVisibility) shown = NULL;
   AtlasOverlayRenderer *r;
 
   g_assert_true (atlas_layer_state_set_visible_ids (state, ids, NULL));
-  r = atlas_overlay_renderer_new (data->overlays, atlas_layer_state_get_visible_array (state),
-                                  atlas_layer_state_get_opacity_array (state));
+  shown = atlas_layer_state_snapshot (state);
+  r = atlas_overlay_renderer_new (data->overlays, shown);
   if (with_base)
     atlas_overlay_renderer_set_basemap (r, data->basemap);
   return r;

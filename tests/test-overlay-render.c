@@ -121,12 +121,14 @@ renderer_for (const char * const *ids,
   guint n = atlas_overlays_get_layers (data->overlays)->len;
   g_autofree gboolean *visible = g_new0 (gboolean, MAX (n, 1));
   g_autofree double *opacities = g_new (double, MAX (n, 1));
+  g_autoptr(AtlasVisibility) shown = NULL;
 
   for (guint i = 0; i < n; i++)
     opacities[i] = opacity;
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     visible[layer (ids[i])->index] = TRUE;
-  return atlas_overlay_renderer_new (data->overlays, visible, opacities);
+  shown = atlas_visibility_new (data->overlays, visible, opacities, NULL);
+  return atlas_overlay_renderer_new (data->overlays, shown);
 }
 
 /* Renders the tile holding (lon, lat) at @zoom and returns the pixel
@@ -219,6 +221,8 @@ test_hidden_feature (void)
   g_autofree double *opacity = g_new (double, layers->len);
   g_autofree gboolean *hidden = g_new0 (gboolean, features->len);
   AtlasOverlayFeature *f = feature ("commuting_circle");
+  g_autoptr(AtlasVisibility) with_f = NULL;
+  g_autoptr(AtlasVisibility) without_f = NULL;
   g_autoptr(AtlasOverlayRenderer) shown = NULL;
   g_autoptr(AtlasOverlayRenderer) without = NULL;
   guint tx, ty;
@@ -229,9 +233,11 @@ test_hidden_feature (void)
   for (guint i = 0; i < layers->len; i++)
     opacity[i] = 1.0;
   visible[f->layer->index] = TRUE;
-  shown = atlas_overlay_renderer_new_full (data->overlays, visible, opacity, hidden);
+  with_f = atlas_visibility_new (data->overlays, visible, opacity, hidden);
+  shown = atlas_overlay_renderer_new (data->overlays, with_f);
   hidden[f->index] = TRUE;
-  without = atlas_overlay_renderer_new_full (data->overlays, visible, opacity, hidden);
+  without_f = atlas_visibility_new (data->overlays, visible, opacity, hidden);
+  without = atlas_overlay_renderer_new (data->overlays, without_f);
 
   atlas_geo_lonlat_to_tile (116.70, 39.52, 9, &tx, &ty);
   x = (int) (atlas_geo_lon_to_world_x (116.70) * n - tx * ATLAS_TILE_SIZE);
@@ -479,9 +485,8 @@ static void
 test_empty_overlays (void)
 {
   g_autoptr(AtlasOverlays) empty = atlas_overlays_new_empty ();
-  gboolean visible = TRUE;
-  double opacity = 1.0;
-  g_autoptr(AtlasOverlayRenderer) r = atlas_overlay_renderer_new (empty, &visible, &opacity);
+  g_autoptr(AtlasVisibility) all = atlas_visibility_new_all (empty);
+  g_autoptr(AtlasOverlayRenderer) r = atlas_overlay_renderer_new (empty, all);
   cairo_surface_t *s = atlas_painter_render_tile (atlas_overlay_renderer_as_painter (r), 9, 421, 194, 1);
 
   g_assert_cmpuint (count_opaque (s), ==, 0);

@@ -418,13 +418,37 @@ test_catalogue (void)
 /* Hit testing */
 
 static AtlasOverlayFeature *
+hit_visible (const gboolean *visible,
+             double          world_x,
+             double          world_y,
+             double          zoom,
+             double          tolerance_px)
+{
+  g_autoptr(AtlasVisibility) shown = atlas_visibility_new (data->overlays, visible, NULL, NULL);
+
+  return atlas_overlays_hit (data->overlays, shown, world_x, world_y, zoom, tolerance_px);
+}
+
+static AtlasOverlayFeature *
+hit_state (AtlasLayerState *state,
+           double           world_x,
+           double           world_y,
+           double           zoom,
+           double           tolerance_px)
+{
+  g_autoptr(AtlasVisibility) shown = atlas_layer_state_snapshot (state);
+
+  return atlas_overlays_hit (atlas_layer_state_get_overlays (state), shown, world_x, world_y, zoom,
+                             tolerance_px);
+}
+
+static AtlasOverlayFeature *
 hit_lonlat (const gboolean *visible,
             double          lon,
             double          lat,
             double          zoom)
 {
-  return atlas_overlays_hit (data->overlays, visible, atlas_geo_lon_to_world_x (lon),
-                             atlas_geo_lat_to_world_y (lat), zoom, 4);
+  return hit_visible (visible, atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat), zoom, 4);
 }
 
 static void
@@ -474,19 +498,19 @@ test_hit_symbol_first (void)
   show_group (visible, "circles");
 
   /* with the airports hidden, a zone */
-  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
+  f = hit_visible (visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
   g_assert_nonnull (f);
   g_assert_cmpint (f->shape, ==, ATLAS_SHAPE_POLYGON);
 
   /* shown, the symbol wins over the zones under it */
   visible[pkx->layer->index] = TRUE;
-  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
+  f = hit_visible (visible, pkx->anchor.x, pkx->anchor.y, 9, 4);
   g_assert_true (f == pkx);
-  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x + 5 / scale, pkx->anchor.y, 9, 4);
+  f = hit_visible (visible, pkx->anchor.x + 5 / scale, pkx->anchor.y, 9, 4);
   g_assert_true (f == pkx);
   g_assert_true (atlas_overlay_feature_hit (pkx, pkx->anchor.x, pkx->anchor.y - 5 / scale, 9, 4));
   /* 40 px away it is the zone again */
-  f = atlas_overlays_hit (data->overlays, visible, pkx->anchor.x + 40 / scale, pkx->anchor.y, 9, 4);
+  f = hit_visible (visible, pkx->anchor.x + 40 / scale, pkx->anchor.y, 9, 4);
   g_assert_nonnull (f);
   g_assert_cmpint (f->shape, ==, ATLAS_SHAPE_POLYGON);
   g_assert_false (atlas_overlay_feature_hit (pkx, pkx->anchor.x + 40 / scale, pkx->anchor.y, 9, 4));
@@ -507,8 +531,7 @@ test_state_defaults (void)
 {
   g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
   GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
-  const gboolean *visible = atlas_layer_state_get_visible_array (state);
-  const double *opacity = atlas_layer_state_get_opacity_array (state);
+  g_autoptr(AtlasVisibility) shown = atlas_layer_state_snapshot (state);
 
   g_assert_true (atlas_layer_state_get_overlays (state) == data->overlays);
   for (guint i = 0; i < layers->len; i++)
@@ -517,9 +540,11 @@ test_state_defaults (void)
       gboolean circles = g_str_equal (l->group->id, "circles");
 
       g_assert_cmpint (atlas_layer_state_get_visible (state, l), ==, circles);
-      g_assert_cmpint (visible[l->index], ==, circles);
+      g_assert_cmpint (atlas_visibility_layer_visible (shown, l), ==, circles);
       g_assert_cmpfloat (atlas_layer_state_get_opacity (state, l), ==, 1.0);
-      g_assert_cmpfloat (opacity[l->index], ==, 1.0);
+      g_assert_cmpfloat (atlas_visibility_layer_opacity (shown, l), ==, 1.0);
+      for (guint k = 0; k < l->features->len; k++)
+        g_assert_false (atlas_visibility_feature_hidden (shown, l->features->pdata[k]));
     }
 }
 
@@ -548,19 +573,60 @@ test_state_visible_ids (void)
 
   g_assert_true (atlas_layer_state_set_visible_ids (state, "all", &error));
   for (guint i = 0; i < layers->len; i++)
-    g_assert_true (atlas_layer_state_get_visible_array (state)[i]);
+    g_assert_true (atlas_layer_state_get_visible (state, layers->pdata[i]));
   g_assert_true (atlas_layer_state_set_visible_ids (state, "", &error));
   for (guint i = 0; i < layers->len; i++)
-    g_assert_false (atlas_layer_state_get_visible_array (state)[i]);
+    g_assert_false (atlas_layer_state_get_visible (state, layers->pdata[i]));
+}
+
+/* A snapshot keeps the state of its moment; later changes make new ones. */
+static void
+test_state_snapshot (void)
+{
+  g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  AtlasOverlayLayer *airports = layer ("transport.airports");
+  AtlasOverlayLayer *commuting = layer ("circles.commuting");
+  AtlasOverlayFeature *circle = feature ("commuting_circle");
+  g_autoptr(AtlasVisibility) before = atlas_layer_state_snapshot (state);
+  g_autoptr(AtlasVisibility) after = NULL;
+  g_autoptr(AtlasVisibility) book = NULL;
+  AtlasVisibility *copy;
+
+  g_assert_true (G_TYPE_IS_BOXED (ATLAS_TYPE_VISIBILITY));
+  atlas_layer_state_set_visible (state, airports, TRUE);
+  atlas_layer_state_set_opacity (state, airports, 0.4);
+  atlas_layer_state_set_feature_visible (state, circle, FALSE);
+  after = atlas_layer_state_snapshot (state);
+
+  g_assert_false (atlas_visibility_layer_visible (before, airports));
+  g_assert_cmpfloat (atlas_visibility_layer_opacity (before, airports), ==, 1.0);
+  g_assert_false (atlas_visibility_feature_hidden (before, circle));
+  g_assert_true (atlas_visibility_feature_shown (before, circle));
+  g_assert_true (atlas_visibility_layer_visible (after, airports));
+  g_assert_cmpfloat (atlas_visibility_layer_opacity (after, airports), ==, 0.4);
+  g_assert_true (atlas_visibility_feature_hidden (after, circle));
+  g_assert_false (atlas_visibility_feature_shown (after, circle));
+  g_assert_false (atlas_visibility_equal (before, after));
+
+  /* a boxed copy is the same snapshot */
+  copy = g_boxed_copy (ATLAS_TYPE_VISIBILITY, after);
+  g_assert_true (copy == after);
+  g_boxed_free (ATLAS_TYPE_VISIBILITY, copy);
+
+  /* a briefing book's: one group's layers, the rest as it was */
+  book = atlas_visibility_new_group (after, atlas_overlays_lookup_group (data->overlays, "circles"));
+  g_assert_true (atlas_visibility_layer_visible (book, commuting));
+  g_assert_false (atlas_visibility_layer_visible (book, airports));
+  g_assert_cmpfloat (atlas_visibility_layer_opacity (book, airports), ==, 0.4);
+  g_assert_true (atlas_visibility_feature_hidden (book, circle));
 }
 
 static void
 test_state_unknown_id (void)
 {
   g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
-  guint n = atlas_overlays_get_layers (data->overlays)->len;
-  g_autofree gboolean *before = g_memdup2 (atlas_layer_state_get_visible_array (state),
-                                           n * sizeof (gboolean));
+  g_autoptr(AtlasVisibility) before = atlas_layer_state_snapshot (state);
+  g_autoptr(AtlasVisibility) after = NULL;
   g_autoptr(GError) error = NULL;
   guint changes = 0;
 
@@ -569,8 +635,8 @@ test_state_unknown_id (void)
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "no_such_layer"));
   g_test_message ("%s", error->message);
-  g_assert_cmpmem (atlas_layer_state_get_visible_array (state), n * sizeof (gboolean), before,
-                   n * sizeof (gboolean));
+  after = atlas_layer_state_snapshot (state);
+  g_assert_true (atlas_visibility_equal (after, before));
   g_assert_cmpuint (changes, ==, 0);
 }
 
@@ -596,11 +662,14 @@ test_state_variant_round_trip (void)
   g_signal_connect (b, "changed", G_CALLBACK (count_changes), &changes);
   atlas_layer_state_apply_variant (b, saved);
   g_assert_cmpuint (changes, ==, 1);
-  g_assert_cmpmem (atlas_layer_state_get_visible_array (a), n * sizeof (gboolean),
-                   atlas_layer_state_get_visible_array (b), n * sizeof (gboolean));
   for (guint i = 0; i < n; i++)
-    g_assert_cmpfloat_with_epsilon (atlas_layer_state_get_opacity_array (a)[i],
-                                    atlas_layer_state_get_opacity_array (b)[i], 1e-12);
+    {
+      AtlasOverlayLayer *l = atlas_overlays_get_layers (data->overlays)->pdata[i];
+
+      g_assert_cmpint (atlas_layer_state_get_visible (a, l), ==, atlas_layer_state_get_visible (b, l));
+      g_assert_cmpfloat_with_epsilon (atlas_layer_state_get_opacity (a, l),
+                                      atlas_layer_state_get_opacity (b, l), 1e-12);
+    }
   g_assert_cmpfloat (atlas_layer_state_get_opacity (b, layer ("transport.airports")), ==, 0.4);
 
   /* a saved state from another data set: unknown ids are skipped, the
@@ -680,7 +749,7 @@ test_state_empty_overlays (void)
   g_assert_true (atlas_layer_state_set_visible_ids (state, "", &error));
   g_assert_false (atlas_layer_state_set_visible_ids (state, "circles", &error));
   g_assert_nonnull (error);
-  g_assert_null (atlas_overlays_hit (empty, atlas_layer_state_get_visible_array (state), 0.8, 0.4, 9, 4));
+  g_assert_null (hit_state (state, 0.8, 0.4, 9, 4));
 }
 
 /* Broken layer files: tests/data/layers-broken/CASE/CASE.json, each a
@@ -798,11 +867,9 @@ test_valid_minimal (void)
   g_assert_cmpfloat (fabs (ring->area_km2 - G_PI * 100) / (G_PI * 100), <, 0.02);
 
   state = atlas_layer_state_new (overlays);
-  g_assert_true (atlas_overlays_hit (overlays, atlas_layer_state_get_visible_array (state),
-                                     point->anchor.x, point->anchor.y, 9, 2) == NULL);
+  g_assert_true (hit_state (state, point->anchor.x, point->anchor.y, 9, 2) == NULL);
   g_assert_true (atlas_layer_state_set_visible_ids (state, "mini", &error));
-  g_assert_true (atlas_overlays_hit (overlays, atlas_layer_state_get_visible_array (state),
-                                     point->anchor.x, point->anchor.y, 9, 2) == point);
+  g_assert_true (hit_state (state, point->anchor.x, point->anchor.y, 9, 2) == point);
 }
 
 static void
@@ -904,13 +971,11 @@ test_hidden_features (void)
   AtlasOverlayFeature *f;
 
   g_assert_true (atlas_layer_state_get_feature_visible (state, commuting));
-  f = atlas_overlays_hit_full (data->overlays, atlas_layer_state_get_visible_array (state),
-                               atlas_layer_state_get_hidden_features (state), x, y, 9, 4);
+  f = hit_state (state, x, y, 9, 4);
   g_assert_true (f == commuting);
 
   atlas_layer_state_set_feature_visible (state, commuting, FALSE);
-  f = atlas_overlays_hit_full (data->overlays, atlas_layer_state_get_visible_array (state),
-                               atlas_layer_state_get_hidden_features (state), x, y, 9, 4);
+  f = hit_state (state, x, y, 9, 4);
   g_assert_nonnull (f);
   g_assert_cmpstr (f->id, ==, "functional_circle");
 
@@ -1007,6 +1072,7 @@ main (int   argc,
   g_test_add_func ("/atlas/overlays/layer-state/defaults", test_state_defaults);
   g_test_add_func ("/atlas/overlays/layer-state/visible-ids", test_state_visible_ids);
   g_test_add_func ("/atlas/overlays/layer-state/unknown-id", test_state_unknown_id);
+  g_test_add_func ("/atlas/overlays/layer-state/snapshot", test_state_snapshot);
   g_test_add_func ("/atlas/overlays/layer-state/variant-round-trip", test_state_variant_round_trip);
   g_test_add_func ("/atlas/overlays/layer-state/changed-signal", test_state_changed_signal);
   g_test_add_func ("/atlas/overlays/layer-state/empty-overlays", test_state_empty_overlays);

@@ -138,6 +138,7 @@ test_export_over_mbtiles (void)
   g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (data->basemap);
   g_autoptr(AtlasExportJob) job = atlas_export_job_new (data, NULL);
   g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  g_autoptr(AtlasVisibility) shown = NULL;
   cairo_surface_t *page;
   cairo_t *cr;
   double w, h;
@@ -147,8 +148,8 @@ test_export_over_mbtiles (void)
   job->basemap = atlas_raster_painter_new (spec, atlas_basemap_renderer_as_painter (base), 5, NULL);
   g_assert_nonnull (job->basemap);
   g_assert_true (atlas_layer_state_set_visible_ids (state, "circles.commuting", NULL));
-  memcpy (job->visible, atlas_layer_state_get_visible_array (state),
-          sizeof (gboolean) * atlas_overlays_get_layers (data->overlays)->len);
+  shown = atlas_layer_state_snapshot (state);
+  atlas_export_job_set_visibility (job, shown);
   atlas_geo_tile_world_rect (TZ, TX, TY, &tile);
   job->extent = tile;
   job->paper = atlas_paper_lookup ("A4");

@@ -85,6 +85,7 @@ test_region_fills_frame (void)
 {
   g_autoptr(AtlasExportJob) job = atlas_export_job_new (data, NULL);
   g_autoptr(AtlasLayerState) state = atlas_layer_state_new (data->overlays);
+  g_autoptr(AtlasVisibility) shown = NULL;
   AtlasOverlayLayer *industrial = atlas_test_layer (data, "circles.industrial");
   const AtlasOverlayStyle *style = g_ptr_array_index (industrial->styles, 0);
   int r = style->stroke.r * 255 + 0.5, g = style->stroke.g * 255 + 0.5, b = style->stroke.b * 255 + 0.5;
@@ -94,7 +95,9 @@ test_region_fills_frame (void)
 
   job->paper = atlas_paper_lookup ("A3");
   job->landscape = TRUE;
-  job->visible[industrial->index] = TRUE;
+  atlas_layer_state_set_visible_ids (state, "circles.industrial", NULL);
+  shown = atlas_layer_state_snapshot (state);
+  atlas_export_job_set_visibility (job, shown);
   s = draw_page (job);
   find_frame (s, &fx0, &fy0, &fx1, &fy1);
 

@@ -51,6 +51,37 @@ base_painted (gpointer window)
   return source_painted (window, atlas_window_get_tile_source (window));
 }
 
+/* The map's tile layers: the base map's and the overlays' (two of those
+ * while a new one is drawn). */
+static guint
+count_map_layers (AtlasWindow *window)
+{
+  ShumateMap *map = shumate_simple_map_get_map (SHUMATE_SIMPLE_MAP (atlas_window_get_map_widget (window)));
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (map)); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += SHUMATE_IS_MAP_LAYER (c);
+  return n;
+}
+
+typedef struct
+{
+  AtlasWindow *window;
+  guint        requested;   /* the map's tile layers at the new overlays' first request */
+  guint        layers;      /* and when they were first all drawn */
+} SwapProbe;
+
+static void
+swap_probe_cb (AtlasTileSource *source,
+               GParamSpec      *pspec,
+               SwapProbe       *probe)
+{
+  if (probe->requested == 0 && atlas_tile_source_get_pending (source) > 0)
+    probe->requested = count_map_layers (probe->window);
+  if (probe->layers == 0 && atlas_tile_source_get_pending (source) == 0)
+    probe->layers = count_map_layers (probe->window);
+}
+
 static gboolean
 overlays_painted (gpointer window)
 {
@@ -92,6 +123,12 @@ open_window (AtlasApplication *app)
 }
 
 static void
+count_notes (guint *n)
+{
+  (*n)++;
+}
+
+static void
 close_window (AtlasWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
@@ -107,10 +144,18 @@ test_window_shows_map (void)
   AtlasWindow *window = open_window (app);
   ShumateViewport *viewport = atlas_window_get_viewport (window);
   AtlasTileSource *source;
+  guint painted_notes = 0;
+  gboolean painted = FALSE;
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_signal_connect_swapped (window, "notify::base-painted", G_CALLBACK (count_notes), &painted_notes);
   wait_for_tiles (window);
   wait_for_overlays (window);
+  /* the overlays start loading when the base map is painted: told once */
+  g_object_get (window, "base-painted", &painted, NULL);
+  g_assert_true (painted);
+  g_assert_cmpuint (painted_notes, ==, 1);
+  g_signal_handlers_disconnect_by_data (window, &painted_notes);
   source = atlas_window_get_tile_source (window);
   g_test_message ("tiles painted: %u", atlas_tile_source_get_filled (source));
   g_assert_cmpuint (atlas_tile_source_get_filled (source), >=, 4);
@@ -226,6 +271,7 @@ test_layers_and_selection (void)
   AtlasOverlays *overlays;
   AtlasOverlayLayer *commuting, *functional;
   AtlasTileSource *before;
+  SwapProbe probe = { NULL, 0, 0 };
   GtkWidget *panel, *sw;
   AtlasOverlayFeature *f;
   g_autoptr(GSettings) settings = NULL;
@@ -255,12 +301,21 @@ test_layers_and_selection (void)
   g_assert_null (atlas_window_select_at (window, 39.46, 116.70));
 
   before = atlas_window_get_overlay_source (window);
+  probe.window = window;
   gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
   g_assert_true (atlas_layer_state_get_visible (state, commuting));
   g_assert_false (atlas_layer_state_get_visible (state, functional));
   g_assert_true (atlas_window_get_overlay_source (window) != before);
+  /* the old overlay tiles stay until the new ones are drawn, then go at once */
+  g_assert_cmpuint (count_map_layers (window), ==, 3);
+  g_signal_connect (atlas_window_get_overlay_source (window), "notify::pending", G_CALLBACK (swap_probe_cb),
+                    &probe);
   wait_until (overlays_painted, window, 30);
+  g_signal_handlers_disconnect_by_data (atlas_window_get_overlay_source (window), &probe);
   g_assert_cmpuint (atlas_tile_source_get_filled (atlas_window_get_overlay_source (window)), >, 0);
+  g_assert_cmpuint (probe.requested, ==, 3);
+  g_assert_cmpuint (probe.layers, ==, 2);
+  g_assert_cmpuint (count_map_layers (window), ==, 2);
 
   /* saved for the next start */
   settings = atlas_settings_new ();
@@ -698,25 +753,24 @@ test_layer_panel_states (void)
   GtkWidget *panel, *gsw;
   AtlasSelection *selection;
   AtlasPlanPanel *plan;
-  g_autofree gboolean *before = NULL;
-  guint n_layers;
+  g_autoptr(AtlasVisibility) before = NULL;
+  g_autoptr(AtlasVisibility) after = NULL;
 
   g_application_set_application_id (G_APPLICATION (app), ATLAS_APPLICATION_ID ".States");
   window = open_window (app);
   wait_for_overlays (window);
   state = atlas_window_get_layer_state (window);
   overlays = atlas_layer_state_get_overlays (state);
-  n_layers = atlas_overlays_get_layers (overlays)->len;
   panel = atlas_window_get_layer_panel (window);
   selection = atlas_window_get_selection (window);
 
   g_assert_true (atlas_layer_state_set_visible_ids (state, "circles,transport", NULL));
-  before = g_memdup2 (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers);
+  before = atlas_layer_state_snapshot (state);
   g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
   g_assert_true (atlas_layer_state_is_only (state, atlas_overlays_lookup_layer (overlays, "circles.commuting")));
   g_assert_true (gtk_widget_activate_action (panel, "layers.show-only", "s", "circles.commuting"));
-  g_assert_cmpmem (atlas_layer_state_get_visible_array (state), sizeof (gboolean) * n_layers,
-                   before, sizeof (gboolean) * n_layers);
+  after = atlas_layer_state_snapshot (state);
+  g_assert_true (atlas_visibility_equal (after, before));
 
   /* mixed: one of the group's layers */
   gsw = atlas_layer_panel_get_group_switch (ATLAS_LAYER_PANEL (panel), "circles");
@@ -912,7 +966,8 @@ test_export_dialog (void)
 
   /* the job follows the map: its visible layers, the selection */
   job = atlas_export_dialog_build_job (ATLAS_EXPORT_DIALOG (dialog));
-  g_assert_true (job->visible[atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")->index]);
+  g_assert_true (atlas_visibility_layer_visible (job->visibility,
+                                                 atlas_overlays_lookup_layer (job->data->overlays, "circles.commuting")));
   atlas_export_job_free (job);
 
   /* the file is named from the title and the date */

@@ -203,6 +203,7 @@ bench_overlay (void)
   double frame_cpu[G_N_ELEMENTS (places) * G_N_ELEMENTS (zooms)];
   double c0;
   AtlasOverlayRenderer *toggled;
+  AtlasVisibility *shown;
   cairo_surface_t *target = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   guint n = 0, tiles = 0;
 
@@ -218,7 +219,11 @@ bench_overlay (void)
       visible[i] = TRUE;
       opacity[i] = 1.0;
     }
-  renderer = atlas_overlay_renderer_new (data->overlays, visible, opacity);
+  {
+    g_autoptr(AtlasVisibility) all = atlas_visibility_new (data->overlays, visible, opacity, NULL);
+
+    renderer = atlas_overlay_renderer_new (data->overlays, all);
+  }
   /* as in the window: the overlay tiles carry the base map's labels too */
   atlas_overlay_renderer_set_basemap (renderer, data->basemap);
   /* the worst case for the per-frame highlight: the largest zones */
@@ -273,7 +278,9 @@ bench_overlay (void)
         visible[(zi * G_N_ELEMENTS (places) + pi) % layers->len] = FALSE;
         c0 = cpu_ms ();
         t0 = g_get_monotonic_time ();
-        toggled = atlas_overlay_renderer_new (data->overlays, visible, opacity);
+        shown = atlas_visibility_new (data->overlays, visible, opacity, NULL);
+        toggled = atlas_overlay_renderer_new (data->overlays, shown);
+        atlas_visibility_unref (shown);
         atlas_overlay_renderer_set_basemap (toggled, data->basemap);
         for (guint ty = ty0; ty <= ty1; ty++)
           for (guint tx = tx0; tx <= tx1; tx++)
@@ -327,6 +334,8 @@ bench_export (void)
   g_autoptr(AtlasData) data = atlas_data_load (NULL, TRUE);
   g_autoptr(AtlasExportJob) job = atlas_export_job_new (data, NULL);
   GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
+  g_autofree gboolean *visible = g_new0 (gboolean, MAX (layers->len, 1));
+  g_autoptr(AtlasVisibility) shown = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atlas-bench-XXXXXX", NULL);
   g_autofree char *pdf = g_build_filename (dir, "a3.pdf", NULL);
   g_autofree char *png = g_build_filename (dir, "a3.png", NULL);
@@ -336,8 +345,10 @@ bench_export (void)
   for (guint i = 0; i < layers->len; i++)
     {
       AtlasOverlayLayer *layer = g_ptr_array_index (layers, i);
-      job->visible[i] = g_str_equal (layer->group->id, "circles") || g_str_equal (layer->group->id, "crossborder");
+      visible[i] = g_str_equal (layer->group->id, "circles") || g_str_equal (layer->group->id, "crossborder");
     }
+  shown = atlas_visibility_new (data->overlays, visible, NULL, NULL);
+  atlas_export_job_set_visibility (job, shown);
   job->dpi = 300;
   pdf_ms = time_export (job, ATLAS_EXPORT_PDF, pdf);
   png_ms = time_export (job, ATLAS_EXPORT_PNG, png);

@@ -234,7 +234,7 @@ what_is_here (const char *at,
   data = load_data_or_fail ();
   if (data == NULL || (index = load_index (data)) == NULL)
     return 1;
-  here = atlas_here_list (index, data, NULL, NULL, lon, lat, 10, 4);
+  here = atlas_here_list (index, data, NULL, lon, lat, 10, 4);
   text = json ? atlas_here_to_json (here, lon, lat) : atlas_here_to_text (here, lon, lat);
   g_print ("%s%s", text, json ? "\n" : "");
   return 0;
@@ -547,6 +547,7 @@ export_map (ExportOptions  *o,
   g_autoptr(AtlasPlanIndex) index = NULL;
   g_autoptr(AtlasExportJob) job = NULL;
   g_autoptr(AtlasLayerState) state = NULL;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   g_autoptr(GError) error = NULL;
   AtlasExportFormat format = ATLAS_EXPORT_PDF;
   AtlasRect bbox = { 0 };
@@ -590,8 +591,8 @@ export_map (ExportOptions  *o,
   if (o->excerpt != NULL && (job->excerpt = atlas_plan_index_lookup (index, o->excerpt)) == NULL)
     return fail (_("--excerpt: no place, county or feature is called “%s”"), o->excerpt);
 
-  memcpy (job->visible, atlas_layer_state_get_visible_array (state),
-          sizeof (gboolean) * atlas_overlays_get_layers (data->overlays)->len);
+  visibility = atlas_layer_state_snapshot (state);
+  atlas_export_job_set_visibility (job, visibility);
 
   if (!atlas_export_write (job, o->path, &error))
     {
@@ -610,6 +611,7 @@ export_geojson (const char *path,
 {
   g_autoptr(AtlasData) data = load_data_or_fail ();
   g_autoptr(AtlasLayerState) state = NULL;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
@@ -619,7 +621,8 @@ export_geojson (const char *path,
   if (!atlas_layer_state_set_visible_ids (state, layers != NULL ? layers : "all", &error))
     return fail ("--layers: %s", error->message);
 
-  text = atlas_overlays_to_geojson (data->overlays, atlas_layer_state_get_visible_array (state));
+  visibility = atlas_layer_state_snapshot (state);
+  text = atlas_overlays_to_geojson (data->overlays, visibility);
   if (!atlas_write_file_atomically (path, text, &error))
     {
       g_printerr ("capital-atlas: %s\n", error->message);

@@ -91,7 +91,6 @@ atlas_export_job_new (AtlasData      *data,
                       AtlasPlanIndex *index)
 {
   AtlasExportJob *job = g_new0 (AtlasExportJob, 1);
-  GPtrArray *layers = atlas_overlays_get_layers (data->overlays);
 
   job->data = atlas_data_ref (data);
   job->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
@@ -100,10 +99,7 @@ atlas_export_job_new (AtlasData      *data,
   job->format = ATLAS_EXPORT_PDF;
   job->dpi = 300;
   job->title = g_strdup (_("Capital Metropolitan Area"));
-  job->visible = g_new0 (gboolean, MAX (layers->len, 1));
-  job->opacity = g_new (double, MAX (layers->len, 1));
-  for (guint i = 0; i < layers->len; i++)
-    job->opacity[i] = 1.0;
+  job->visibility = atlas_visibility_new (data->overlays, NULL, NULL, NULL);
   /* the whole region: 北京, 天津 and 河北 fill the map frame */
   atlas_region_extent (&job->extent);
   return job;
@@ -115,9 +111,7 @@ atlas_export_job_free (AtlasExportJob *job)
   g_free (job->title);
   g_free (job->subtitle);
   g_free (job->date);
-  g_free (job->visible);
-  g_free (job->opacity);
-  g_free (job->hidden);
+  g_clear_pointer (&job->visibility, atlas_visibility_unref);
   g_clear_pointer (&job->book, g_ptr_array_unref);
   g_clear_pointer (&job->plates, g_ptr_array_unref);
   g_clear_pointer (&job->user_layers, atlas_user_renderer_unref);
@@ -125,6 +119,17 @@ atlas_export_job_free (AtlasExportJob *job)
   g_clear_pointer (&job->index, atlas_plan_index_unref);
   atlas_data_unref (job->data);
   g_free (job);
+}
+
+/* Draws @visibility's layers and features from now on. */
+void
+atlas_export_job_set_visibility (AtlasExportJob  *job,
+                                 AtlasVisibility *visibility)
+{
+  g_return_if_fail (visibility != NULL);
+  atlas_visibility_ref (visibility);
+  g_clear_pointer (&job->visibility, atlas_visibility_unref);
+  job->visibility = visibility;
 }
 
 /* The extent a window of @view_width × @view_height pixels shows. */
@@ -313,9 +318,8 @@ draw_map (AtlasExportJob  *job,
   double scale, cx = (extent->x0 + extent->x1) / 2, cy = (extent->y0 + extent->y1) / 2;
   AtlasViewport vp;
   g_autoptr(AtlasBasemapRenderer) base = atlas_basemap_renderer_new (job->data->basemap);
-  g_autoptr(AtlasOverlayRenderer) overlays = atlas_overlay_renderer_new_full (job->data->overlays,
-                                                                               job->visible, job->opacity,
-                                                                               job->hidden);
+  g_autoptr(AtlasOverlayRenderer) overlays = atlas_overlay_renderer_new (job->data->overlays,
+                                                                          job->visibility);
 
   /* one label engine for base map and features, as on screen */
   atlas_basemap_renderer_set_labels (base, FALSE);
@@ -444,7 +448,7 @@ collect_legend (AtlasExportJob *job)
           AtlasOverlayFeature *first = layer->features->len > 0 ? layer->features->pdata[0] : NULL;
           AtlasOverlayKind kind = layer->kind;
 
-          if (!job->visible[layer->index] || layer->styles->len == 0)
+          if (!atlas_visibility_layer_visible (job->visibility, layer) || layer->styles->len == 0)
             continue;
           if (first != NULL)
             kind = first->shape == ATLAS_SHAPE_POLYGON ? ATLAS_OVERLAY_ZONE
@@ -464,7 +468,7 @@ collect_legend (AtlasExportJob *job)
                 {
                   AtlasOverlayFeature *f = layer->features->pdata[i];
 
-                  if (f->style == style && !(job->hidden != NULL && job->hidden[f->index]))
+                  if (f->style == style && !atlas_visibility_feature_hidden (job->visibility, f))
                     {
                       used = TRUE;
                       schematic |= f->schematic;
@@ -1220,18 +1224,14 @@ draw_plate (AtlasExportJob    *job,
             const AtlasFigure *figure)
 {
   AtlasExportJob plate = *job;
-  guint n = atlas_overlays_get_layers (job->data->overlays)->len;
-  g_autofree gboolean *visible = g_new0 (gboolean, MAX (n, 1));
-  g_autofree double *opacity = g_new0 (double, MAX (n, 1));
+  g_autoptr(AtlasVisibility) visibility = atlas_figure_get_visibility (job->data->figures, figure,
+                                                                       job->data->overlays);
   AtlasRect extent = atlas_figure_get_extent (figure);
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", figure->title_en,
                                                job->data->plan != NULL ? atlas_plan_get_title (job->data->plan)
                                                                        : "");
 
-  atlas_figure_get_layers (job->data->figures, figure, job->data->overlays, visible, opacity);
-  plate.visible = visible;
-  plate.opacity = opacity;
-  plate.hidden = NULL;
+  plate.visibility = visibility;
   plate.book = NULL;
   plate.plates = NULL;
   plate.excerpt = NULL;

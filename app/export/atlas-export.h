@@ -11,6 +11,7 @@
 #include <cairo.h>
 
 #include "model/atlas-plan-index.h"
+#include "model/atlas-visibility.h"
 
 G_BEGIN_DECLS
 
@@ -53,9 +54,7 @@ typedef struct
   char             *subtitle;    /* nullable */
   char             *date;        /* nullable: today */
   AtlasRect         extent;      /* world coordinates to fit into the map frame */
-  gboolean         *visible;     /* per overlay layer */
-  double           *opacity;     /* per overlay layer */
-  gboolean         *hidden;      /* nullable: per feature, switched off */
+  AtlasVisibility  *visibility;  /* the overlay layers and features drawn (a reference) */
   AtlasEntity      *excerpt;     /* nullable: show its role text beside the map */
   GPtrArray        *book;        /* nullable: AtlasEntity, one page each after a cover */
   GPtrArray        *plates;      /* nullable: const AtlasFigure of data->figures, one plate per page */
@@ -76,6 +75,8 @@ gboolean          atlas_export_format_from_path   (const char   *path,
 AtlasExportJob   *atlas_export_job_new       (AtlasData         *data,
                                               AtlasPlanIndex    *index);
 void              atlas_export_job_free      (AtlasExportJob    *job);
+void              atlas_export_job_set_visibility (AtlasExportJob  *job,
+                                                   AtlasVisibility *visibility);
 void              atlas_export_job_set_extent_from_view (AtlasExportJob *job,
                                                           double          longitude,
                                                           double          latitude,

@@ -27,6 +27,16 @@ struct _AtlasTileSource
 
 G_DEFINE_FINAL_TYPE (AtlasTileSource, atlas_tile_source, SHUMATE_TYPE_MAP_SOURCE)
 
+enum
+{
+  PROP_0,
+  PROP_PENDING,
+  PROP_FILLED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Pixels (logical) that a base tile's texture reaches into its neighbours. */
 #define TILE_BLEED 1
 
@@ -225,11 +235,15 @@ tile_rendered_cb (GObject      *object,
   TileResult *tile_result = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GdkTexture) texture = NULL;
 
+  /* both counts are notified once the tile is on the map */
+  g_object_freeze_notify (object);
   self->pending--;
+  g_object_notify_by_pspec (object, properties[PROP_PENDING]);
 
   if (tile_result == NULL)
     {
       g_task_return_error (outer, g_steal_pointer (&error));
+      g_object_thaw_notify (object);
       return;
     }
 
@@ -247,7 +261,9 @@ tile_rendered_cb (GObject      *object,
     shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
   shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
   self->filled++;
+  g_object_notify_by_pspec (object, properties[PROP_FILLED]);
   g_task_return_boolean (outer, TRUE);
+  g_object_thaw_notify (object);
 }
 
 static void
@@ -274,6 +290,7 @@ atlas_tile_source_fill_tile_async (ShumateMapSource    *source,
 
   shumate_tile_set_state (tile, SHUMATE_STATE_LOADING);
   self->pending++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
   g_thread_pool_push (self->pool, inner, NULL);
 }
 
@@ -299,14 +316,54 @@ atlas_tile_source_finalize (GObject *object)
 }
 
 static void
+atlas_tile_source_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AtlasTileSource *self = ATLAS_TILE_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PENDING:
+      g_value_set_uint (value, self->pending);
+      break;
+    case PROP_FILLED:
+      g_value_set_uint (value, self->filled);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 atlas_tile_source_class_init (AtlasTileSourceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ShumateMapSourceClass *source_class = SHUMATE_MAP_SOURCE_CLASS (klass);
 
   object_class->finalize = atlas_tile_source_finalize;
+  object_class->get_property = atlas_tile_source_get_property;
   source_class->fill_tile_async = atlas_tile_source_fill_tile_async;
   source_class->fill_tile_finish = atlas_tile_source_fill_tile_finish;
+
+  /**
+   * AtlasTileSource:pending:
+   *
+   * Tiles requested and not yet finished (drawn, failed or cancelled).
+   */
+  properties[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                | G_PARAM_STATIC_STRINGS);
+  /**
+   * AtlasTileSource:filled:
+   *
+   * Tiles drawn and handed to the map so far.
+   */
+  properties[PROP_FILLED] = g_param_spec_uint ("filled", NULL, NULL, 0, G_MAXUINT, 0,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                               | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

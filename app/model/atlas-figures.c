@@ -406,21 +406,21 @@ atlas_figure_get_extent (const AtlasFigure *figure)
 }
 
 /**
- * atlas_figure_get_layers:
- * @visible: (out caller-allocates): one per layer of @overlays
- * @opacity: (out caller-allocates): one per layer of @overlays
+ * atlas_figure_get_visibility:
  *
  * Which layers the figure shows, and how opaque: its stressed layers at
  * full opacity, its other layers muted, the rest hidden.
+ *
+ * Returns: (transfer full): a new snapshot
  */
-void
-atlas_figure_get_layers (AtlasFigures      *self,
-                         const AtlasFigure *figure,
-                         AtlasOverlays     *overlays,
-                         gboolean          *visible,
-                         double            *opacity)
+AtlasVisibility *
+atlas_figure_get_visibility (AtlasFigures      *self,
+                             const AtlasFigure *figure,
+                             AtlasOverlays     *overlays)
 {
   GPtrArray *layers = atlas_overlays_get_layers (overlays);
+  g_autofree gboolean *visible = g_new0 (gboolean, MAX (layers->len, 1));
+  g_autofree double *opacity = g_new0 (double, MAX (layers->len, 1));
 
   for (guint i = 0; i < layers->len; i++)
     {
@@ -430,6 +430,7 @@ atlas_figure_get_layers (AtlasFigures      *self,
       opacity[i] = visible[i] && !names_layer (figure->emphasis, layer) ? self->muted_opacity
                                                                                  : 1.0;
     }
+  return atlas_visibility_new (overlays, visible, opacity, NULL);
 }
 
 /* The figure's layer state as saved in the settings, a{s(bd)}: applied to
@@ -440,15 +441,18 @@ atlas_figure_to_layer_variant (AtlasFigures      *self,
                                AtlasOverlays     *overlays)
 {
   GPtrArray *layers = atlas_overlays_get_layers (overlays);
-  g_autofree gboolean *visible = g_new0 (gboolean, MAX (layers->len, 1));
-  g_autofree double *opacity = g_new0 (double, MAX (layers->len, 1));
+  g_autoptr(AtlasVisibility) visibility = atlas_figure_get_visibility (self, figure, overlays);
   GVariantBuilder builder;
 
-  atlas_figure_get_layers (self, figure, overlays, visible, opacity);
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(bd)}"));
   for (guint i = 0; i < layers->len; i++)
-    g_variant_builder_add (&builder, "{s(bd)}", ((AtlasOverlayLayer *) layers->pdata[i])->id,
-                           visible[i], opacity[i]);
+    {
+      AtlasOverlayLayer *layer = layers->pdata[i];
+
+      g_variant_builder_add (&builder, "{s(bd)}", layer->id,
+                             atlas_visibility_layer_visible (visibility, layer),
+                             atlas_visibility_layer_opacity (visibility, layer));
+    }
   return g_variant_builder_end (&builder);
 }
 

@@ -3,6 +3,7 @@
 
 #include "atlas-overlays.h"
 #include "atlas-plan.h"
+#include "atlas-visibility.h"
 
 G_BEGIN_DECLS
 
@@ -54,11 +55,9 @@ const AtlasFigure *atlas_figures_lookup        (AtlasFigures     *self,
 double             atlas_figures_get_muted_opacity (AtlasFigures *self);
 
 AtlasRect          atlas_figure_get_extent     (const AtlasFigure *figure);
-void               atlas_figure_get_layers     (AtlasFigures      *self,
+AtlasVisibility   *atlas_figure_get_visibility (AtlasFigures      *self,
                                                 const AtlasFigure *figure,
-                                                AtlasOverlays     *overlays,
-                                                gboolean          *visible,
-                                                double            *opacity);
+                                                AtlasOverlays     *overlays);
 GVariant          *atlas_figure_to_layer_variant (AtlasFigures      *self,
                                                   const AtlasFigure *figure,
                                                   AtlasOverlays     *overlays);

@@ -6,6 +6,7 @@
 
 #include "atlas-geo.h"
 #include "atlas-overlays-json.h"
+#include "atlas-visibility.h"
 
 typedef struct
 {
@@ -71,22 +72,20 @@ add_counties (GArray         *items,
 
 /**
  * atlas_here_list:
- * @visible: (nullable): the layers shown; %NULL for every layer
- * @hidden: (nullable): the features switched off
+ * @visibility: (nullable): the layers and features shown; %NULL for every one
  * @tolerance_px: how near, in pixels at @zoom, a line or point may pass
  *
  * Returns: (transfer container): #AtlasEntity, smallest first: points and
  * lines, then zones and counties by area
  */
 GPtrArray *
-atlas_here_list (AtlasPlanIndex *index,
-                 AtlasData      *data,
-                 const gboolean *visible,
-                 const gboolean *hidden,
-                 double          longitude,
-                 double          latitude,
-                 double          zoom,
-                 double          tolerance_px)
+atlas_here_list (AtlasPlanIndex  *index,
+                 AtlasData       *data,
+                 AtlasVisibility *visibility,
+                 double           longitude,
+                 double           latitude,
+                 double           zoom,
+                 double           tolerance_px)
 {
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (HereItem));
   GPtrArray *out = g_ptr_array_new ();
@@ -98,7 +97,7 @@ atlas_here_list (AtlasPlanIndex *index,
       AtlasOverlayFeature *f = g_ptr_array_index (features, i);
       HereItem item;
 
-      if ((visible != NULL && !visible[f->layer->index]) || (hidden != NULL && hidden[f->index]))
+      if (visibility != NULL && !atlas_visibility_feature_shown (visibility, f))
         continue;
       if (!atlas_overlay_feature_hit (f, x, y, zoom, tolerance_px))
         continue;

@@ -12,14 +12,13 @@
 
 G_BEGIN_DECLS
 
-GPtrArray *atlas_here_list    (AtlasPlanIndex *index,
-                               AtlasData      *data,
-                               const gboolean *visible,
-                               const gboolean *hidden,
-                               double          longitude,
-                               double          latitude,
-                               double          zoom,
-                               double          tolerance_px);
+GPtrArray *atlas_here_list    (AtlasPlanIndex  *index,
+                               AtlasData       *data,
+                               AtlasVisibility *visibility,
+                               double           longitude,
+                               double           latitude,
+                               double           zoom,
+                               double           tolerance_px);
 char      *atlas_here_to_text (GPtrArray      *entities,
                                double          longitude,
                                double          latitude);

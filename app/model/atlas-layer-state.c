@@ -248,16 +248,18 @@ atlas_layer_state_set_visible_ids (AtlasLayerState  *self,
   return TRUE;
 }
 
-const gboolean *
-atlas_layer_state_get_visible_array (AtlasLayerState *self)
+/**
+ * atlas_layer_state_snapshot:
+ *
+ * The state as it is now, for painters, hit tests and exports; later
+ * changes do not touch it.
+ *
+ * Returns: (transfer full): a new snapshot
+ */
+AtlasVisibility *
+atlas_layer_state_snapshot (AtlasLayerState *self)
 {
-  return self->visible;
-}
-
-const double *
-atlas_layer_state_get_opacity_array (AtlasLayerState *self)
-{
-  return self->opacity;
+  return atlas_visibility_new (self->overlays, self->visible, self->opacity, self->hidden_features);
 }
 
 GVariant *
@@ -319,12 +321,6 @@ atlas_layer_state_set_feature_visible (AtlasLayerState     *self,
     return;
   self->hidden_features[feature->index] = !visible;
   changed (self);
-}
-
-const gboolean *
-atlas_layer_state_get_hidden_features (AtlasLayerState *self)
-{
-  return self->hidden_features;
 }
 
 /* The ids of the features switched off, for the settings: as. */

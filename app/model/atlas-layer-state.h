@@ -2,6 +2,7 @@
 #pragma once
 
 #include "atlas-overlays.h"
+#include "atlas-visibility.h"
 
 G_BEGIN_DECLS
 
@@ -32,14 +33,12 @@ void             atlas_layer_state_set_all_visible   (AtlasLayerState   *self,
 gboolean         atlas_layer_state_set_visible_ids   (AtlasLayerState   *self,
                                                       const char        *ids,
                                                       GError           **error);
-const gboolean  *atlas_layer_state_get_visible_array (AtlasLayerState   *self);
-const double    *atlas_layer_state_get_opacity_array (AtlasLayerState   *self);
+AtlasVisibility *atlas_layer_state_snapshot          (AtlasLayerState   *self);
 gboolean         atlas_layer_state_get_feature_visible (AtlasLayerState     *self,
                                                         AtlasOverlayFeature *feature);
 void             atlas_layer_state_set_feature_visible (AtlasLayerState     *self,
                                                         AtlasOverlayFeature *feature,
                                                         gboolean             visible);
-const gboolean  *atlas_layer_state_get_hidden_features (AtlasLayerState     *self);
 GVariant        *atlas_layer_state_hidden_to_variant   (AtlasLayerState     *self);
 void             atlas_layer_state_apply_hidden_variant (AtlasLayerState    *self,
                                                          GVariant           *hidden);

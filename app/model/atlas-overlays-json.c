@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "atlas-safe-file.h"
+#include "atlas-visibility.h"
 
 /* A member whose value is a string. */
 void
@@ -373,13 +374,13 @@ add_geometry (JsonBuilder               *b,
 
 /**
  * atlas_overlays_to_geojson:
- * @visible: per layer, whether to export it
+ * @visibility: the layers to export
  *
  * Returns: (transfer full): an RFC 7946 FeatureCollection
  */
 char *
-atlas_overlays_to_geojson (AtlasOverlays  *overlays,
-                           const gboolean *visible)
+atlas_overlays_to_geojson (AtlasOverlays   *overlays,
+                           AtlasVisibility *visibility)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   GPtrArray *features = atlas_overlays_get_features (overlays);
@@ -394,7 +395,7 @@ atlas_overlays_to_geojson (AtlasOverlays  *overlays,
     {
       const AtlasOverlayFeature *f = g_ptr_array_index (features, i);
 
-      if (!visible[f->layer->index])
+      if (!atlas_visibility_layer_visible (visibility, f->layer))
         continue;
       json_builder_begin_object (b);
       atlas_json_add_string (b, "type", "Feature");

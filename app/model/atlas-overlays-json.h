@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 char     *atlas_overlays_to_json_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_text_listing (AtlasOverlays   *overlays);
 char     *atlas_overlays_to_geojson      (AtlasOverlays   *overlays,
-                                          const gboolean  *visible);
+                                          AtlasVisibility *visibility);
 void      atlas_json_add_string          (JsonBuilder     *builder,
                                           const char      *name,
                                           const char      *value);

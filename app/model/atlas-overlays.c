@@ -4,6 +4,7 @@
 #include "atlas-data-error.h"
 #include "atlas-union-cache.h"
 #include "atlas-geos-guard.h"
+#include "atlas-visibility.h"
 
 #include <geos_c.h>
 #include <json-glib/json-glib.h>
@@ -1208,36 +1209,20 @@ hit_rank (const AtlasOverlayFeature *f)
 
 /**
  * atlas_overlays_hit:
- * @visible: per layer, whether it is shown
+ * @visibility: which layers and features are shown
  *
- * The feature under a world point among the visible layers: symbols before
+ * The feature under a world point among the shown ones: symbols before
  * lines before zones, and of several zones the smallest.
  *
  * Returns: (nullable) (transfer none): the feature hit
  */
 AtlasOverlayFeature *
-atlas_overlays_hit (AtlasOverlays  *self,
-                    const gboolean *visible,
-                    double          world_x,
-                    double          world_y,
-                    double          zoom,
-                    double          tolerance_px)
-{
-  return atlas_overlays_hit_full (self, visible, NULL, world_x, world_y, zoom, tolerance_px);
-}
-
-/**
- * atlas_overlays_hit_full:
- * @hidden: (nullable): per feature, switched off within a shown layer
- */
-AtlasOverlayFeature *
-atlas_overlays_hit_full (AtlasOverlays  *self,
-                         const gboolean *visible,
-                         const gboolean *hidden,
-                         double          world_x,
-                         double          world_y,
-                         double          zoom,
-                         double          tolerance_px)
+atlas_overlays_hit (AtlasOverlays   *self,
+                    AtlasVisibility *visibility,
+                    double           world_x,
+                    double           world_y,
+                    double           zoom,
+                    double           tolerance_px)
 {
   AtlasOverlayFeature *best = NULL;
 
@@ -1245,7 +1230,7 @@ atlas_overlays_hit_full (AtlasOverlays  *self,
     {
       AtlasOverlayFeature *f = g_ptr_array_index (self->features, i);
 
-      if (!visible[f->layer->index] || (hidden != NULL && hidden[f->index]))
+      if (!atlas_visibility_feature_shown (visibility, f))
         continue;
       if (best != NULL && hit_rank (f) > hit_rank (best))
         continue;

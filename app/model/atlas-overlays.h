@@ -116,6 +116,7 @@ typedef struct
 typedef struct _AtlasOverlayGroup AtlasOverlayGroup;
 typedef struct _AtlasOverlayLayer AtlasOverlayLayer;
 typedef struct _AtlasOverlayFeature AtlasOverlayFeature;
+typedef struct _AtlasVisibility AtlasVisibility;   /* atlas-visibility.h */
 
 /* Features, layers and groups start with their id (the loader relies on it). */
 struct _AtlasOverlayFeature
@@ -199,19 +200,12 @@ AtlasOverlayLayer   *atlas_overlays_lookup_layer     (AtlasOverlays  *self,
 AtlasOverlayGroup   *atlas_overlays_lookup_group     (AtlasOverlays  *self,
                                                       const char     *id);
 
-AtlasOverlayFeature *atlas_overlays_hit            (AtlasOverlays  *self,
-                                                      const gboolean *visible,
-                                                      double          world_x,
-                                                      double          world_y,
-                                                      double          zoom,
-                                                      double          tolerance_px);
-AtlasOverlayFeature *atlas_overlays_hit_full       (AtlasOverlays  *self,
-                                                      const gboolean *visible,
-                                                      const gboolean *hidden,
-                                                      double          world_x,
-                                                      double          world_y,
-                                                      double          zoom,
-                                                      double          tolerance_px);
+AtlasOverlayFeature *atlas_overlays_hit              (AtlasOverlays   *self,
+                                                      AtlasVisibility *visibility,
+                                                      double           world_x,
+                                                      double           world_y,
+                                                      double           zoom,
+                                                      double           tolerance_px);
 gboolean             atlas_overlay_feature_hit       (const AtlasOverlayFeature *feature,
                                                       double                     world_x,
                                                       double                     world_y,

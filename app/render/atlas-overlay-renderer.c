@@ -13,21 +13,22 @@
 #include <string.h>
 
 #include "model/atlas-views.h"
+#include "model/atlas-visibility.h"
 
 #define N_ZOOMS (ATLAS_MAX_ZOOM + 1)
 
 struct _AtlasOverlayRenderer
 {
-  AtlasPainter   parent;
-  AtlasOverlays *overlays;
-  double        *opacity;      /* per layer */
-  GPtrArray     *passes[ATLAS_N_OVERLAY_KINDS];  /* features to draw, in order */
-  GArray        *labels;       /* AtlasLabel of the visible features */
-  AtlasBasemap  *basemap;      /* (nullable) whose labels are placed and drawn with ours */
-  GHashTable    *inner;        /* nested circle → the next inner circle shown */
-  GArray        *reserved;     /* AtlasRect, viewport pixels: no labels there (pages) */
-  GMutex         lock;
-  GArray        *placements[N_ZOOMS];
+  AtlasPainter     parent;
+  AtlasOverlays   *overlays;
+  AtlasVisibility *visibility;
+  GPtrArray       *passes[ATLAS_N_OVERLAY_KINDS];  /* features to draw, in order */
+  GArray          *labels;       /* AtlasLabel of the visible features */
+  AtlasBasemap    *basemap;      /* (nullable) whose labels are placed and drawn with ours */
+  GHashTable      *inner;        /* nested circle → the next inner circle shown */
+  GArray          *reserved;     /* AtlasRect, viewport pixels: no labels there (pages) */
+  GMutex           lock;
+  GArray          *placements[N_ZOOMS];
 };
 
 /* Order of drawing */
@@ -920,7 +921,7 @@ overlay_draw (AtlasPainter        *painter,
     for (guint i = 0; i < self->passes[k]->len; i++)
       {
         const AtlasOverlayFeature *f = g_ptr_array_index (self->passes[k], i);
-        double opacity = self->opacity[f->layer->index];
+        double opacity = atlas_visibility_layer_opacity (self->visibility, f->layer);
         double margin = 0;
 
         if (k == ATLAS_OVERLAY_BAND)
@@ -992,7 +993,7 @@ overlay_finalize (AtlasPainter *painter)
   g_array_unref (self->reserved);
   g_clear_object (&self->basemap);
   g_mutex_clear (&self->lock);
-  g_free (self->opacity);
+  atlas_visibility_unref (self->visibility);
   g_object_unref (self->overlays);
   g_free (self);
 }
@@ -1001,44 +1002,25 @@ static const AtlasPainterClass overlay_painter_class = { overlay_draw, overlay_f
 
 /**
  * atlas_overlay_renderer_new:
- * @visible: per layer (in atlas_overlays_get_layers() order), whether it is shown
- * @opacity: per layer, 0 to 1
+ * @visibility: which layers and features are shown, and how opaque
  *
- * Returns: (transfer full): a painter of the visible layers
+ * Returns: (transfer full): a painter of the shown layers
  */
 AtlasOverlayRenderer *
-atlas_overlay_renderer_new (AtlasOverlays  *overlays,
-                            const gboolean *visible,
-                            const double   *opacity)
-{
-  return atlas_overlay_renderer_new_full (overlays, visible, opacity, NULL);
-}
-
-/**
- * atlas_overlay_renderer_new_full:
- * @hidden: (nullable): per feature, switched off within a shown layer
- */
-AtlasOverlayRenderer *
-atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
-                                 const gboolean *visible,
-                                 const double   *opacity,
-                                 const gboolean *hidden)
+atlas_overlay_renderer_new (AtlasOverlays   *overlays,
+                            AtlasVisibility *visibility)
 {
   AtlasOverlayRenderer *self = g_new0 (AtlasOverlayRenderer, 1);
-  GPtrArray *layers = atlas_overlays_get_layers (overlays);
   GPtrArray *groups = atlas_overlays_get_groups (overlays);
 
   atlas_painter_init (&self->parent, &overlay_painter_class, FALSE);
   self->overlays = g_object_ref (overlays);
-  self->opacity = g_new (double, MAX (layers->len, 1));
+  self->visibility = atlas_visibility_ref (visibility);
   g_mutex_init (&self->lock);
   for (guint k = 0; k < ATLAS_N_OVERLAY_KINDS; k++)
     self->passes[k] = g_ptr_array_new ();
   self->labels = g_array_new (FALSE, TRUE, sizeof (AtlasLabel));
   g_array_set_clear_func (self->labels, clear_label);
-
-  for (guint i = 0; i < layers->len; i++)
-    self->opacity[i] = CLAMP (opacity[i], 0, 1);
 
   /* groups in their order, layers and features in file order */
   for (guint g = 0; g < groups->len; g++)
@@ -1049,13 +1031,14 @@ atlas_overlay_renderer_new_full (AtlasOverlays  *overlays,
         {
           AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
 
-          if (!visible[layer->index] || self->opacity[layer->index] <= 0)
+          if (!atlas_visibility_layer_visible (visibility, layer)
+              || atlas_visibility_layer_opacity (visibility, layer) <= 0)
             continue;
           for (guint i = 0; i < layer->features->len; i++)
             {
               AtlasOverlayFeature *f = g_ptr_array_index (layer->features, i);
 
-              if (hidden == NULL || !hidden[f->index])
+              if (!atlas_visibility_feature_hidden (visibility, f))
                 g_ptr_array_add (self->passes[pass_for_feature (f)], f);
             }
         }

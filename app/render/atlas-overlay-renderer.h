@@ -9,12 +9,7 @@ G_BEGIN_DECLS
 typedef struct _AtlasOverlayRenderer AtlasOverlayRenderer;
 
 AtlasOverlayRenderer *atlas_overlay_renderer_new        (AtlasOverlays        *overlays,
-                                                         const gboolean       *visible,
-                                                         const double         *opacity);
-AtlasOverlayRenderer *atlas_overlay_renderer_new_full   (AtlasOverlays        *overlays,
-                                                         const gboolean       *visible,
-                                                         const double         *opacity,
-                                                         const gboolean       *hidden);
+                                                         AtlasVisibility      *visibility);
 AtlasPainter         *atlas_overlay_renderer_as_painter (AtlasOverlayRenderer *self);
 void                  atlas_overlay_renderer_set_basemap (AtlasOverlayRenderer *self,
                                                           AtlasBasemap         *basemap);

@@ -30,7 +30,7 @@ struct _AtlasApplication
   char                 *problems;
   gboolean              loading_overlays;
   gboolean              overlays_ready;
-  gint64                activated;
+  guint                 load_delay_id;
   AtlasPlanIndex       *index;
 };
 
@@ -244,15 +244,24 @@ start_loading_overlays (AtlasApplication *self)
 /* The overlays start loading once the base map's first view is painted
  * (or after a second at most): on two cores, loading them meanwhile only
  * delays the map the user sees first. */
+static void
+base_painted_cb (AtlasApplication *self,
+                 GParamSpec       *pspec,
+                 AtlasWindow      *window)
+{
+  if (!atlas_window_is_base_painted (window))
+    return;
+  g_signal_handlers_disconnect_by_func (window, base_painted_cb, self);
+  g_clear_handle_id (&self->load_delay_id, g_source_remove);
+  start_loading_overlays (self);
+}
+
 static gboolean
 start_loading_overlays_cb (gpointer user_data)
 {
   AtlasApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (window != NULL && ATLAS_IS_WINDOW (window) && !atlas_window_is_base_painted (ATLAS_WINDOW (window))
-      && g_get_monotonic_time () - self->activated < G_USEC_PER_SEC)
-    return G_SOURCE_CONTINUE;
+  self->load_delay_id = 0;
   start_loading_overlays (self);
   return G_SOURCE_REMOVE;
 }
@@ -276,9 +285,11 @@ atlas_application_activate (GApplication *app)
         }
       if (!self->loading_overlays)
         {
-          self->activated = g_get_monotonic_time ();
-          g_timeout_add_full (G_PRIORITY_DEFAULT, 15, start_loading_overlays_cb, g_object_ref (self),
-                              g_object_unref);
+          g_signal_connect_object (window, "notify::base-painted", G_CALLBACK (base_painted_cb), self,
+                                   G_CONNECT_SWAPPED);
+          if (self->load_delay_id == 0)
+            self->load_delay_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, start_loading_overlays_cb,
+                                                      g_object_ref (self), g_object_unref);
         }
     }
 

@@ -27,9 +27,7 @@ struct _AtlasExportDialog
 
   AtlasData       *data;
   AtlasPlanIndex  *index;
-  gboolean        *visible;
-  double          *opacity;
-  gboolean        *hidden;
+  AtlasVisibility *visibility;
   AtlasRect        view_extent;
   AtlasEntity     *selection;
   GSettings       *settings;
@@ -110,7 +108,6 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
   AtlasExportJob *job = atlas_export_job_new (self->data, self->index);
   guint n_papers, extent = adw_combo_row_get_selected (self->extent_row);
   const AtlasPaper *papers = atlas_papers_get_all (&n_papers);
-  GPtrArray *layers = atlas_overlays_get_layers (self->data->overlays);
   GPtrArray *groups = atlas_overlays_get_groups (self->data->overlays);
   const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_row));
   const char *subtitle = gtk_editable_get_text (GTK_EDITABLE (self->subtitle_row));
@@ -131,10 +128,7 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
     job->user_layers = atlas_user_renderer_ref (self->user_layers);
   if (self->basemap != NULL)
     job->basemap = atlas_raster_painter_ref (self->basemap);
-  memcpy (job->visible, self->visible, sizeof (gboolean) * layers->len);
-  memcpy (job->opacity, self->opacity, sizeof (double) * layers->len);
-  job->hidden = g_memdup2 (self->hidden, sizeof (gboolean)
-                                         * MAX (atlas_overlays_get_features (self->data->overlays)->len, 1));
+  atlas_export_job_set_visibility (job, self->visibility);
 
   if (extent == 0)
     job->extent = self->view_extent;
@@ -154,16 +148,15 @@ atlas_export_dialog_build_job (AtlasExportDialog *self)
   if (book > 0 && book <= groups->len && self->index != NULL)
     {
       AtlasOverlayGroup *group = g_ptr_array_index (groups, book - 1);
+      g_autoptr(AtlasVisibility) shown = atlas_visibility_new_group (self->visibility, group);
 
       job->book = g_ptr_array_new ();
       job->format = ATLAS_EXPORT_PDF;
-      for (guint i = 0; i < layers->len; i++)
-        job->visible[i] = FALSE;
+      atlas_export_job_set_visibility (job, shown);
       for (guint l = 0; l < group->layers->len; l++)
         {
           AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, l);
 
-          job->visible[layer->index] = TRUE;
           for (guint i = 0; i < layer->features->len; i++)
             g_ptr_array_add (job->book, atlas_plan_index_get_feature (self->index, layer->features->pdata[i]));
         }
@@ -801,9 +794,7 @@ atlas_export_dialog_finalize (GObject *object)
 {
   AtlasExportDialog *self = ATLAS_EXPORT_DIALOG (object);
 
-  g_free (self->visible);
-  g_free (self->opacity);
-  g_free (self->hidden);
+  g_clear_pointer (&self->visibility, atlas_visibility_unref);
   g_free (self->last_toast);
   g_clear_pointer (&self->user_layers, atlas_user_renderer_unref);
   g_clear_pointer (&self->basemap, atlas_raster_painter_unref);
@@ -878,15 +869,10 @@ atlas_export_dialog_new (GtkWindow       *parent,
                          AtlasEntity     *selection)
 {
   AtlasExportDialog *self = g_object_new (ATLAS_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
-  guint n = atlas_overlays_get_layers (data->overlays)->len;
-  guint n_features = atlas_overlays_get_features (data->overlays)->len;
 
   self->data = atlas_data_ref (data);
   self->index = index != NULL ? atlas_plan_index_ref (index) : NULL;
-  self->visible = g_memdup2 (atlas_layer_state_get_visible_array (layers), sizeof (gboolean) * MAX (n, 1));
-  self->opacity = g_memdup2 (atlas_layer_state_get_opacity_array (layers), sizeof (double) * MAX (n, 1));
-  self->hidden = g_memdup2 (atlas_layer_state_get_hidden_features (layers),
-                            sizeof (gboolean) * MAX (n_features, 1));
+  self->visibility = atlas_layer_state_snapshot (layers);
   self->view_extent = view_extent;
   self->selection = selection;
   self->settings = atlas_settings_new ();

@@ -59,8 +59,7 @@ struct _AtlasWindow
   double                here_x, here_y, here_zoom;   /* the last click, world */
   AtlasOverlayFeature  *hover;
   guint                 overlay_serial;
-  guint                 swap_id;
-  guint                 painted_id;
+  gboolean              painted;
   guint                 snap_id;
   guint                 fit_id;
   double                whole_zoom;   /* the last whole zoom level shown */
@@ -89,7 +88,17 @@ struct _AtlasWindow
 
 G_DEFINE_FINAL_TYPE (AtlasWindow, atlas_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum
+{
+  PROP_0,
+  PROP_BASE_PAINTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void attach_panels (AtlasWindow *self);
+static void check_painted (AtlasWindow *self);
 
 static void
 set_subtitle_for_view (AtlasWindow     *self,
@@ -212,6 +221,8 @@ install_source (AtlasWindow *self)
   if (self->source != NULL && atlas_tile_source_get_scale_factor (self->source) == scale)
     return;
 
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
   if (self->own_basemap != NULL)
     self->source = atlas_tile_source_new (atlas_raster_painter_as_painter (self->own_basemap),
@@ -224,6 +235,9 @@ install_source (AtlasWindow *self)
                                             "(Apache-2.0); coast, lakes and rivers: GSHHG 2.3.7 "
                                             "(LGPL-3.0-or-later); stations © OpenStreetMap contributors"));
   atlas_tile_source_set_scale_factor (self->source, scale);
+  if (!self->painted)
+    g_signal_connect_object (self->source, "notify::pending", G_CALLBACK (check_painted), self,
+                             G_CONNECT_SWAPPED);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (self->source));
   shumate_viewport_set_min_zoom_level (viewport, ATLAS_MIN_ZOOM);
   shumate_viewport_set_max_zoom_level (viewport, ATLAS_MAX_ZOOM);
@@ -231,22 +245,16 @@ install_source (AtlasWindow *self)
 
 /* Overlays */
 
-static gboolean
-swap_overlay_layers_cb (gpointer user_data)
+static void
+overlay_pending_cb (AtlasWindow *self)
 {
-  AtlasWindow *self = user_data;
-  ShumateMap *map = shumate_simple_map_get_map (self->map);
-
   /* Keep the old overlay tiles on screen until the new ones are drawn, so
    * that toggling a layer does not flash. */
-  if (self->overlay_source != NULL && atlas_tile_source_get_pending (self->overlay_source) > 0)
-    return G_SOURCE_CONTINUE;
+  if (self->old_overlay_layer == NULL || atlas_tile_source_get_pending (self->overlay_source) > 0)
+    return;
 
-  if (self->old_overlay_layer != NULL)
-    shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
+  shumate_map_remove_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->old_overlay_layer));
   self->old_overlay_layer = NULL;
-  self->swap_id = 0;
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -255,23 +263,29 @@ refresh_overlays (AtlasWindow *self)
   ShumateMap *map = shumate_simple_map_get_map (self->map);
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
   g_autoptr(AtlasOverlayRenderer) renderer = NULL;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   g_autofree char *id = NULL;
 
   if (self->layer_state == NULL)
     return;
 
-  renderer = atlas_overlay_renderer_new_full (self->overlays,
-                                              atlas_layer_state_get_visible_array (self->layer_state),
-                                              atlas_layer_state_get_opacity_array (self->layer_state),
-                                              atlas_layer_state_get_hidden_features (self->layer_state));
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  renderer = atlas_overlay_renderer_new (self->overlays, visibility);
   /* one label engine: the overlay tiles draw the base map's labels too */
   atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
   id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
+  if (self->overlay_source != NULL)
+    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
   g_clear_object (&self->overlay_source);
   self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
                                                 _("Plan overlays"), NULL);
   atlas_tile_source_set_scale_factor (self->overlay_source,
                                       gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (overlay_pending_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (!self->painted)
+    g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (check_painted), self,
+                             G_CONNECT_SWAPPED);
 
   if (self->old_overlay_layer != NULL)
     shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
@@ -279,9 +293,6 @@ refresh_overlays (AtlasWindow *self)
   self->overlay_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (self->overlay_source), viewport);
   shumate_map_insert_layer_behind (map, SHUMATE_LAYER (self->overlay_layer),
                                    SHUMATE_LAYER (self->highlight));
-
-  if (self->swap_id == 0)
-    self->swap_id = g_timeout_add (30, swap_overlay_layers_cb, self);
 }
 
 static void
@@ -451,13 +462,14 @@ feature_at_location (AtlasWindow *self,
                      double       lon)
 {
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
+  g_autoptr(AtlasVisibility) visibility = NULL;
 
   if (self->layer_state == NULL)
     return NULL;
-  return atlas_overlays_hit_full (self->overlays, atlas_layer_state_get_visible_array (self->layer_state),
-                                  atlas_layer_state_get_hidden_features (self->layer_state),
-                                  atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
-                                  shumate_viewport_get_zoom_level (viewport), 4.0);
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  return atlas_overlays_hit (self->overlays, visibility,
+                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
+                             shumate_viewport_get_zoom_level (viewport), 4.0);
 }
 
 static AtlasOverlayFeature *
@@ -1167,28 +1179,30 @@ open_section_action (GtkWidget  *widget,
 /* Reports, for the benchmark of the design's budget, when the first view
  * is fully painted: base map and overlays. G_MESSAGES_DEBUG=atlas-widgets
  * shows it. */
-static gboolean
-check_painted_cb (gpointer user_data)
+static void
+check_painted (AtlasWindow *self)
 {
-  AtlasWindow *self = user_data;
-
+  if (self->painted)
+    return;
   if (!self->base_painted && atlas_tile_source_get_filled (self->source) > 0
       && atlas_tile_source_get_pending (self->source) == 0)
     {
       self->base_painted = TRUE;
       g_debug ("Base map painted, %.0f ms after the window was created",
                (g_get_monotonic_time () - self->created) / 1000.0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PAINTED]);
     }
   if (self->overlay_source == NULL || !self->base_painted
       || atlas_tile_source_get_filled (self->overlay_source) == 0
       || atlas_tile_source_get_pending (self->overlay_source) > 0)
-    return G_SOURCE_CONTINUE;
+    return;
 
   g_debug ("Overlays painted, %.0f ms after the window was created",
            (g_get_monotonic_time () - self->created) / 1000.0);
-  self->painted_id = 0;
+  self->painted = TRUE;
+  g_signal_handlers_disconnect_by_func (self->source, check_painted, self);
+  g_signal_handlers_disconnect_by_func (self->overlay_source, check_painted, self);
   attach_panels (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* Export and print */
@@ -1249,8 +1263,10 @@ atlas_window_dispose (GObject *object)
 
   if (self->map != NULL)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
-  g_clear_handle_id (&self->swap_id, g_source_remove);
-  g_clear_handle_id (&self->painted_id, g_source_remove);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  if (self->overlay_source != NULL)
+    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
   g_clear_handle_id (&self->panels_id, g_source_remove);
   g_clear_object (&self->pending_sidebar);
   g_clear_object (&self->pending_plan_sidebar);
@@ -1427,6 +1443,24 @@ open_file_action (GtkWidget  *widget,
 }
 
 static void
+atlas_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  AtlasWindow *self = ATLAS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_PAINTED:
+      g_value_set_boolean (value, self->base_painted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 atlas_window_class_init (AtlasWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1435,7 +1469,18 @@ atlas_window_class_init (AtlasWindowClass *klass)
 
   object_class->dispose = atlas_window_dispose;
   object_class->finalize = atlas_window_finalize;
+  object_class->get_property = atlas_window_get_property;
   window_class->close_request = atlas_window_close_request;
+
+  /**
+   * AtlasWindow:base-painted:
+   *
+   * Whether the base map's first view is painted.
+   */
+  properties[PROP_BASE_PAINTED] = g_param_spec_boolean ("base-painted", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                        | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
 
@@ -1705,7 +1750,6 @@ atlas_window_new (AtlasApplication     *application,
   self->renderer = atlas_basemap_renderer_ref (renderer);
   atlas_basemap_renderer_set_labels (self->renderer, FALSE);
   self->created = g_get_monotonic_time ();
-  self->painted_id = g_timeout_add (10, check_painted_cb, self);
   install_source (self);
   self->highlight = atlas_highlight_layer_new (shumate_simple_map_get_viewport (self->map));
   shumate_map_add_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->highlight));
@@ -1925,6 +1969,7 @@ atlas_window_select_at (AtlasWindow *self,
 {
   ShumateViewport *viewport;
   AtlasEntity *unit;
+  g_autoptr(AtlasVisibility) visibility = NULL;
   double x = atlas_geo_lon_to_world_x (longitude), y = atlas_geo_lat_to_world_y (latitude);
   double zoom, scale;
 
@@ -1952,10 +1997,8 @@ atlas_window_select_at (AtlasWindow *self,
     }
 
   g_clear_pointer (&self->here, g_ptr_array_unref);
-  self->here = atlas_here_list (self->index, self->data,
-                                atlas_layer_state_get_visible_array (self->layer_state),
-                                atlas_layer_state_get_hidden_features (self->layer_state),
-                                longitude, latitude, zoom, 4.0);
+  visibility = atlas_layer_state_snapshot (self->layer_state);
+  self->here = atlas_here_list (self->index, self->data, visibility, longitude, latitude, zoom, 4.0);
   self->here_index = 0;
   self->here_x = x;
   self->here_y = y;
