@@ -10,6 +10,7 @@
 
 #include "model/atlas-data.h"
 #include "model/atlas-layer-state.h"
+#include "model/atlas-plan-index.h"
 #include "atlas-resources.h"
 #include "atlas-test-util.h"
 
@@ -1048,6 +1049,88 @@ test_union_cache (void)
     g_unsetenv ("ATLAS_CACHE_DIR");
 }
 
+/* Asynchronous loading */
+
+static void
+async_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (object);
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+load_async (GCancellable *cancellable)
+{
+  g_autoptr(GFile) cache_dir = atlas_data_get_cache_dir ();
+  GAsyncResult *result = NULL;
+
+  atlas_data_load_overlays_async (data, NULL, cache_dir, cancellable, async_loaded_cb, &result);
+  g_assert_null (result);  /* the callback is never called before the call returns */
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+/* The async pair loads the same layers as the synchronous loader, with the
+ * figures and the plan index, and the data it reads unchanged. */
+static void
+test_load_async (void)
+{
+  g_autoptr(GAsyncResult) result = load_async (NULL);
+  g_autoptr(AtlasOverlays) overlays = NULL;
+  g_autoptr(AtlasFigures) figures = NULL;
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlasOverlays *before = data->overlays;
+
+  g_assert_true (g_async_result_is_tagged (result, atlas_data_load_overlays_async));
+  overlays = atlas_data_load_overlays_finish (data, result, &figures, &index, &problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (overlays);
+  g_assert_true (overlays != before);
+  g_assert_true (data->overlays == before);
+  g_assert_cmpuint (atlas_overlays_get_layers (overlays)->len, ==,
+                    atlas_overlays_get_layers (data->overlays)->len);
+  g_assert_cmpuint (atlas_overlays_get_layers (overlays)->len, >=, 50);
+  g_assert_cmpuint (atlas_overlays_get_features (overlays)->len, ==,
+                    atlas_overlays_get_features (data->overlays)->len);
+  for (guint i = 0; i < atlas_overlays_get_layers (data->overlays)->len; i++)
+    {
+      AtlasOverlayLayer *l = g_ptr_array_index (atlas_overlays_get_layers (data->overlays), i);
+
+      g_assert_nonnull (atlas_overlays_lookup_layer (overlays, l->id));
+    }
+  g_assert_nonnull (figures);
+  g_assert_nonnull (index);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+test_load_async_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AtlasOverlays) overlays = NULL;
+  g_autoptr(AtlasFigures) figures = NULL;
+  g_autoptr(AtlasPlanIndex) index = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = load_async (cancellable);
+  overlays = atlas_data_load_overlays_finish (data, result, &figures, &index, &problems, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (overlays);
+  g_assert_null (figures);
+  g_assert_null (index);
+  g_assert_null (problems);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1084,6 +1167,8 @@ main (int   argc,
   g_test_add_func ("/atlas/overlays/broken/missing-directory", test_missing_directory);
   g_test_add_func ("/atlas/overlays/broken/empty-directory", test_empty_directory);
   g_test_add_func ("/atlas/overlays/valid-minimal", test_valid_minimal);
+  g_test_add_func ("/atlas/overlays/load-async", test_load_async);
+  g_test_add_func ("/atlas/overlays/load-async/cancelled", test_load_async_cancelled);
 
   status = g_test_run ();
   atlas_data_unref (data);

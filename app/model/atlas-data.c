@@ -6,6 +6,7 @@
  */
 
 #include "atlas-data.h"
+#include "atlas-plan-index.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -283,4 +284,189 @@ atlas_data_unref (AtlasData *data)
   g_clear_object (&data->figures);
   g_ptr_array_unref (data->problems);
   g_free (data);
+}
+
+typedef struct
+{
+  AtlasData *data;
+  GFile     *maps_dir;   /* nullable */
+  GFile     *cache_dir;  /* nullable */
+} LoadRequest;
+
+typedef struct
+{
+  AtlasOverlays  *overlays;
+  AtlasFigures   *figures;
+  AtlasPlanIndex *index;
+  GPtrArray      *problems;
+} Loaded;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  atlas_data_unref (request->data);
+  g_clear_object (&request->maps_dir);
+  g_clear_object (&request->cache_dir);
+  g_free (request);
+}
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_object (&loaded->overlays);
+  g_clear_object (&loaded->figures);
+  g_clear_pointer (&loaded->index, atlas_plan_index_unref);
+  g_ptr_array_unref (loaded->problems);
+  g_free (loaded);
+}
+
+/* Reads only the request's data (immutable) and folders. */
+static void
+load_overlays_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  LoadRequest *request = task_data;
+  GError *error = NULL;
+  Loaded *loaded;
+  g_autoptr(GBytes) aliases = NULL;
+  AtlasData view;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  loaded = g_new0 (Loaded, 1);
+  loaded->problems = g_ptr_array_new_with_free_func (g_free);
+  loaded->overlays = atlas_data_load_overlays (request->data, request->maps_dir, request->cache_dir,
+                                               loaded->problems, &error);
+  for (guint i = 0; i < loaded->problems->len; i++)
+    {
+      char *raw = loaded->problems->pdata[i];
+
+      loaded->problems->pdata[i] = g_strdup_printf (_("Plan layers: %s"), raw);
+      g_free (raw);
+    }
+  if (loaded->overlays == NULL)
+    {
+      loaded_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (atlas_data_has_figures (request->maps_dir))
+    {
+      loaded->figures = atlas_data_load_figures (request->data, request->maps_dir,
+                                                 loaded->problems->len == 0 ? loaded->overlays : NULL,
+                                                 &error);
+      if (loaded->figures == NULL)
+        {
+          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan figures: %s"), error->message));
+          g_clear_error (&error);
+        }
+    }
+  if (request->data->plan != NULL)
+    {
+      aliases = atlas_data_load_aliases (request->maps_dir, &error);
+      /* the index reads the data with these overlays */
+      view = *request->data;
+      view.overlays = loaded->overlays;
+      if (aliases != NULL)
+        loaded->index = atlas_plan_index_new (&view, aliases, &error);
+      if (loaded->index == NULL)
+        {
+          /* without the collective names, search and the plan panel still work */
+          g_ptr_array_add (loaded->problems,
+                           g_strdup_printf (_("Plan’s collective names (search does not know them): %s"),
+                                            error->message));
+          g_clear_error (&error);
+          loaded->index = atlas_plan_index_new (&view, NULL, &error);
+        }
+      if (loaded->index == NULL)
+        {
+          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan index: %s"), error->message));
+          g_clear_error (&error);
+        }
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      loaded_free (loaded);
+      return;
+    }
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+/**
+ * atlas_data_load_overlays_async:
+ * @maps_dir: (nullable): the data folder, or %NULL for the resources
+ * @cache_dir: (nullable): the folder of the union cache, or %NULL for none
+ *
+ * Loads the overlay layers with the plan's figures and the plan index (which
+ * reads the data with these overlays) on a worker thread. @data is only
+ * read, and kept alive until the load ends; it is not changed: the caller
+ * takes the results from atlas_data_load_overlays_finish().
+ */
+void
+atlas_data_load_overlays_async (AtlasData           *data,
+                                GFile               *maps_dir,
+                                GFile               *cache_dir,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadRequest *request = g_new0 (LoadRequest, 1);
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  request->data = atlas_data_ref (data);
+  request->maps_dir = maps_dir != NULL ? g_object_ref (maps_dir) : NULL;
+  request->cache_dir = cache_dir != NULL ? g_object_ref (cache_dir) : NULL;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, atlas_data_load_overlays_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
+  g_task_run_in_thread (task, load_overlays_thread);
+}
+
+/**
+ * atlas_data_load_overlays_finish:
+ * @figures: (out) (transfer full) (nullable): the plan's figures, or %NULL
+ *   if they are missing or broken (then named in @problems)
+ * @index: (out) (transfer full) (nullable): the plan index, or %NULL without
+ *   a plan or if it cannot be built (then named in @problems)
+ * @problems: (out) (transfer full): char *: what could not be loaded, for
+ *   the user; layer files left out are named here while the others load
+ *
+ * Returns: (transfer full) (nullable): the overlays, or %NULL with @error
+ *   set (%G_IO_ERROR_CANCELLED if the load was cancelled)
+ */
+AtlasOverlays *
+atlas_data_load_overlays_finish (AtlasData       *data,
+                                 GAsyncResult    *result,
+                                 AtlasFigures   **figures,
+                                 AtlasPlanIndex **index,
+                                 GPtrArray      **problems,
+                                 GError         **error)
+{
+  Loaded *loaded;
+  AtlasOverlays *overlays;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == atlas_data_load_overlays_async, NULL);
+  g_return_val_if_fail (((LoadRequest *) g_task_get_task_data (G_TASK (result)))->data == data, NULL);
+
+  *figures = NULL;
+  *index = NULL;
+  *problems = NULL;
+  loaded = g_task_propagate_pointer (G_TASK (result), error);
+  if (loaded == NULL)
+    return NULL;
+  overlays = g_steal_pointer (&loaded->overlays);
+  *figures = g_steal_pointer (&loaded->figures);
+  *index = g_steal_pointer (&loaded->index);
+  *problems = g_ptr_array_ref (loaded->problems);
+  loaded_free (loaded);
+  return overlays;
 }

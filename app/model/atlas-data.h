@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _AtlasPlanIndex AtlasPlanIndex;
+
 #define ATLAS_RESOURCE_MAPS "/io/github/capitalatlas/CapitalAtlas/maps"
 
 typedef struct
@@ -33,6 +35,18 @@ AtlasOverlays *atlas_data_load_overlays (AtlasData  *data,
                                          GFile      *cache_dir,
                                          GPtrArray  *problems,
                                          GError    **error);
+void           atlas_data_load_overlays_async  (AtlasData           *data,
+                                                GFile               *maps_dir,
+                                                GFile               *cache_dir,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+AtlasOverlays *atlas_data_load_overlays_finish (AtlasData       *data,
+                                                GAsyncResult    *result,
+                                                AtlasFigures   **figures,
+                                                AtlasPlanIndex **index,
+                                                GPtrArray      **problems,
+                                                GError         **error);
 gboolean       atlas_data_has_figures   (GFile      *maps_dir);
 AtlasFigures  *atlas_data_load_figures  (AtlasData     *data,
                                          GFile         *maps_dir,

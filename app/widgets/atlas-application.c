@@ -93,103 +93,21 @@ ensure_data (AtlasApplication *self)
   self->renderer = atlas_basemap_renderer_new (self->data->basemap);
 }
 
-typedef struct
-{
-  AtlasOverlays  *overlays;
-  AtlasFigures   *figures;
-  AtlasPlanIndex *index;
-  GPtrArray      *problems;
-} Loaded;
-
-static void
-loaded_free (Loaded *loaded)
-{
-  g_clear_object (&loaded->overlays);
-  g_clear_object (&loaded->figures);
-  g_clear_pointer (&loaded->index, atlas_plan_index_unref);
-  g_ptr_array_unref (loaded->problems);
-  g_free (loaded);
-}
-
-/* Reads only self->data (immutable), self->maps_dir and self->cache_dir. */
-static void
-load_overlays_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  AtlasApplication *self = source_object;
-  GError *error = NULL;
-  Loaded *loaded = g_new0 (Loaded, 1);
-  g_autoptr(GBytes) aliases = NULL;
-  AtlasData view;
-
-  loaded->problems = g_ptr_array_new_with_free_func (g_free);
-  loaded->overlays = atlas_data_load_overlays (self->data, self->maps_dir, self->cache_dir,
-                                               loaded->problems, &error);
-  for (guint i = 0; i < loaded->problems->len; i++)
-    {
-      char *raw = loaded->problems->pdata[i];
-
-      loaded->problems->pdata[i] = g_strdup_printf (_("Plan layers: %s"), raw);
-      g_free (raw);
-    }
-  if (loaded->overlays == NULL)
-    {
-      loaded_free (loaded);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (atlas_data_has_figures (self->maps_dir))
-    {
-      loaded->figures = atlas_data_load_figures (self->data, self->maps_dir,
-                                                 loaded->problems->len == 0 ? loaded->overlays : NULL,
-                                                 &error);
-      if (loaded->figures == NULL)
-        {
-          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan figures: %s"), error->message));
-          g_clear_error (&error);
-        }
-    }
-  if (self->data->plan != NULL)
-    {
-      aliases = atlas_data_load_aliases (self->maps_dir, &error);
-      /* the index reads the data with these overlays */
-      view = *self->data;
-      view.overlays = loaded->overlays;
-      if (aliases != NULL)
-        loaded->index = atlas_plan_index_new (&view, aliases, &error);
-      if (loaded->index == NULL)
-        {
-          /* without the collective names, search and the plan panel still work */
-          g_ptr_array_add (loaded->problems,
-                           g_strdup_printf (_("Plan’s collective names (search does not know them): %s"),
-                                            error->message));
-          g_clear_error (&error);
-          loaded->index = atlas_plan_index_new (&view, NULL, &error);
-        }
-      if (loaded->index == NULL)
-        {
-          g_ptr_array_add (loaded->problems, g_strdup_printf (_("Plan index: %s"), error->message));
-          g_clear_error (&error);
-        }
-    }
-
-  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
-}
-
 static void
 overlays_loaded_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  AtlasApplication *self = ATLAS_APPLICATION (object);
+  g_autoptr(AtlasApplication) self = ATLAS_APPLICATION (user_data);
   g_autoptr(GError) error = NULL;
-  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(AtlasFigures) figures = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  AtlasOverlays *overlays;
   g_autofree char *problem = NULL;
 
-  if (loaded == NULL)
+  overlays = atlas_data_load_overlays_finish (self->data, result, &figures, &self->index,
+                                              &problems, &error);
+  if (overlays == NULL)
     {
       problem = g_strdup_printf (_("Plan layers: %s"), error->message);
       g_warning ("Data not loaded: %s", problem);
@@ -198,16 +116,15 @@ overlays_loaded_cb (GObject      *object,
     }
   else
     {
-      g_set_object (&self->data->overlays, loaded->overlays);
-      g_set_object (&self->data->figures, loaded->figures);
-      self->index = g_steal_pointer (&loaded->index);
-      if (loaded->problems->len > 0)
+      g_set_object (&self->data->overlays, overlays);
+      g_object_unref (overlays);
+      g_set_object (&self->data->figures, figures);
+      if (problems->len > 0)
         {
-          g_ptr_array_add (loaded->problems, NULL);
-          problem = g_strjoinv ("; ", (char **) loaded->problems->pdata);
+          g_ptr_array_add (problems, NULL);
+          problem = g_strjoinv ("; ", (char **) problems->pdata);
           g_warning ("Data not loaded: %s", problem);
         }
-      loaded_free (loaded);
     }
   self->overlays_ready = TRUE;
 
@@ -229,16 +146,13 @@ overlays_loaded_cb (GObject      *object,
 static void
 start_loading_overlays (AtlasApplication *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (self->loading_overlays)
     return;
   self->loading_overlays = TRUE;
 
   g_application_hold (G_APPLICATION (self));
-  task = g_task_new (self, NULL, overlays_loaded_cb, NULL);
-  g_task_set_source_tag (task, start_loading_overlays);
-  g_task_run_in_thread (task, load_overlays_thread);
+  atlas_data_load_overlays_async (self->data, self->maps_dir, self->cache_dir, NULL,
+                                  overlays_loaded_cb, g_object_ref (self));
 }
 
 /* The overlays start loading once the base map's first view is painted
