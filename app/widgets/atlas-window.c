@@ -18,6 +18,7 @@
 #include "atlas-basemap-prefs.h"
 #include "atlas-settings.h"
 #include "map/atlas-highlight-layer.h"
+#include "map/atlas-overlay-layer.h"
 #include "model/atlas-here.h"
 #include "model/atlas-views.h"
 #include "render/atlas-overlay-renderer.h"
@@ -37,9 +38,7 @@ struct _AtlasWindow
   AtlasOverlays        *overlays;
   AtlasLayerState      *layer_state;
   AtlasSelection       *selection;
-  AtlasTileSource      *overlay_source;
-  ShumateMapLayer      *overlay_layer;
-  ShumateMapLayer      *old_overlay_layer;
+  AtlasOverlayMapLayer *overlay_layer;      /* once the overlays are loaded */
   AtlasHighlightLayer  *highlight;
   AtlasPlanIndex       *index;      /* nullable */
   AtlasData            *data;
@@ -58,7 +57,6 @@ struct _AtlasWindow
   guint                 rows_id;      /* builds the rest of the rows */
   double                here_x, here_y, here_zoom;   /* the last click, world */
   AtlasOverlayFeature  *hover;
-  guint                 overlay_serial;
   gboolean              painted;
   guint                 snap_id;
   guint                 fit_id;
@@ -245,54 +243,33 @@ install_source (AtlasWindow *self)
 
 /* Overlays */
 
-static void
-overlay_pending_cb (AtlasWindow *self)
+static AtlasTileSource *
+overlay_source (AtlasWindow *self)
 {
-  /* Keep the old overlay tiles on screen until the new ones are drawn, so
-   * that toggling a layer does not flash. */
-  if (self->old_overlay_layer == NULL || atlas_tile_source_get_pending (self->overlay_source) > 0)
-    return;
-
-  shumate_map_remove_layer (shumate_simple_map_get_map (self->map), SHUMATE_LAYER (self->old_overlay_layer));
-  self->old_overlay_layer = NULL;
+  return self->overlay_layer != NULL ? atlas_overlay_map_layer_get_source (self->overlay_layer) : NULL;
 }
 
 static void
 refresh_overlays (AtlasWindow *self)
 {
-  ShumateMap *map = shumate_simple_map_get_map (self->map);
-  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
-  g_autoptr(AtlasOverlayRenderer) renderer = NULL;
   g_autoptr(AtlasVisibility) visibility = NULL;
-  g_autofree char *id = NULL;
 
   if (self->layer_state == NULL)
     return;
 
+  if (self->overlay_layer == NULL)
+    self->overlay_layer = atlas_overlay_map_layer_new (shumate_simple_map_get_map (self->map),
+                                                       shumate_simple_map_get_viewport (self->map),
+                                                       SHUMATE_LAYER (self->highlight), self->overlays,
+                                                       atlas_basemap_renderer_get_basemap (self->renderer));
+  if (overlay_source (self) != NULL)
+    g_signal_handlers_disconnect_by_data (overlay_source (self), self);
   visibility = atlas_layer_state_snapshot (self->layer_state);
-  renderer = atlas_overlay_renderer_new (self->overlays, visibility);
-  /* one label engine: the overlay tiles draw the base map's labels too */
-  atlas_overlay_renderer_set_basemap (renderer, atlas_basemap_renderer_get_basemap (self->renderer));
-  id = g_strdup_printf ("capital-atlas-overlays-%u", ++self->overlay_serial);
-  if (self->overlay_source != NULL)
-    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
-  g_clear_object (&self->overlay_source);
-  self->overlay_source = atlas_tile_source_new (atlas_overlay_renderer_as_painter (renderer), id,
-                                                _("Plan overlays"), NULL);
-  atlas_tile_source_set_scale_factor (self->overlay_source,
-                                      gtk_widget_get_scale_factor (GTK_WIDGET (self)));
-  g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (overlay_pending_cb), self,
-                           G_CONNECT_SWAPPED);
+  atlas_overlay_map_layer_refresh (self->overlay_layer, visibility,
+                                   gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   if (!self->painted)
-    g_signal_connect_object (self->overlay_source, "notify::pending", G_CALLBACK (check_painted), self,
+    g_signal_connect_object (overlay_source (self), "notify::pending", G_CALLBACK (check_painted), self,
                              G_CONNECT_SWAPPED);
-
-  if (self->old_overlay_layer != NULL)
-    shumate_map_remove_layer (map, SHUMATE_LAYER (self->old_overlay_layer));
-  self->old_overlay_layer = self->overlay_layer;
-  self->overlay_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (self->overlay_source), viewport);
-  shumate_map_insert_layer_behind (map, SHUMATE_LAYER (self->overlay_layer),
-                                   SHUMATE_LAYER (self->highlight));
 }
 
 static void
@@ -461,15 +438,9 @@ feature_at_location (AtlasWindow *self,
                      double       lat,
                      double       lon)
 {
-  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->map);
-  g_autoptr(AtlasVisibility) visibility = NULL;
-
-  if (self->layer_state == NULL)
+  if (self->overlay_layer == NULL)
     return NULL;
-  visibility = atlas_layer_state_snapshot (self->layer_state);
-  return atlas_overlays_hit (self->overlays, visibility,
-                             atlas_geo_lon_to_world_x (lon), atlas_geo_lat_to_world_y (lat),
-                             shumate_viewport_get_zoom_level (viewport), 4.0);
+  return atlas_overlay_map_layer_hit (self->overlay_layer, lat, lon);
 }
 
 static AtlasOverlayFeature *
@@ -1192,16 +1163,16 @@ check_painted (AtlasWindow *self)
                (g_get_monotonic_time () - self->created) / 1000.0);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_PAINTED]);
     }
-  if (self->overlay_source == NULL || !self->base_painted
-      || atlas_tile_source_get_filled (self->overlay_source) == 0
-      || atlas_tile_source_get_pending (self->overlay_source) > 0)
+  if (overlay_source (self) == NULL || !self->base_painted
+      || atlas_tile_source_get_filled (overlay_source (self)) == 0
+      || atlas_tile_source_get_pending (overlay_source (self)) > 0)
     return;
 
   g_debug ("Overlays painted, %.0f ms after the window was created",
            (g_get_monotonic_time () - self->created) / 1000.0);
   self->painted = TRUE;
   g_signal_handlers_disconnect_by_func (self->source, check_painted, self);
-  g_signal_handlers_disconnect_by_func (self->overlay_source, check_painted, self);
+  g_signal_handlers_disconnect_by_func (overlay_source (self), check_painted, self);
   attach_panels (self);
 }
 
@@ -1265,8 +1236,9 @@ atlas_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (shumate_simple_map_get_viewport (self->map), self);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
-  if (self->overlay_source != NULL)
-    g_signal_handlers_disconnect_by_data (self->overlay_source, self);
+  if (overlay_source (self) != NULL)
+    g_signal_handlers_disconnect_by_data (overlay_source (self), self);
+  g_clear_object (&self->overlay_layer);
   g_clear_handle_id (&self->panels_id, g_source_remove);
   g_clear_object (&self->pending_sidebar);
   g_clear_object (&self->pending_plan_sidebar);
@@ -1283,7 +1255,6 @@ atlas_window_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->search_popover));
   gtk_widget_dispose_template (GTK_WIDGET (self), ATLAS_TYPE_WINDOW);
   g_clear_object (&self->source);
-  g_clear_object (&self->overlay_source);
   g_clear_object (&self->layer_state);
   g_clear_object (&self->selection);
   g_clear_object (&self->overlays);
@@ -1855,7 +1826,7 @@ AtlasTileSource *
 atlas_window_get_overlay_source (AtlasWindow *self)
 {
   g_return_val_if_fail (ATLAS_IS_WINDOW (self), NULL);
-  return self->overlay_source;
+  return overlay_source (self);
 }
 
 /**
