@@ -1,7 +1,8 @@
 /* atlas-layer-panel.c — the sidebar of the plan's layers
  *
  * Groups → layers → features. Each group has a header with a switch for
- * all its layers; each layer is an AtlasLayerRow (atlas-layer-row.c).
+ * all its layers; each layer is an AtlasLayerRow (atlas-layer-row.c),
+ * made by the group's list box from a GListStore of AtlasLayerItems.
  * The rows follow the shared layer state.
  */
 
@@ -39,6 +40,37 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* An item of a group's list model: one layer (owned by the overlays). */
+#define ATLAS_TYPE_LAYER_ITEM (atlas_layer_item_get_type ())
+G_DECLARE_FINAL_TYPE (AtlasLayerItem, atlas_layer_item, ATLAS, LAYER_ITEM, GObject)
+
+struct _AtlasLayerItem
+{
+  GObject            parent_instance;
+  AtlasOverlayLayer *layer;
+};
+
+G_DEFINE_FINAL_TYPE (AtlasLayerItem, atlas_layer_item, G_TYPE_OBJECT)
+
+static void
+atlas_layer_item_class_init (AtlasLayerItemClass *klass)
+{
+}
+
+static void
+atlas_layer_item_init (AtlasLayerItem *self)
+{
+}
+
+static AtlasLayerItem *
+atlas_layer_item_new (AtlasOverlayLayer *layer)
+{
+  AtlasLayerItem *self = g_object_new (ATLAS_TYPE_LAYER_ITEM, NULL);
+
+  self->layer = layer;
+  return self;
+}
 
 /* The group of a group's switch. */
 static AtlasOverlayGroup *
@@ -114,6 +146,21 @@ sync_from_state (AtlasLayerPanel *self)
   self->syncing = FALSE;
 }
 
+/* The list box's row for an item of a group's model. */
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  AtlasLayerPanel *self = user_data;
+  AtlasOverlayLayer *layer = ATLAS_LAYER_ITEM (item)->layer;
+  AtlasLayerRow *row = atlas_layer_row_new (self->state, self->selection, layer);
+
+  if (layer->index >= self->rows->len)
+    g_ptr_array_set_size (self->rows, layer->index + 1);
+  self->rows->pdata[layer->index] = row;
+  return GTK_WIDGET (row);
+}
+
 static GtkWidget *
 build_group (AtlasLayerPanel   *self,
              AtlasOverlayGroup *group)
@@ -125,6 +172,7 @@ build_group (AtlasLayerPanel   *self,
   GtkWidget *subtitle = gtk_label_new (group->name_en);
   GtkWidget *menu_button = gtk_menu_button_new ();
   GtkWidget *list = gtk_list_box_new ();
+  g_autoptr(GListStore) model = g_list_store_new (ATLAS_TYPE_LAYER_ITEM);
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenuItem) show = g_menu_item_new (_("Show All in Group"), NULL);
   g_autoptr(GMenuItem) hide = g_menu_item_new (_("Hide All in Group"), NULL);
@@ -164,14 +212,11 @@ build_group (AtlasLayerPanel   *self,
   gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; i < group->layers->len; i++)
     {
-      AtlasOverlayLayer *layer = g_ptr_array_index (group->layers, i);
-      AtlasLayerRow *row = atlas_layer_row_new (self->state, self->selection, layer);
+      g_autoptr(AtlasLayerItem) item = atlas_layer_item_new (g_ptr_array_index (group->layers, i));
 
-      if (layer->index >= self->rows->len)
-        g_ptr_array_set_size (self->rows, layer->index + 1);
-      self->rows->pdata[layer->index] = row;
-      gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (row));
+      g_list_store_append (model, item);
     }
+  gtk_list_box_bind_model (GTK_LIST_BOX (list), G_LIST_MODEL (model), create_row, self, NULL);
 
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), list);
