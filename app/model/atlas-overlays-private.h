@@ -1,5 +1,5 @@
 /* atlas-overlays-private.h — shared by the overlay files: the object's
- * insides, the loading context and the JSON readers (atlas-overlays.c),
+ * insides, the loading context, the JSON reader (atlas-overlays-reader.c),
  * the geometry builder (atlas-overlays-geometry.c) */
 #pragma once
 
@@ -48,7 +48,21 @@ typedef struct
   AtlasUnionCache *cache;          /* nullable */
 } Loader;
 
-/* atlas-overlays.c */
+/* A layer file's name and contents */
+typedef struct
+{
+  char   *name;
+  GBytes *bytes;
+} NamedBytes;
+
+/* atlas-overlays-reader.c */
+AtlasOverlays   *atlas_overlays_load               (GArray               *files,
+                                                    AtlasBasemap         *basemap,
+                                                    AtlasGazetteer       *gazetteer,
+                                                    AtlasPlan            *plan,
+                                                    GFile                *cache_dir,
+                                                    GPtrArray            *problems,
+                                                    GError              **error);
 gboolean         atlas_overlays_set_error          (GError              **error,
                                                     Loader               *loader,
                                                     int                   code,
