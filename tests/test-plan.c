@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "model/atlas-data.h"
 #include "model/atlas-plan-index.h"
@@ -574,6 +575,22 @@ read_fixture (const char *name)
   if (!g_file_get_contents (path, &contents, &length, &error))
     g_error ("%s", error->message);
   return g_bytes_new_take (contents, length);
+}
+
+/* A file missing from a maps folder is reported in the data's own error
+ * domain, naming the file. */
+static void
+test_missing_file (void)
+{
+  g_autofree char *dir_path = g_dir_make_tmp ("atlas-plan-XXXXXX", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) aliases = atlas_data_load_aliases (dir, &error);
+
+  g_assert_null (aliases);
+  g_assert_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, "plan/aliases.json"));
+  g_rmdir (dir_path);
 }
 
 static void
@@ -1403,6 +1420,8 @@ main (int   argc,
   g_test_add_func ("/atlas/plan/index/entity-json", test_entity_json);
   g_test_add_func ("/atlas/plan/index/rebuild", test_index_rebuild);
   g_test_add_func ("/atlas/plan/index/refcount", test_refcount);
+
+  g_test_add_func ("/atlas/plan/missing-file", test_missing_file);
 
   status = g_test_run ();
   atlas_plan_index_unref (plan_index);

@@ -11,11 +11,13 @@ G_BEGIN_DECLS
  * AtlasDataError:
  * @ATLAS_DATA_ERROR_CORRUPT: a file is there but cannot be read as what it should be
  * @ATLAS_DATA_ERROR_TOO_LARGE: a file holds far more than the shipped data (rows, nesting, points)
+ * @ATLAS_DATA_ERROR_MISSING: a file is not there (in the resources or the maps folder)
  */
 typedef enum
 {
   ATLAS_DATA_ERROR_CORRUPT,
   ATLAS_DATA_ERROR_TOO_LARGE,
+  ATLAS_DATA_ERROR_MISSING,
 } AtlasDataError;
 
 /* Tables (gazetteer, labels, counties) longer than this are refused: the shipped ones have 14–267 rows. */

@@ -25,7 +25,7 @@ read_bytes (GFile       *maps_dir,
       GBytes *bytes = g_resources_lookup_data (path, 0, NULL);
 
       if (bytes == NULL)
-        g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_MISSING,
+        g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_MISSING,
                      "%s is missing from the application's resources", relative);
       return bytes;
     }
@@ -36,7 +36,7 @@ read_bytes (GFile       *maps_dir,
       GBytes *bytes = g_file_load_bytes (file, NULL, NULL, &local);
 
       if (bytes == NULL)
-        g_set_error (error, ATLAS_BASEMAP_ERROR, ATLAS_BASEMAP_ERROR_MISSING, "%s: %s", relative,
+        g_set_error (error, ATLAS_DATA_ERROR, ATLAS_DATA_ERROR_MISSING, "%s: %s", relative,
                      local->message);
       return bytes;
     }
