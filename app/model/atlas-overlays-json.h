@@ -20,4 +20,19 @@ gboolean  atlas_write_file_atomically    (const char      *path,
                                           const char      *contents,
                                           GError         **error);
 
+/* Typed readers (in atlas-overlays-reader.c): NULL or FALSE where the
+ * member is missing or of another type, as in a damaged file. */
+gboolean     atlas_json_node_is_number   (JsonNode        *node);
+const char  *atlas_json_get_string       (JsonObject      *o,
+                                          const char      *name);
+gboolean     atlas_json_get_number       (JsonObject      *o,
+                                          const char      *name,
+                                          double          *out);
+gboolean     atlas_json_get_bool         (JsonObject      *o,
+                                          const char      *name);
+JsonArray   *atlas_json_get_array        (JsonObject      *o,
+                                          const char      *name);
+JsonObject  *atlas_json_get_object       (JsonObject      *o,
+                                          const char      *name);
+
 G_END_DECLS

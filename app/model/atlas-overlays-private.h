@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atlas-overlays.h"
+#include "atlas-overlays-json.h"
 #include "atlas-union-cache.h"
 
 G_BEGIN_DECLS
@@ -68,18 +69,6 @@ gboolean         atlas_overlays_set_error          (GError              **error,
                                                     int                   code,
                                                     const char           *format,
                                                     ...) G_GNUC_PRINTF (4, 5);
-gboolean         atlas_json_node_is_number         (JsonNode             *node);
-const char      *atlas_json_get_string             (JsonObject           *o,
-                                                    const char           *name);
-gboolean         atlas_json_get_number             (JsonObject           *o,
-                                                    const char           *name,
-                                                    double               *out);
-gboolean         atlas_json_get_bool               (JsonObject           *o,
-                                                    const char           *name);
-JsonArray       *atlas_json_get_array              (JsonObject           *o,
-                                                    const char           *name);
-JsonObject      *atlas_json_get_object             (JsonObject           *o,
-                                                    const char           *name);
 
 /* atlas-overlays-geometry.c */
 GEOSGeometry    *atlas_overlays_geos_from_feature  (GEOSContextHandle_t   ctx,

@@ -542,6 +542,25 @@ string_element (JsonArray *array,
          ? json_node_get_string (node) : NULL;
 }
 
+/* The object at @k, or NULL if it is anything else */
+static JsonObject *
+object_element (JsonArray *array,
+                guint      k)
+{
+  JsonNode *node = json_array_get_element (array, k);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+string_or_empty (JsonObject *o,
+                 const char *name)
+{
+  const char *value = atlas_json_get_string (o, name);
+
+  return value != NULL ? value : "";
+}
+
 static void
 add_alias_counties (AtlasPlanIndex *self,
                     const char     *alias,
@@ -597,10 +616,7 @@ add_alias_entity (AtlasPlanIndex *self,
                   JsonObject     *o,
                   const char     *alias)
 {
-  JsonNode *name_node = json_object_get_member (o, "name_en");
-  const char *name_en = name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node)
-                        && json_node_get_value_type (name_node) == G_TYPE_STRING
-                        ? json_node_get_string (name_node) : alias;
+  const char *name_en = atlas_json_get_string (o, "name_en");
   JsonNode *places = json_object_get_member (o, "places");
   Term *t = g_hash_table_lookup (self->terms, alias);
   AtlasEntity *e;
@@ -608,7 +624,7 @@ add_alias_entity (AtlasPlanIndex *self,
   if (g_hash_table_contains (self->by_id, alias) || g_hash_table_contains (self->by_name, alias)
       || (t != NULL && t->direct->len > 0))
     return;
-  e = area_new (self, alias, alias, name_en, g_strdup ("规划中的集合名称"));
+  e = area_new (self, alias, alias, name_en != NULL ? name_en : alias, g_strdup ("规划中的集合名称"));
   append_codes (self, o, "provinces", e->counties);
   append_codes (self, o, "prefectures", e->counties);
   append_codes (self, o, "counties", e->counties);
@@ -664,9 +680,7 @@ load_aliases (AtlasPlanIndex  *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       o = json_node_get_object (node);
-      alias = json_object_has_member (o, "alias")
-              && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "alias"))
-              ? json_object_get_string_member_with_default (o, "alias", NULL) : NULL;
+      alias = atlas_json_get_string (o, "alias");
       if (alias == NULL)
         continue;
       if (json_object_has_member (o, "provinces"))
@@ -724,20 +738,19 @@ load_reading (AtlasPlanIndex *self,
     }
   root = json_node_get_object (json_parser_get_root (parser));
 
-  terms = json_object_has_member (root, "terms") ? json_object_get_array_member (root, "terms") : NULL;
+  terms = atlas_json_get_array (root, "terms");
   for (guint i = 0; terms != NULL && i < json_array_get_length (terms); i++)
     {
-      JsonObject *o = json_array_get_object_element (terms, i);
-      const char *term = o != NULL ? json_object_get_string_member_with_default (o, "term", NULL) : NULL;
-      JsonArray *features = o != NULL && json_object_has_member (o, "features")
-                            ? json_object_get_array_member (o, "features") : NULL;
+      JsonObject *o = object_element (terms, i);
+      const char *term = o != NULL ? atlas_json_get_string (o, "term") : NULL;
+      JsonArray *features = o != NULL ? atlas_json_get_array (o, "features") : NULL;
 
       if (term == NULL)
         continue;
       add_term (self, term, NULL, FALSE);
       for (guint k = 0; features != NULL && k < json_array_get_length (features); k++)
         {
-          const char *id = json_array_get_string_element (features, k);
+          const char *id = string_element (features, k);
           AtlasEntity *e = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 
           if (e != NULL)
@@ -745,19 +758,19 @@ load_reading (AtlasPlanIndex *self,
         }
     }
 
-  misprints = json_object_has_member (root, "misprints") ? json_object_get_array_member (root, "misprints") : NULL;
+  misprints = atlas_json_get_array (root, "misprints");
   for (guint i = 0; misprints != NULL && i < json_array_get_length (misprints); i++)
     {
-      JsonObject *o = json_array_get_object_element (misprints, i);
+      JsonObject *o = object_element (misprints, i);
       AtlasPlanNote *n;
 
-      if (o == NULL || json_object_get_string_member_with_default (o, "printed", NULL) == NULL)
+      if (o == NULL || atlas_json_get_string (o, "printed") == NULL)
         continue;
       n = g_new0 (AtlasPlanNote, 1);
-      n->printed = g_strdup (json_object_get_string_member (o, "printed"));
-      n->probable = g_strdup (json_object_get_string_member_with_default (o, "probable", ""));
-      n->note_zh = g_strdup (json_object_get_string_member_with_default (o, "note_zh", ""));
-      n->note_en = g_strdup (json_object_get_string_member_with_default (o, "note_en", ""));
+      n->printed = g_strdup (atlas_json_get_string (o, "printed"));
+      n->probable = g_strdup (string_or_empty (o, "probable"));
+      n->note_zh = g_strdup (string_or_empty (o, "note_zh"));
+      n->note_en = g_strdup (string_or_empty (o, "note_en"));
       g_ptr_array_add (self->notes, n);
     }
 }
